@@ -1,0 +1,165 @@
+"""Project a `Dataset` to the networkx graphs that analyses and views take (see docs/graphs.md).
+
+The stores never build graphs themselves: they return a `Dataset` and these pure functions do the rest, so the
+same data in either store gives identical graphs (nodes and edges are inserted in sorted order).
+
+Examples
+--------
+>>> from graphcore.model import Dataset, Organisation, Tie
+>>> data = Dataset([Organisation("a", "Asso Él", "association"), Organisation("b", "Mairie", "local_authority"),
+...                 Organisation("c", "SCOP", "social_economy")],
+...                ties=[Tie("a", "b", "partnership", weight=2.0), Tie("a", "b", "exchange"),
+...                      Tie("b", "c", "funding", directed=True)])
+>>> G = tie_graph(data)
+>>> G.edges["a", "b"]
+{'weight': 3.0, 'types': ('exchange', 'partnership'), 'ties': 2}
+>>> D = tie_graph(data, directed=True)
+>>> sorted(D.edges())
+[('a', 'b'), ('b', 'a'), ('b', 'c')]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Iterable
+
+import networkx as nx
+
+from .model import Dataset, Organisation, Tie
+
+ALLIANCE_PREFIX = "alliance:"
+
+
+def org_attributes(org: Organisation, metiers: tuple[str, ...] | None) -> dict:
+    """Node attributes of an organisation: optional ones absent when unknown (never None)."""
+    attrs = {"name": org.name, "sector": org.sector, "catalyser": metiers is not None}
+    if metiers is not None:
+        attrs["metiers"] = tuple(metiers)
+    for key in ("commune", "epci", "departement", "region", "lat", "lon"):
+        value = getattr(org, key)
+        if value is not None:
+            attrs[key] = value
+    attrs["themes"] = tuple(org.themes)
+    attrs["tags"] = tuple(org.tags)
+    for key in ("siren", "siret", "rna", "website"):
+        value = getattr(org, key)
+        if value is not None:
+            attrs[key] = value
+    for key, value in sorted(org.extra.items()):
+        attrs.setdefault(key, value)
+    return attrs
+
+
+def _add_organisations(G: nx.Graph, data: Dataset, **extra) -> None:
+    metiers = {c.org: c.metiers for c in data.catalysers}
+    for org in sorted(data.organisations, key=lambda o: o.id):
+        G.add_node(org.id, **org_attributes(org, metiers.get(org.id)), **extra)
+
+
+def _select(ties: Iterable[Tie], as_of: _dt.date | None, types) -> list[Tie]:
+    wanted = set(types) if types else None
+    return sorted((t for t in ties if (as_of is None or t.active_on(as_of)) and (wanted is None or t.type in wanted)),
+                  key=lambda t: t.key)
+
+
+def tie_graph(data: Dataset, *, directed: bool = False, as_of: _dt.date | None = None, types=None,
+              multigraph: bool = False) -> nx.Graph:
+    """The organisation–organisation tie graph.
+
+    Parameters
+    ----------
+    data : Dataset
+    directed : bool
+        DiGraph view: a directed tie gives one arc, an undirected tie two.
+    as_of : date, optional
+        Only ties active on that date (unknown start or end counts as open).
+    types : iterable of str, optional
+        Keep only these tie types.
+    multigraph : bool
+        One edge per tie (keyed by `Tie.key`) instead of one aggregated edge per pair.
+    """
+    if multigraph:
+        G = nx.MultiDiGraph() if directed else nx.MultiGraph()
+    else:
+        G = nx.DiGraph() if directed else nx.Graph()
+    G.graph.update(kind="ties", as_of=as_of.isoformat() if as_of else None, directed=directed)
+    _add_organisations(G, data)
+    for t in _select(data.ties, as_of, types):
+        arcs = [(t.source, t.target)]
+        if directed and not t.directed:
+            arcs.append((t.target, t.source))
+        for u, v in arcs:
+            if multigraph:
+                attrs = {"type": t.type, "directed": t.directed, "weight": t.weight}
+                for k in ("start", "end"):
+                    if getattr(t, k):
+                        attrs[k] = getattr(t, k).isoformat()
+                if t.provenance is not None:
+                    attrs["provenance"] = t.provenance
+                if t.confidence is not None:
+                    attrs["confidence"] = t.confidence
+                G.add_edge(u, v, key=t.key, **attrs)
+            elif G.has_edge(u, v):
+                e = G.edges[u, v]
+                e["weight"] += t.weight
+                e["types"] = tuple(sorted(set(e["types"]) | {t.type}))
+                e["ties"] += 1
+                if t.start and ("start" not in e or t.start.isoformat() < e["start"]):
+                    e["start"] = t.start.isoformat()
+            else:
+                attrs = {"weight": t.weight, "types": (t.type,), "ties": 1}
+                if t.start:
+                    attrs["start"] = t.start.isoformat()
+                G.add_edge(u, v, **attrs)
+    return G
+
+
+def alliance_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
+    """The bipartite organisation–alliance graph; alliance nodes are keyed ``"alliance:<id>"``."""
+    B = nx.Graph()
+    B.graph.update(kind="alliances", as_of=as_of.isoformat() if as_of else None)
+    _add_organisations(B, data, kind="organisation", bipartite=0)
+    for a in sorted(data.alliances, key=lambda a: a.id):
+        if as_of is not None and not a.active_on(as_of):
+            continue
+        attrs = {"kind": "alliance", "bipartite": 1, "name": a.name, "themes": tuple(a.themes), "status": a.status}
+        for key in ("start", "end"):
+            if getattr(a, key):
+                attrs[key] = getattr(a, key).isoformat()
+        for key in ("commune", "epci", "departement", "region"):
+            if getattr(a, key):
+                attrs[key] = getattr(a, key)
+        node = ALLIANCE_PREFIX + a.id
+        B.add_node(node, **attrs)
+        for m in a.members:
+            B.add_edge(m.org, node, role=m.role)
+    return B
+
+
+def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
+    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids."""
+    G = nx.Graph()
+    G.graph.update(kind="comembership", as_of=as_of.isoformat() if as_of else None)
+    _add_organisations(G, data)
+    shared: dict[tuple[str, str], list[str]] = {}
+    for a in sorted(data.alliances, key=lambda a: a.id):
+        if as_of is not None and not a.active_on(as_of):
+            continue
+        members = sorted({m.org for m in a.members})
+        for i, u in enumerate(members):
+            for v in members[i + 1:]:
+                shared.setdefault((u, v), []).append(a.id)
+    for (u, v), ids in sorted(shared.items()):
+        G.add_edge(u, v, weight=len(ids), alliances=tuple(ids))
+    return G
+
+
+def graphs_identical(G: nx.Graph, H: nx.Graph) -> bool:
+    """Same type, graph attributes, nodes and edges with the same attributes, in the same order."""
+    if type(G) is not type(H) or G.graph != H.graph:
+        return False
+    if list(G.nodes(data=True)) != list(H.nodes(data=True)):
+        return False
+    if G.is_multigraph():
+        return list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
+    return list(G.edges(data=True)) == list(H.edges(data=True))
