@@ -1,0 +1,514 @@
+"""Gould–Fernandez brokerage roles, counted exactly with sparse matrices.
+
+A node ``b`` *brokers* an open two-path ``a → b → c`` when ``a``, ``b`` and ``c`` are distinct and there is no
+arc ``a → c``. Gould and Fernandez [1]_ classify every such path by the groups of its three nodes (here, by
+default, the organisation's ``sector``, see ``docs/graphs.md``):
+
+================== ========= =================================== ==============================
+role (key)         sna name  groups of ``a → b → c``             French label
+================== ========= =================================== ==============================
+``coordinator``    ``w_I``   all three in the same group          coordinateur
+``itinerant``      ``w_O``   ``a``, ``c`` together, ``b`` apart   itinérant (consultant)
+``representative`` ``b_IO``  ``b`` in ``a``'s group, ``c`` apart  représentant
+``gatekeeper``     ``b_OI``  ``b`` in ``c``'s group, ``a`` apart  portier (gatekeeper)
+``liaison``        ``b_O``   three different groups              agent de liaison
+``total``          ``t``     all open two-paths through ``b``
+================== ========= =================================== ==============================
+
+The representative sends its own group's ties *out*, the gatekeeper lets outside ties *in*. This is the naming of
+[1]_ and of the code and comments of R's ``sna::brokerage`` [2]_ (whose help page swaps the two descriptions).
+
+Counts, expectations, standard deviations and z-scores are those of ``sna::brokerage`` (version 2.7-1): the same
+raw counts, and the same null model — a Bernoulli digraph with the observed density
+``d = m / (N (N - 1))`` and the observed group sizes — with sna's closed-form expectations and (approximate)
+variances, per node, per group and for the whole graph. Where sna divides by a zero standard deviation (a group of
+size 1 or 2, an empty or complete graph) the z-score is ``nan`` (0/0) or ``±inf``, exactly as in R.
+
+Conventions
+-----------
+* Ties are binary: weights, multiple edges and edge attributes are ignored (a multigraph counts one arc per
+  ordered pair). **Self-loops are ignored**, both for the paths and for the density ``m``; give sna a loop-free
+  graph to compare (sna counts loops in ``m``).
+* Directed graphs are used as they are. In catalyse's directed tie graph an undirected tie is two arcs, so a
+  two-path may run through reciprocated ties.
+* **Undirected graphs**: each open path ``a – b – c`` (``a`` and ``c`` not adjacent) is counted **once per
+  unordered pair of endpoints** ``{a, c}``. The two orientations of a path with exactly one endpoint in ``b``'s
+  group are one representative and one gatekeeper path of the symmetric digraph; undirected, they are a single
+  role, reported under ``representative`` (and there is no ``gatekeeper`` key): "``b`` links its group to one
+  outsider". Every undirected count is exactly half the count sna gives for the symmetric digraph
+  (``G.to_directed()``), and ``representative = (b_IO + b_OI) / 2 = b_IO = b_OI`` of that digraph.
+  Expectations and standard deviations are sna's for the symmetric digraph, halved the same way (``d`` is then
+  the undirected density ``2|E| / (N (N - 1))``). The expectations are exact for an undirected Bernoulli graph
+  with edge probability ``d``; the standard deviations keep sna's independent-arc approximation, so z-scores are
+  identical to those sna reports for the symmetric digraph.
+
+Computation
+-----------
+No two-path is enumerated. With ``A`` the CSR adjacency, ``A_s`` its within-group arcs and ``A_d`` the
+between-group ones, the in- and out-degrees of each broker, split by "own group / other groups", give every
+ordered pair ``(a, c)`` of an in- and an out-neighbour; the pairs whose endpoints share a group are
+``Σ_h in_b(h) out_b(h)`` (a row-wise product of two sparse node × group matrices). From these come subtracted
+``a = c`` (reciprocated arcs, ``A ∘ Aᵀ``) and closed pairs (``a → c`` exists), counted per role by masked
+sparse products ``(A_xᵀ A_y) ∘ A_z`` in row blocks to bound memory. The group-level expectation and variance
+formulas are evaluated as exact integer polynomial sums (power sums), so that the cost does not grow with the
+cube of the number of groups.
+
+References
+----------
+.. [1] Gould, R. V. and Fernandez, R. M. (1989). "Structures of Mediation: A Formal Approach to Brokerage in
+   Transaction Networks." *Sociological Methodology* 19: 89–126. https://doi.org/10.2307/270949
+.. [2] Butts, C. T. (2008). "Social Network Analysis with sna." *Journal of Statistical Software* 24(6).
+   https://doi.org/10.18637/jss.v024.i06 — ``brokerage`` in R package ``sna`` (``R/gli.R``, ``src/gli.c``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["brokerage", "brokerage_table", "ROLES", "UNDIRECTED_ROLES", "SNA_NAMES", "ROLE_LABELS"]
+
+#: Role keys of a directed result, in sna's column order.
+ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")
+#: Role keys of an undirected result (``representative`` holds the merged representative/gatekeeper role).
+UNDIRECTED_ROLES = ("coordinator", "itinerant", "representative", "liaison", "total")
+#: Role key → column name in ``sna::brokerage``.
+SNA_NAMES = {"coordinator": "w_I", "itinerant": "w_O", "representative": "b_IO", "gatekeeper": "b_OI",
+             "liaison": "b_O", "total": "t"}
+
+#: Column labels for :func:`brokerage_table`: ``ROLE_LABELS[lang][directed][role]``.
+ROLE_LABELS = {
+    "fr": {
+        True: {"coordinator": "coordinateur", "itinerant": "itinérant", "representative": "représentant",
+               "gatekeeper": "portier", "liaison": "agent de liaison", "total": "total"},
+        False: {"coordinator": "coordinateur", "itinerant": "itinérant",
+                "representative": "représentant/portier", "liaison": "agent de liaison", "total": "total"},
+    },
+    "en": {
+        True: {"coordinator": "coordinator", "itinerant": "itinerant", "representative": "representative",
+               "gatekeeper": "gatekeeper", "liaison": "liaison", "total": "total"},
+        False: {"coordinator": "coordinator", "itinerant": "itinerant",
+                "representative": "representative/gatekeeper", "liaison": "liaison", "total": "total"},
+    },
+}
+_OTHER_LABELS = {
+    "fr": {"node": "organisation", "name": "nom", "group": "groupe", "z": "z {}"},
+    "en": {"node": "organisation", "name": "name", "group": "group", "z": "z {}"},
+}
+
+#: Upper bound on the entries of one block of the masked sparse products (memory ≈ 12 bytes per entry).
+_BLOCK_ENTRIES = 20_000_000
+
+
+def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
+    """Gould–Fernandez brokerage role counts of every node, with sna's expectations and z-scores.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Directed or undirected, simple or multi; weights are ignored, self-loops are ignored.
+    group : str or mapping, default ``"sector"``
+        The node attribute holding each node's group, or a mapping ``node -> group``. Groups are any hashable
+        values; they are numbered in order of first appearance along ``G``'s node order (sna's ``unique(cl)``).
+    default : hashable, optional
+        The group of nodes lacking the attribute (or missing from the mapping). When ``None`` such nodes raise
+        :class:`ValueError`.
+    nodes : iterable, optional
+        Only report these nodes (counts and expectations are still those of the whole graph).
+    expected : bool, default True
+        Also compute expectations, standard deviations and z-scores (per node, per group and for the graph).
+
+    Returns
+    -------
+    dict
+        ``directed`` (bool); ``roles`` (:data:`ROLES`, or :data:`UNDIRECTED_ROLES` for an undirected graph);
+        ``n`` (nodes), ``m`` (arcs of the loop-free digraph; twice the edges when undirected), ``density``;
+        ``group`` (node → group); ``raw`` (node → role → int); ``graph`` with ``raw`` (role → int, the column
+        sums); and when `expected`: ``expected``, ``sd``, ``z`` (node → role → float), ``graph["expected"]``,
+        ``graph["sd"]``, ``graph["z"]``, and ``groups`` (group → ``size``, ``expected``, ``sd``: role → float,
+        sna's ``exp.grp``/``sd.grp``).
+
+    Raises
+    ------
+    ValueError
+        When a node has no group and `default` is ``None``.
+
+    Notes
+    -----
+    Counts are those of ``sna::brokerage`` (R package ``sna`` 2.7-1), whose ``raw.nli``, ``exp.nli``,
+    ``sd.nli``, ``z.nli``, ``raw.gli``, ``exp.gli``, ``sd.gli`` and ``z.gli`` map to ``raw``, ``expected``,
+    ``sd``, ``z`` and ``graph[...]``; column names through :data:`SNA_NAMES`. For undirected graphs each open path
+    counts once per unordered pair of endpoints and ``representative`` merges the representative and gatekeeper
+    roles (see the module documentation). The work is a few sparse products: about ``Σ_a outdeg(a)²`` operations,
+    in bounded memory.
+
+    Examples
+    --------
+    A group ``x`` member passes a tie from its colleague to an outsider (representative) and from the
+    outsider back to a colleague (gatekeeper); ``b`` is the broker of both paths:
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "b"), ("b", "a")])
+    >>> nx.set_node_attributes(G, {"a": "x", "b": "x", "c": "y"}, "sector")
+    >>> r = brokerage(G)
+    >>> r["raw"]["b"]
+    {'coordinator': 0, 'itinerant': 0, 'representative': 1, 'gatekeeper': 1, 'liaison': 0, 'total': 2}
+    >>> round(r["expected"]["b"]["total"], 6), round(r["density"], 6)
+    (0.296296, 0.666667)
+
+    Undirected, the path ``a – b – c`` counts once, as ``representative``:
+
+    >>> H = nx.Graph([("a", "b"), ("b", "c")])
+    >>> brokerage(H, {"a": "x", "b": "x", "c": "y"}, expected=False)["raw"]["b"]
+    {'coordinator': 0, 'itinerant': 0, 'representative': 1, 'liaison': 0, 'total': 1}
+    """
+    directed = G.is_directed()
+    order = list(G)
+    n_nodes = len(order)
+    codes, labels = _group_codes(G, order, group, default)
+    A = _adjacency(G, order)
+    raw = _role_counts(A, codes)  # (N, 6) int64, sna's column order
+    m = int(A.nnz)
+
+    result = {"directed": directed, "roles": ROLES if directed else UNDIRECTED_ROLES, "n": n_nodes, "m": m}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = float(np.float64(m) / (np.float64(n_nodes) * (n_nodes - 1))) if n_nodes else math.nan
+    result["density"] = density
+
+    graw = raw.sum(axis=0)
+    if expected:
+        sizes = np.bincount(codes, minlength=len(labels)) if n_nodes else np.zeros(0, np.int64)
+        egrp, vgrp = _group_moments(sizes, n_nodes, density)  # (k, 6) each
+        egli, vgli = _graph_moments(sizes, n_nodes, density)  # (6,) each
+        with np.errstate(invalid="ignore"):
+            sdgrp, sdgli = np.sqrt(vgrp), np.sqrt(vgli)  # nan where sna's variance is negative, as in R
+
+    roles_idx = [0, 1, 2, 3, 4, 5]
+    if not directed:
+        # Symmetric digraph: w_I, w_O, b_O, t are even and b_IO == b_OI. Column 2 becomes (b_IO + b_OI) / 2 and
+        # every column is halved (see the module notes). Halving is exact in floating point, so z-scores are
+        # bit-for-bit those of the symmetric digraph.
+        roles_idx = [0, 1, 2, 4, 5]
+        raw = _merge(raw) // 2
+        graw = _merge(graw) // 2
+        if expected:
+            egrp, sdgrp, egli, sdgli = (_merge(x) / 2 for x in (egrp, sdgrp, egli, sdgli))
+    if expected:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exp_n = egrp[codes]
+            sd_n = sdgrp[codes]
+            z_n = (raw - exp_n) / sd_n
+            zgli = (graw - egli) / sdgli
+    roles = result["roles"]
+
+    keep = range(n_nodes)
+    if nodes is not None:
+        pos = {v: i for i, v in enumerate(order)}
+        keep = [pos[v] for v in nodes if v in pos]
+
+    def rows(mat):
+        cols = [mat[:, j] for j in roles_idx]
+        cols = [c.tolist() for c in cols]
+        return {order[i]: dict(zip(roles, (c[i] for c in cols))) for i in keep}
+
+    result["group"] = {order[i]: labels[codes[i]] for i in keep}
+    result["raw"] = rows(raw)
+    result["graph"] = {"raw": {r: int(graw[j]) for r, j in zip(roles, roles_idx)}}
+    if expected:
+        result["expected"] = rows(exp_n)
+        result["sd"] = rows(sd_n)
+        result["z"] = rows(z_n)
+        result["graph"].update({
+            "expected": {r: float(egli[j]) for r, j in zip(roles, roles_idx)},
+            "sd": {r: float(sdgli[j]) for r, j in zip(roles, roles_idx)},
+            "z": {r: float(zgli[j]) for r, j in zip(roles, roles_idx)},
+        })
+        result["groups"] = {
+            lab: {"size": int(sizes[g]),
+                  "expected": {r: float(egrp[g, j]) for r, j in zip(roles, roles_idx)},
+                  "sd": {r: float(sdgrp[g, j]) for r, j in zip(roles, roles_idx)}}
+            for g, lab in enumerate(labels)
+        }
+    return result
+
+
+def _merge(x):
+    """Copy of `x` with its role axis' column 2 replaced by columns 2 + 3 (b_IO + b_OI)."""
+    x = np.array(x, copy=True)
+    x[..., 2] = x[..., 2] + x[..., 3]
+    return x
+
+
+def brokerage_table(result, G=None, *, lang="fr", z=True, sort=True, top=None):
+    """Table rows (list of dicts) of a :func:`brokerage` result, with French column labels by default.
+
+    Parameters
+    ----------
+    result : dict
+        The output of :func:`brokerage`.
+    G : networkx graph, optional
+        When given, a name column is added from the nodes' ``name`` attribute.
+    lang : {"fr", "en"}
+        Column labels.
+    z : bool, default True
+        Add the z-score columns (when the result has them), rounded to 3 decimals.
+    sort : bool, default True
+        Sort by decreasing total, then by node; otherwise keep the result's order.
+    top : int, optional
+        Keep only the first `top` rows.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> nx.set_node_attributes(G, {"a": "x", "b": "x", "c": "y"}, "sector")
+    >>> rows = brokerage_table(brokerage(G), top=1, z=False)
+    >>> rows[0]["organisation"], rows[0]["représentant"], rows[0]["portier"]
+    ('b', 1, 0)
+    >>> list(brokerage_table(brokerage(G), lang="en", top=1)[0])[:4]
+    ['organisation', 'group', 'coordinator', 'itinerant']
+    """
+    if lang not in ROLE_LABELS:
+        raise ValueError(f"lang must be one of {sorted(ROLE_LABELS)}, not {lang!r}")
+    labels = ROLE_LABELS[lang][result["directed"]]
+    other = _OTHER_LABELS[lang]
+    roles = result["roles"]
+    raw = result["raw"]
+    order = list(raw)
+    if sort:
+        order.sort(key=lambda v: (-raw[v]["total"], str(v)))
+    if top is not None:
+        order = order[:top]
+    with_z = z and "z" in result
+    out = []
+    for v in order:
+        row = {other["node"]: v}
+        if G is not None:
+            row[other["name"]] = G.nodes[v].get("name", str(v))
+        row[other["group"]] = result["group"][v]
+        for r in roles:
+            row[labels[r]] = raw[v][r]
+        if with_z:
+            for r in roles:
+                zv = result["z"][v][r]
+                row[other["z"].format(labels[r])] = round(zv, 3) if math.isfinite(zv) else zv
+        out.append(row)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Counting
+
+
+def _group_codes(G, order, group, default):
+    if isinstance(group, Mapping):
+        getter = group.get
+    else:
+        nd = G.nodes
+        def getter(v, _default=None):
+            return nd[v].get(group, _default)
+    codes = np.empty(len(order), dtype=np.int64)
+    index = {}
+    labels = []
+    for i, v in enumerate(order):
+        g = getter(v, default)
+        if g is None:
+            raise ValueError(f"node {v!r} has no group ({group!r}); pass default= to group such nodes together")
+        c = index.get(g)
+        if c is None:
+            c = index[g] = len(labels)
+            labels.append(g)
+        codes[i] = c
+    return codes, labels
+
+
+def _adjacency(G, order):
+    """Binary loop-free CSR adjacency (int64) in node order; undirected graphs give the symmetric digraph."""
+    n = len(order)
+    if n == 0:
+        return sp.csr_array((0, 0), dtype=np.int64)
+    idx = {v: i for i, v in enumerate(order)}
+    adj = G._adj  # successors for digraphs; both directions for undirected graphs; distinct neighbours
+    deg = np.fromiter((len(adj[v]) for v in order), dtype=np.int64, count=n)
+    dst = np.fromiter((idx[w] for v in order for w in adj[v]), dtype=np.int64, count=int(deg.sum()))
+    src = np.repeat(np.arange(n, dtype=np.int64), deg)
+    keep = src != dst
+    if not keep.all():
+        src, dst = src[keep], dst[keep]
+    A = sp.csr_array((np.ones(len(src), dtype=np.int64), (src, dst)), shape=(n, n))
+    A.sum_duplicates()
+    A.data[:] = 1
+    return A
+
+
+def _masked_rowsum(Xt, Y, masks):
+    """``[rowsum((Xt @ Y) ∘ M) for M in masks]`` computed in row blocks of bounded size."""
+    n = Xt.shape[0]
+    out = [np.zeros(n, dtype=np.int64) for _ in masks]
+    if n == 0 or Xt.nnz == 0 or Y.nnz == 0:
+        return out
+    # Entries of row i of Xt @ Y are at most sum over k in row i of Xt of len(row k of Y).
+    ylen = np.diff(Y.indptr)
+    c = np.concatenate(([0], np.cumsum(ylen[Xt.indices], dtype=np.int64)))
+    cum = c[Xt.indptr[1:]]  # cumulative work up to and including each row
+    start = 0
+    while start < n:
+        base = cum[start - 1] if start else 0
+        stop = int(np.searchsorted(cum, base + _BLOCK_ENTRIES, side="right"))
+        stop = max(stop, start + 1)
+        P = (Xt[start:stop] @ Y).tocsr()
+        for o, M in zip(out, masks):
+            o[start:stop] = np.asarray(P.multiply(M[start:stop]).sum(axis=1)).ravel()
+        start = stop
+    return out
+
+
+def _role_counts(A, codes):
+    """Open two-path counts per broker, columns ``w_I, w_O, b_IO, b_OI, b_O, t`` (sna's order)."""
+    n = A.shape[0]
+    raw = np.zeros((n, 6), dtype=np.int64)
+    if n == 0 or A.nnz == 0:
+        return raw
+    A = A.tocsr()
+    rows = np.repeat(np.arange(n), np.diff(A.indptr))
+    cols = A.indices
+    same = codes[rows] == codes[cols]
+    As = sp.csr_array((A.data * same, A.indices.copy(), A.indptr.copy()), shape=A.shape)
+    Ad = sp.csr_array((A.data * ~same, A.indices.copy(), A.indptr.copy()), shape=A.shape)
+    As.eliminate_zeros()
+    Ad.eliminate_zeros()
+
+    outdeg = np.diff(A.indptr).astype(np.int64)
+    indeg = np.bincount(cols, minlength=n).astype(np.int64)
+    out_s = np.diff(As.indptr).astype(np.int64)
+    in_s = np.bincount(As.indices, minlength=n).astype(np.int64)
+    in_o = indeg - in_s
+    out_o = outdeg - out_s
+
+    # Σ_h in_b(h) · out_b(h): ordered (in-neighbour, out-neighbour) pairs whose endpoints share a group.
+    k = int(codes.max()) + 1
+    ones = np.ones(len(rows), dtype=np.int64)
+    Out = sp.csr_array((ones, (rows, codes[cols])), shape=(n, k))
+    In = sp.csr_array((ones, (cols, codes[rows])), shape=(n, k))
+    dot = np.asarray(In.multiply(Out).sum(axis=1)).ravel().astype(np.int64)
+
+    # a == c: reciprocated arcs b <-> a, split by whether a shares b's group.
+    rec_s = np.asarray(As.multiply(As.T).sum(axis=1)).ravel().astype(np.int64)
+    rec_d = np.asarray(Ad.multiply(Ad.T).sum(axis=1)).ravel().astype(np.int64)
+
+    # Closed pairs (a -> c exists), per role, from (A_x^T A_y) ∘ A_z (see module notes).
+    AsT = As.T.tocsr()
+    AdT = Ad.T.tocsr()
+    c_wI, c_bIO = _masked_rowsum(AsT, A, [As, Ad])
+    c_bOI, c_dd = _masked_rowsum(AdT, A, [As, Ad])  # c_dd = closed w_O + closed b_O
+    (c_wO,) = _masked_rowsum(AdT, As, [Ad])
+
+    same_pairs = in_s * out_s
+    raw[:, 0] = same_pairs - rec_s - c_wI
+    raw[:, 1] = (dot - same_pairs) - rec_d - c_wO
+    raw[:, 2] = in_s * out_o - c_bIO
+    raw[:, 3] = in_o * out_s - c_bOI
+    raw[:, 4] = (in_o * out_o - (dot - same_pairs)) - (c_dd - c_wO)
+    raw[:, 5] = raw[:, :5].sum(axis=1)
+    return raw
+
+
+# --------------------------------------------------------------------------------------------------------------
+# sna's null model (R/gli.R, ``brokerage``), with integer parts summed exactly
+
+
+def _psums(sizes, upto):
+    s = [int(x) for x in sizes]
+    return [sum(x ** p for x in s) for p in range(upto + 1)]
+
+
+def _group_moments(sizes, N, d):
+    """sna's ``ebr``/``vbr``: expectation and variance per group (rows) and role (columns)."""
+    k = len(sizes)
+    E = np.zeros((k, 6))
+    V = np.zeros((k, 6))
+    if k == 0:
+        return E, V
+    p = d ** 2 * (1 - d)
+    q = 1 - p
+    a3 = d ** 3 * (1 - d) ** 3
+    ns = [int(x) for x in sizes]
+    S = _psums(ns, 4)
+    # Σ over all groups of n(n-1) and n(n-1)(n-2), to subtract the own group from.
+    T2 = sum(x * (x - 1) for x in ns)
+    T3 = sum(x * (x - 1) * (x - 2) for x in ns)
+    for i, n in enumerate(ns):
+        M = N - n
+        # Σ_{j≠i} n_j (M - n_j)(M - n_j - 1) / 2 = Σ_{j≠i} n_j · choose(N - n_j - n_i, 2)
+        s1, s2, s3 = S[1] - n, S[2] - n ** 2, S[3] - n ** 3
+        cho = ((M * M - M) * s1 - (2 * M - 1) * s2 + s3) // 2
+        ints = [
+            ((n - 1) * (n - 2), 2 * (n - 1) * (n - 2) * (n - 3)),
+            (T2 - n * (n - 1), 2 * (T3 - n * (n - 1) * (n - 2))),
+            (M * (n - 1), 2 * ((n - 1) * (M * (M - 1) // 2) + M * ((n - 1) * (n - 2) // 2))),
+            None,
+            (M * M - s2, 4 * cho),
+            ((N - 1) * (N - 2), 2 * (N - 1) * (N - 2) * (N - 3)),
+        ]
+        ints[3] = ints[2]
+        for j, (e_int, v_int) in enumerate(ints):
+            e = p * float(e_int)
+            E[i, j] = e
+            V[i, j] = e * q + float(v_int) * a3
+    return E, V
+
+
+def _offdiag(f, g):
+    """Σ_{x≠y} f(x) g(y) over groups (exact integers)."""
+    return sum(f) * sum(g) - sum(a * b for a, b in zip(f, g))
+
+
+def _graph_moments(sizes, N, d):
+    """sna's ``egbr``/``vgbr``: graph-level expectation and variance per role."""
+    E = np.zeros(6)
+    V = np.zeros(6)
+    ns = [int(x) for x in sizes]
+    p = d ** 2 * (1 - d)
+    q = 1 - p
+    a3 = d ** 3 * (1 - d) ** 3
+    b4 = d ** 4 * (1 - d) ** 2
+    c5 = d ** 5 * (1 - d)
+
+    # 1: coordinator
+    e1 = sum(x * (x - 1) * (x - 2) for x in ns)
+    v1a = sum(x * (x - 1) * (x - 2) * (4 * x - 10) for x in ns)
+    v1b = sum(x * (x - 1) * (x - 2) * (x - 3) for x in ns)
+    E[0] = p * float(e1)
+    V[0] = E[0] * q + (float(v1a) * a3 - 4 * float(v1b) * b4 + float(v1b) * c5)
+    # 2: itinerant — Σ_{x≠y} x y (x-1) ((2x+2y-6) a3 + (N-x-1) c5)
+    e2 = sum(x * (N - x) * (x - 1) for x in ns)
+    ys = ns
+    y2 = [y * y for y in ns]
+    v2a = _offdiag([x * (x - 1) * (2 * x - 6) for x in ns], ys) + _offdiag([2 * x * (x - 1) for x in ns], y2)
+    v2c = _offdiag([x * (x - 1) * (N - x - 1) for x in ns], ys)
+    E[1] = p * float(e2)
+    V[1] = E[1] * q + (float(v2a) * a3 + float(v2c) * c5)
+    # 3, 4: representative, gatekeeper
+    v3a = sum(x * (N - x) * (x - 1) * (N - 3) for x in ns)
+    v3c = sum(x * (N - x) * (x - 1) * (x - 2) for x in ns)
+    E[2] = E[3] = p * float(e2)
+    V[2] = V[3] = E[2] * q + (float(v3a) * a3 + float(v3c) * c5)
+    # 5: liaison — E: Σ_{x≠y} x y (N-x-y); V adds the sum over ordered triples of distinct groups (i, j, k) of
+    # n_i n_j n_k [(4(N-n_j) - 2(n_i+n_k+1)) a3 - (4(N-n_k) - 2(n_i+n_j+1)) b4 + (N-(n_i+n_k+1)) c5],
+    # which by symmetry is ((4N-2) T0 - 8 T1)(a3 - b4) + ((N-1) T0 - 2 T1) c5 with T0 = Σ n_i n_j n_k and
+    # T1 = Σ n_i² n_j n_k over distinct (i, j, k).
+    e5 = _offdiag([x * (N - x) for x in ns], ys) - _offdiag(ns, y2)
+    S1, S2, S3, S4 = (sum(x ** p_ for x in ns) for p_ in (1, 2, 3, 4))
+    T0 = S1 ** 3 - 3 * S1 * S2 + 2 * S3
+    T1 = S2 * S1 ** 2 - 2 * S3 * S1 - S2 * S2 + 2 * S4
+    ca = (4 * N - 2) * T0 - 8 * T1
+    cc = (N - 1) * T0 - 2 * T1
+    E[4] = p * float(e5)
+    V[4] = E[4] * q + (float(ca) * a3 - float(ca) * b4 + float(cc) * c5)
+    # 6: total
+    e6 = N * (N - 1) * (N - 2)
+    E[5] = p * float(e6)
+    V[5] = E[5] * q + (float(e6 * (4 * N - 10)) * a3 - 4 * float(e6 * (N - 3)) * b4 + float(e6 * (N - 3)) * c5)
+    return E, V
