@@ -1,0 +1,177 @@
+"""The store interface shared by the embedded (SQLite) and the Neo4j stores.
+
+A store holds one territory's ecosystem. Writes are batched idempotent upserts applied in ONE transaction:
+`Store.write` either applies a whole `Dataset` or raises and leaves the store exactly as it was. Reads return model
+objects, sorted by key, so that the same data in either store gives equal `Dataset`s — and therefore identical
+networkx graphs through `graphcore.projection`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
+
+
+class StoreError(Exception):
+    """Base class of the errors a store raises; the message is meant for a person, on one line."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or opened (server down, bad credentials, unreadable file)."""
+
+
+class IntegrityError(StoreError):
+    """A write refers to organisations that exist neither in the store nor in the data written.
+
+    `problems` lists ``(entity, key, missing org id)``; nothing was written.
+    """
+
+    def __init__(self, problems: list[tuple[str, str, str]]):
+        self.problems = problems
+        shown = "; ".join(f"{entity} {key!r} refers to unknown organisation {org!r}" for entity, key, org in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(shown + more)
+
+
+ENTITIES = ("organisations", "catalysers", "alliances", "ties", "introductions")
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, per entity: how many were new, changed, or already there unchanged."""
+
+    new: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    changed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+
+    @property
+    def modified(self) -> bool:
+        return any(self.new.values()) or any(self.changed.values())
+
+    def rows(self) -> list[dict]:
+        return [{"entity": e, "new": self.new[e], "changed": self.changed[e], "unchanged": self.unchanged[e]}
+                for e in ENTITIES if self.new[e] or self.changed[e] or self.unchanged[e]]
+
+
+def _keyed(data: Dataset) -> dict[str, dict]:
+    return {"organisations": {o.id: o for o in data.organisations},
+            "catalysers": {c.org: c for c in data.catalysers},
+            "alliances": {a.id: a for a in data.alliances},
+            "ties": {t.key: t for t in data.ties},
+            "introductions": {i.id: i for i in data.introductions}}
+
+
+def summarise(incoming: Dataset, existing: Dataset) -> WriteSummary:
+    """Compare what is written with what the store held under the same keys."""
+    summary = WriteSummary()
+    old = _keyed(existing)
+    for entity, items in _keyed(incoming).items():
+        for key, item in items.items():
+            before = old[entity].get(key)
+            if before is None:
+                summary.new[entity] += 1
+            elif before == item:
+                summary.unchanged[entity] += 1
+            else:
+                summary.changed[entity] += 1
+    return summary
+
+
+def missing_references(data: Dataset, known: Callable[[set[str]], set[str]]) -> list[tuple[str, str, str]]:
+    """References of `data` to organisations neither in `data` nor among `known(ids)` (the store's)."""
+    refs = list(referenced_orgs(data))
+    own = data.org_ids()
+    outside = {org for _, _, org in refs if org not in own}
+    found = known(outside) if outside else set()
+    return [(entity, key, org) for entity, key, org in refs if org not in own and org not in found]
+
+
+Progress = Callable[[int], None]
+
+
+class Store(ABC):
+    """One territory's ecosystem, persisted. Use as a context manager, or call `close`."""
+
+    kind: str = "?"
+
+    # -- writing ------------------------------------------------------------------------------------------------
+    @abstractmethod
+    def write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
+        """Upsert every entity of `data` in one transaction: all of it, or nothing (an exception is raised).
+
+        Upserting replaces an entity with the same key (organisation id, alliance id with its members, tie key,
+        introduction id); writing the same data twice changes nothing. References to organisations must resolve
+        in `data` or in the store, else `IntegrityError`. `progress(n)` is called as items are written.
+        """
+
+    @abstractmethod
+    def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
+               introductions: Iterable[str] = ()) -> dict[str, int]:
+        """Delete by key in one transaction; deleting an organisation removes its ties, memberships, catalyser
+        role and introductions. Returns how many of each were deleted."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (used by `catalyse init --force` and by tests)."""
+
+    # -- reading ------------------------------------------------------------------------------------------------
+    @abstractmethod
+    def organisations(self, *, sector: str | None = None, territory: str | None = None, theme: str | None = None,
+                      search: str | None = None, ids: Iterable[str] | None = None) -> list[Organisation]:
+        """Organisations sorted by id. `territory` matches the commune, EPCI, département or région code;
+        `search` is a case- and accent-insensitive substring of the name or the id."""
+
+    @abstractmethod
+    def ties(self, *, type: str | None = None, as_of: _dt.date | None = None, org: str | None = None) -> list[Tie]:
+        """Ties sorted by key; `as_of` keeps those active on that date; `org` those touching an organisation."""
+
+    @abstractmethod
+    def alliances(self, *, as_of: _dt.date | None = None, theme: str | None = None) -> list[Alliance]:
+        """Alliances with their members, sorted by id."""
+
+    @abstractmethod
+    def catalysers(self) -> list[Catalyser]:
+        """Catalyser roles, sorted by organisation id."""
+
+    @abstractmethod
+    def introductions(self, *, catalyser: str | None = None, org: str | None = None) -> list[Introduction]:
+        """Introductions sorted by id."""
+
+    @abstractmethod
+    def existing_org_ids(self, ids: set[str]) -> set[str]:
+        """The subset of `ids` that are organisations in the store."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """How many organisations, catalysers, alliances, memberships, ties and introductions."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- derived --------------------------------------------------------------------------------------------------
+    def get_organisation(self, org_id: str) -> Organisation | None:
+        found = self.organisations(ids=[org_id])
+        return found[0] if found else None
+
+    def dataset(self, *, as_of: _dt.date | None = None) -> Dataset:
+        """Everything in the store — or the network as it was on `as_of` (ties, alliances and introductions
+        of that date; every organisation and catalyser)."""
+        intros = self.introductions()
+        if as_of is not None:
+            intros = [i for i in intros if i.date <= as_of]
+        return Dataset(self.organisations(), self.catalysers(), self.alliances(as_of=as_of),
+                       self.ties(as_of=as_of), intros)
+
+    def describe(self) -> str:
+        """Where the data lives, for messages (never includes a secret)."""
+        return self.kind
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
