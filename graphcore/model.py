@@ -153,6 +153,10 @@ class Catalyser:
     org: str
     metiers: tuple[str, ...] = ()
 
+    def __post_init__(self):  # canonical order, so that equal roles compare equal
+        order = vocab.codes("metier")
+        object.__setattr__(self, "metiers", tuple(sorted(set(self.metiers), key=order.index)))
+
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> "Catalyser":
         r = _Reader(record)
@@ -254,6 +258,12 @@ class Tie:
     provenance: str | None = None
     confidence: float | None = None
 
+    def __post_init__(self):
+        if not self.directed and self.source > self.target:  # one undirected tie, whichever way it was typed
+            src, dst = self.target, self.source
+            object.__setattr__(self, "source", src)
+            object.__setattr__(self, "target", dst)
+
     @property
     def key(self) -> str:
         return _key(self.source, self.target, self.type, _iso(self.start))
@@ -280,8 +290,6 @@ class Tie:
         if source and source == target:
             r.fail("target", f"a tie from {source!r} to itself")
         r.done()
-        if not directed and source > target:
-            source, target = target, source
         return cls(source=source, target=target, type=ttype, directed=directed, weight=weight, start=start,
                    end=end, provenance=r.get("provenance"), confidence=confidence)
 

@@ -1,0 +1,148 @@
+"""Export a `Dataset` to CSV and JSON (re-importable) and to GraphML and GEXF (for Gephi).
+
+CSV files are UTF-8 with a BOM (so that Excel shows accents right), ``,``-separated, with canonical headers. A text
+cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return)
+is written with a leading apostrophe, as OWASP recommends against CSV injection; numbers, codes and dates are
+never touched, and the importer drops that apostrophe again, so an export re-imports to the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+
+import networkx as nx
+
+from graphcore.model import Dataset
+from graphcore.projection import alliance_graph, tie_graph
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMERIC_FIELDS = {"lat", "lon", "weight", "confidence"}
+
+CSV_FILES = {
+    "organisations": ("id", "name", "sector", "commune", "epci", "departement", "region", "lat", "lon", "themes",
+                      "tags", "siren", "siret", "rna", "website", "metiers"),
+    "ties": ("source", "target", "type", "directed", "weight", "start", "end", "provenance", "confidence"),
+    "alliances": ("id", "name", "themes", "commune", "epci", "departement", "region", "start", "end", "status"),
+    "alliance_members": ("alliance", "org", "role"),
+    "introductions": ("id", "catalyser", "a", "b", "date", "note", "outcome"),
+}
+
+
+def defuse(value: str) -> str:
+    """Quote a cell that a spreadsheet would evaluate: ``=HYPERLINK(...)`` → ``'=HYPERLINK(...)``.
+
+    >>> defuse("=1+1"), defuse("Mairie"), defuse("")
+    ("'=1+1", 'Mairie', '')
+    """
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _cell(name: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        value = "true" if value else "false"
+    elif hasattr(value, "isoformat"):
+        value = value.isoformat()
+    else:
+        value = str(value)
+    return value if name in NUMERIC_FIELDS else defuse(value)
+
+
+def records(data: Dataset) -> dict[str, list[dict]]:
+    """The dataset as plain records per file (lists as lists, dates as ISO strings)."""
+    metiers = {c.org: list(c.metiers) for c in data.catalysers}
+    orgs = []
+    extra_keys: list[str] = []
+    for o in data.organisations:
+        rec = {"id": o.id, "name": o.name, "sector": o.sector, "commune": o.commune, "epci": o.epci,
+               "departement": o.departement, "region": o.region, "lat": o.lat, "lon": o.lon, "themes": list(o.themes),
+               "tags": list(o.tags), "siren": o.siren, "siret": o.siret, "rna": o.rna, "website": o.website,
+               "metiers": metiers.get(o.id)}
+        for k, v in o.extra.items():
+            rec[k] = v
+            if k not in extra_keys:
+                extra_keys.append(k)
+        orgs.append(rec)
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {
+        "organisations": orgs,
+        "ties": [{"source": t.source, "target": t.target, "type": t.type, "directed": t.directed, "weight": t.weight,
+                  "start": iso(t.start), "end": iso(t.end), "provenance": t.provenance, "confidence": t.confidence}
+                 for t in data.ties],
+        "alliances": [{"id": a.id, "name": a.name, "themes": list(a.themes), "commune": a.commune, "epci": a.epci,
+                       "departement": a.departement, "region": a.region, "start": iso(a.start), "end": iso(a.end),
+                       "status": a.status} for a in data.alliances],
+        "alliance_members": [{"alliance": a.id, "org": m.org, "role": m.role} for a in data.alliances
+                             for m in a.members],
+        "introductions": [{"id": i.id, "catalyser": i.catalyser, "a": i.a, "b": i.b, "date": i.date.isoformat(),
+                           "note": i.note, "outcome": i.outcome} for i in data.introductions],
+        "_extra_columns": extra_keys,
+    }
+
+
+def export_csv(data: Dataset, directory: str) -> list[str]:
+    """One CSV per kind in `directory`; returns the paths written."""
+    os.makedirs(directory, exist_ok=True)
+    recs = records(data)
+    written = []
+    for name, columns in CSV_FILES.items():
+        cols = list(columns) + (recs["_extra_columns"] if name == "organisations" else [])
+        path = os.path.join(directory, f"{name}.csv")
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            for rec in recs[name]:
+                w.writerow([_cell(c, rec.get(c)) for c in cols])
+        written.append(path)
+    return written
+
+
+def export_json(data: Dataset, path: str) -> list[str]:
+    recs = records(data)
+    recs.pop("_extra_columns")
+    doc = {"format": "catalyse", "version": 1}
+    for name, rows in recs.items():
+        doc[name] = [{k: v for k, v in r.items() if v is not None} for r in rows]
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+    return [path]
+
+
+def _flatten(G: nx.Graph) -> nx.Graph:
+    """GraphML/GEXF hold scalars only: tuples become ``"a; b"`` strings, booleans stay booleans."""
+    H = G.copy()
+    for _, attrs in list(H.nodes(data=True)) + [(None, d) for *_, d in H.edges(data=True)]:
+        for k, v in list(attrs.items()):
+            if isinstance(v, (tuple, list)):
+                attrs[k] = "; ".join(map(str, v))
+    for k, v in list(H.graph.items()):
+        if v is None or isinstance(v, (tuple, list)):
+            H.graph[k] = "" if v is None else "; ".join(map(str, v))
+    return H
+
+
+def export_graph(data: Dataset, path: str, fmt: str, *, what: str = "ties") -> list[str]:
+    """The tie graph (or the bipartite organisation–alliance graph) as GraphML or GEXF for Gephi."""
+    G = _flatten(alliance_graph(data) if what == "alliances" else tie_graph(data, directed=True))
+    if fmt == "graphml":
+        nx.write_graphml(G, path, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(G, path, encoding="utf-8")
+    else:
+        raise ValueError(f"unknown graph format {fmt!r}")
+    return [path]
+
+
+def export(data: Dataset, target: str, fmt: str) -> list[str]:
+    """Export in `fmt` (csv → a directory; json, graphml, gexf → a file)."""
+    if fmt == "csv":
+        return export_csv(data, target)
+    if fmt == "json":
+        return export_json(data, target)
+    return export_graph(data, target, fmt)

@@ -1,0 +1,272 @@
+"""Validate files into one `Dataset` and write it to a store: every problem reported, all or nothing.
+
+`import_files` reads every table, maps its headers, validates every row (collecting *all* problems, each with its
+file, row and column), checks duplicates across files and references to organisations (in the import or already in
+the store), and only then writes everything in one store transaction. Re-running the same import changes nothing.
+
+Alliance members may come in the alliances file (``members`` = ``"org1:lead; org2"``) or in a members file
+(``alliance``, ``org``, ``role``): the members listed for an alliance in one import *replace* its membership.
+An organisations file may carry a ``metiers`` column: a non-empty one makes the organisation a catalyser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from graphcore.model import (Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, RecordError, Tie,
+                             membership_from_record)
+from graphcore.stores.base import Store, WriteSummary
+
+from .columns import KINDS, REQUIRED, ALIASES, detect_kind, mapping
+from .tables import ReadError, Table, read_tables
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the input, located as precisely as possible."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    row_label: str = "row"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f": {self.row_label} {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The import was refused; nothing was written. `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}; nothing was imported")
+
+
+@dataclass
+class ImportResult:
+    data: Dataset
+    summary: WriteSummary | None
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+_BUILDERS = {
+    "organisations": Organisation.from_record,
+    "catalysers": Catalyser.from_record,
+    "alliances": Alliance.from_record,
+    "members": membership_from_record,
+    "ties": Tie.from_record,
+    "introductions": Introduction.from_record,
+}
+
+
+@dataclass
+class _Seen:
+    """Where each entity key was first met, to report conflicting duplicates with both places."""
+
+    value: object
+    where: tuple[str, int | None, str]
+
+
+class _Collector:
+    def __init__(self):
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.items: dict[str, dict[str, _Seen]] = {k: {} for k in KINDS if k != "members"}
+        self.members: dict[str, dict[str, tuple[Membership, tuple]]] = {}
+        self.refs: list[tuple[str, tuple, str, str]] = []  # (org id, where, column header, what)
+        self.members_given: set[str] = set()  # alliances whose membership this import states
+
+    def problem(self, table: Table, row, column, message):
+        self.problems.append(Problem(table.where, row, column, message, table.row_label))
+
+    def add(self, kind: str, key: str, value, where: tuple, table: Table, id_column: str | None):
+        seen = self.items[kind].get(key)
+        if seen is None:
+            self.items[kind][key] = _Seen(value, where)
+        elif seen.value != value:
+            diff = _differences(seen.value, value)
+            self.problems.append(Problem(table.where, where[1], id_column,
+                                         f"duplicate {_KIND_NAME[kind]} {_show_key(key)} with conflicting data "
+                                         f"({diff}); first seen at {_place(seen.where)}", table.row_label))
+
+
+_KIND_NAME = {"organisations": "organisation", "catalysers": "catalyser", "alliances": "alliance", "ties": "tie",
+              "introductions": "introduction"}
+
+
+def _show_key(key: str) -> str:
+    return repr(key.replace("\x1f", " / "))
+
+
+def _place(where: tuple) -> str:
+    file, row, label = where
+    return f"{file} {label} {row}" if row is not None else file
+
+
+def _differences(a, b) -> str:
+    fields_ = [f for f in a.__dataclass_fields__ if getattr(a, f) != getattr(b, f)]
+    return "differs in " + ", ".join(fields_) if fields_ else "differs"
+
+
+def _column_for(header_of: dict[str, str], name: str) -> str:
+    return header_of.get(name, name)
+
+
+def _validate_table(table: Table, kind: str, c: _Collector) -> None:
+    cols = mapping(kind, table.headers)
+    header_of = {v: k for k, v in cols.items()}
+    missing = [f for f in REQUIRED[kind] if f not in header_of]
+    if missing:
+        for f in missing:
+            aliases = ", ".join(a for a in ALIASES[kind][f][1:4])
+            c.problem(table, 1 if table.row_label == "row" else None, f,
+                      f"missing required column {f!r} (or one of: {aliases}) for a {kind} file")
+        return
+    if kind != "organisations":
+        extra = [h for h in table.headers if h not in cols]
+        if extra:
+            c.warnings.append(f"{table.where}: column(s) {', '.join(map(repr, extra))} ignored in a {kind} file")
+    if not table.rows:
+        c.problem(table, None, None, "the file has a header but no rows")
+        return
+    build = _BUILDERS[kind]
+    for row, cells in table.rows:
+        record = {cols.get(h, h): v for h, v in cells.items()}
+        where = (table.where, row, table.row_label)
+        try:
+            item = build(record)
+        except RecordError as exc:
+            for name, message in exc.problems:
+                c.problem(table, row, _column_for(header_of, name), message)
+            continue
+        if kind == "organisations":
+            metiers_cell = record.get("metiers")
+            c.add("organisations", item.id, item, where, table, header_of.get("id"))
+            if metiers_cell not in (None, "") and metiers_cell != []:
+                try:
+                    cat = Catalyser.from_record({"id": item.id, "metiers": metiers_cell})
+                    c.add("catalysers", cat.org, cat, where, table, header_of.get("metiers"))
+                except RecordError as exc:
+                    for _, message in exc.problems:
+                        c.problem(table, row, header_of.get("metiers"), message)
+        elif kind == "catalysers":
+            c.add("catalysers", item.org, item, where, table, header_of.get("id"))
+            c.refs.append((item.org, where, header_of["id"], "catalyser"))
+        elif kind == "alliances":
+            c.add("alliances", item.id, item, where, table, header_of.get("id"))
+            if "members" in header_of:
+                c.members_given.add(item.id)
+            for m in item.members:
+                c.refs.append((m.org, where, header_of.get("members", "members"), f"member of alliance {item.id!r}"))
+                c.members.setdefault(item.id, {})[m.org] = (m, where)
+        elif kind == "members":
+            alliance, m = item
+            known = c.members.setdefault(alliance, {})
+            c.members_given.add(alliance)
+            if m.org in known and known[m.org][0] != m:
+                c.problem(table, row, header_of.get("role"),
+                          f"organisation {m.org!r} is listed twice in alliance {alliance!r} with different roles "
+                          f"({known[m.org][0].role} at {_place(known[m.org][1])}, {m.role} here)")
+            known[m.org] = (m, where)
+            c.refs.append((m.org, where, header_of["org"], f"member of alliance {alliance!r}"))
+            c.refs.append(("alliance:" + alliance, where, header_of["alliance"], "alliance"))
+        elif kind == "ties":
+            c.add("ties", item.key, item, where, table, header_of.get("source"))
+            c.refs.append((item.source, where, header_of["source"], "tie source"))
+            c.refs.append((item.target, where, header_of["target"], "tie target"))
+        elif kind == "introductions":
+            c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
+            for name, org in (("catalyser", item.catalyser), ("a", item.a), ("b", item.b)):
+                c.refs.append((org, where, header_of[name], "introduced organisation" if name != "catalyser"
+                               else "catalyser"))
+
+
+def validate_files(paths, store: Store | None = None, *, kind: str | None = None) -> tuple[Dataset, list[str]]:
+    """Read and validate `paths` into one Dataset; raise `ImportFailed` listing every problem.
+
+    References to organisations must resolve in these files or in `store` (when given).
+    """
+    c = _Collector()
+    tables: list[tuple[Table, str]] = []
+    for path in paths:
+        try:
+            found = read_tables(path)
+        except ReadError as exc:
+            c.problems.append(Problem(str(path), None, None, str(exc).split(": ", 1)[-1]
+                                      if str(exc).startswith(str(path)) else str(exc)))
+            continue
+        for table in found:
+            k = kind or detect_kind(table.headers, table.sheet)
+            if k is None:
+                c.problem(table, 1 if table.row_label == "row" else None, None,
+                          "cannot tell what this file holds from its columns "
+                          f"({', '.join(table.headers[:8])}); name it with --kind "
+                          f"({'|'.join(KINDS)})")
+                continue
+            tables.append((table, k))
+    # organisations first, so that later tables can refer to them; members after alliances
+    order = {k: i for i, k in enumerate(("organisations", "catalysers", "alliances", "members", "ties",
+                                         "introductions"))}
+    for table, k in sorted(tables, key=lambda tk: order[tk[1]]):
+        _validate_table(table, k, c)
+
+    org_ids = set(c.items["organisations"])
+    alliance_ids = set(c.items["alliances"])
+    outside = {ref for ref, *_ in c.refs if not ref.startswith("alliance:") and ref not in org_ids}
+    in_store = store.existing_org_ids(outside) if (store is not None and outside) else set()
+    stored_alliances: dict[str, Alliance] = {}
+    wanted_alliances = {ref[len("alliance:"):] for ref, *_ in c.refs if ref.startswith("alliance:")} - alliance_ids
+    wanted_alliances |= alliance_ids - c.members_given  # an alliances file without members keeps the stored ones
+    if store is not None and wanted_alliances:
+        stored_alliances = {a.id: a for a in store.alliances() if a.id in wanted_alliances}
+    for ref, where, column, what in c.refs:
+        if ref.startswith("alliance:"):
+            aid = ref[len("alliance:"):]
+            if aid not in alliance_ids and aid not in stored_alliances:
+                c.problems.append(Problem(where[0], where[1], column, f"unknown alliance {aid!r}: it is neither in "
+                                          "this import nor in the store", where[2]))
+        elif ref not in org_ids and ref not in in_store:
+            c.problems.append(Problem(where[0], where[1], column, f"unknown organisation {ref!r} ({what}): it is "
+                                      "neither in this import nor in the store", where[2]))
+    if c.problems:
+        raise ImportFailed(c.problems)
+
+    alliances = {aid: seen.value for aid, seen in c.items["alliances"].items()}
+    for aid in alliance_ids - c.members_given:
+        if aid in stored_alliances:
+            alliances[aid] = dataclasses.replace(alliances[aid], members=stored_alliances[aid].members)
+    for aid, members in c.members.items():
+        base = alliances.get(aid) or stored_alliances[aid]
+        alliances[aid] = dataclasses.replace(
+            base, members=tuple(sorted((m for m, _ in members.values()), key=lambda m: m.org)))
+    data = Dataset([s.value for s in c.items["organisations"].values()],
+                   [s.value for s in c.items["catalysers"].values()],
+                   list(alliances.values()),
+                   [s.value for s in c.items["ties"].values()],
+                   [s.value for s in c.items["introductions"].values()]).sorted()
+    if not data:
+        raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
+    return data, c.warnings
+
+
+def import_files(store: Store, paths, *, kind: str | None = None, dry_run: bool = False,
+                 progress=None) -> ImportResult:
+    """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction.
+
+    Raises `ImportFailed` (nothing written) when any row of any file is wrong.
+    """
+    paths = [str(p) for p in paths]
+    data, warnings = validate_files(paths, store, kind=kind)
+    if dry_run:
+        return ImportResult(data, None, warnings, paths, dry_run=True)
+    summary = store.write(data, progress=progress)
+    return ImportResult(data, summary, warnings, paths)
