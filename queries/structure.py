@@ -1,0 +1,726 @@
+"""Whole-network and per-group structure: density, components, clustering, centralisation, E-I index,
+assortativity, mixing, reciprocity, communities; yearly snapshots to follow a territory's collective maturity.
+
+All functions take a graph of ``docs/graphs.md`` first and return plain Python values (dicts, lists, floats,
+``None`` where a measure is undefined, never NaN). Common conventions:
+
+* **Ties**: multigraphs are collapsed to one tie per pair (weights summed) and self-loops are dropped before any
+  measure: a tie to oneself is neither internal nor external to a group, and Freeman/sna measures use
+  ``diag=FALSE``. Directed graphs count arcs; in the directed view an undirected tie is two arcs (see
+  ``docs/graphs.md``), so it counts twice in directed counts.
+* **Groups** (``group=`` any node attribute: ``sector``, ``commune``, ``departement``, an extra column...): nodes
+  *without* the attribute are left out of every group measure (E-I, assortativity, mixing, cross-group share,
+  ``by_group``) together with the ties that touch them; ``summary`` reports how many (``unassigned``).
+  Attribute values are compared as is (``"26"`` and ``26`` differ).
+* **Weights** are not used by the structural counts (density, E-I, mixing, centralisation are about the
+  presence of ties, as in Krackhardt and Freeman); Louvain uses ``weight`` (tie strength) by default.
+
+References
+----------
+.. [1] Wasserman, S. and Faust, K. (1994). *Social Network Analysis.* Cambridge University Press.
+.. [2] Freeman, L. C. (1978). Centrality in social networks: conceptual clarification. *Social Networks* 1:
+       215-239.
+.. [3] Krackhardt, D. and Stern, R. N. (1988). Informal networks and organizational crises: an experimental
+       simulation. *Social Psychology Quarterly* 51(2): 123-140.
+.. [4] Newman, M. E. J. (2003). Mixing patterns in networks. *Physical Review E* 67: 026126.
+.. [5] Blondel, V. D., Guillaume, J.-L., Lambiotte, R. and Lefebvre, E. (2008). Fast unfolding of communities in
+       large networks. *J. Stat. Mech.* P10008.
+.. [6] Butts, C. T. (2008). Social network analysis with sna. *Journal of Statistical Software* 24(6).
+
+Examples
+--------
+Two sectors, ``a``-``b`` internal to ``x``, ``b``-``c`` across:
+
+>>> import networkx as nx
+>>> G = nx.Graph()
+>>> G.add_nodes_from([("a", {"sector": "x"}), ("b", {"sector": "x"}), ("c", {"sector": "y"})])
+>>> G.add_edges_from([("a", "b"), ("b", "c")])
+>>> ei_index(G)          # (E - I) / (E + I) = (1 - 1) / 2
+0.0
+>>> cross_group_share(G)
+0.5
+>>> density(G)           # 2 ties of 3 possible
+0.6666666666666666
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import networkx as nx
+
+__all__ = [
+    "density",
+    "components",
+    "clustering",
+    "degree_centralization",
+    "betweenness_centralization",
+    "ei_index",
+    "ei_by_group",
+    "assortativity",
+    "mixing_matrix",
+    "cross_group_share",
+    "reciprocity",
+    "communities",
+    "summary",
+    "by_group",
+    "by_year",
+    "snapshot",
+    "summary_rows",
+    "by_group_rows",
+    "by_year_rows",
+]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------------------
+def _simple(G, weight="weight"):
+    """Simple graph, same directedness, no self-loops; parallel ties summed on ``weight`` (1 when absent)."""
+    if G.is_multigraph():
+        H = nx.DiGraph() if G.is_directed() else nx.Graph()
+        H.add_nodes_from(G.nodes(data=True))
+        H.graph.update(G.graph)
+        for u, v, d in G.edges(data=True):
+            if u == v:
+                continue
+            w = d.get(weight, 1) if weight is not None else 1
+            if H.has_edge(u, v):
+                H[u][v]["weight"] += w
+                H[u][v]["ties"] += 1
+            else:
+                H.add_edge(u, v, weight=w, ties=1)
+        return H
+    if nx.number_of_selfloops(G):
+        H = G.copy()
+        H.remove_edges_from(list(nx.selfloop_edges(H)))
+        return H
+    return G
+
+
+def _groups(G, group):
+    return {u: d[group] for u, d in G.nodes(data=True) if group in d}
+
+
+def _ei_counts(G, group):
+    """``(internal, external)`` tie counts among nodes having the attribute (G simple, no loops)."""
+    g = _groups(G, group)
+    internal = external = 0
+    for u, v in G.edges():
+        if u in g and v in g:
+            if g[u] == g[v]:
+                internal += 1
+            else:
+                external += 1
+    return internal, external
+
+
+def _ratio(num, den):
+    return None if den == 0 else num / den
+
+
+def _sorted(values):
+    """Natural order when comparable (numbers, strings), else by type name and text."""
+    values = list(values)
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=lambda x: (type(x).__name__, str(x)))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# whole-network measures
+# --------------------------------------------------------------------------------------------------------------
+def density(G):
+    """Share of possible ties present: ``m / (n(n-1))`` directed, ``m / (n(n-1)/2)`` undirected, self-loops
+    excluded (``sna::gden`` with ``diag=FALSE``); ``0.0`` for fewer than 2 nodes.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> density(nx.DiGraph([(1, 2), (2, 3), (3, 3)]))  # 2 arcs of 3*2
+    0.3333333333333333
+    """
+    H = _simple(G)
+    n = len(H)
+    return 0.0 if n < 2 else float(nx.density(H))
+
+
+def components(G):
+    """Connected components (weak for directed graphs): ``count``, ``sizes`` (decreasing), ``giant_size``,
+    ``giant_share`` (giant size / n, 0.0 when empty), ``isolates``; directed graphs also ``strong_count``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (4, 5)]); G.add_node(6)
+    >>> components(G)
+    {'count': 3, 'sizes': [3, 2, 1], 'giant_size': 3, 'giant_share': 0.5, 'isolates': 1}
+    """
+    H = _simple(G)
+    comps = nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H)
+    sizes = sorted((len(c) for c in comps), reverse=True)
+    n = len(H)
+    out = {
+        "count": len(sizes),
+        "sizes": sizes,
+        "giant_size": sizes[0] if sizes else 0,
+        "giant_share": sizes[0] / n if n else 0.0,
+        "isolates": nx.number_of_isolates(H),
+    }
+    if H.is_directed():
+        out["strong_count"] = nx.number_strongly_connected_components(H)
+    return out
+
+
+def clustering(G):
+    """``average_clustering`` (mean local clustering, nodes of degree < 2 counting 0; Watts-Strogatz) and
+    ``transitivity`` (3 x triangles / connected triples; global clustering), both on the undirected, unweighted
+    view of the ties (a directed tie makes the pair adjacent).
+
+    Examples
+    --------
+    Triangle with a pendant: local clustering 1/3, 1, 1, 0 (mean 7/12); 3 x 1 triangle / 5 triples.
+
+    >>> import networkx as nx
+    >>> {k: round(x, 12) for k, x in clustering(nx.Graph([(1, 2), (2, 3), (1, 3), (1, 4)])).items()}
+    {'average_clustering': 0.583333333333, 'transitivity': 0.6}
+    """
+    H = _simple(G)
+    U = H.to_undirected(as_view=True) if H.is_directed() else H
+    U = nx.Graph(U)
+    if len(U) == 0:
+        return {"average_clustering": 0.0, "transitivity": 0.0}
+    return {"average_clustering": float(nx.average_clustering(U)), "transitivity": float(nx.transitivity(U))}
+
+
+def _mode(G, mode):
+    if mode is None:
+        return "digraph" if G.is_directed() else "graph"
+    if mode not in ("graph", "digraph"):
+        raise ValueError("mode must be 'graph' or 'digraph'")
+    return mode
+
+
+def degree_centralization(G, *, mode=None):
+    """Freeman degree centralisation exactly as R ``sna::centralization(g, degree, mode=..., normalize=TRUE)``.
+
+    ``sum_i (max c - c_i)`` divided by its maximum over graphs of the same size. ``mode="digraph"`` (default for
+    directed graphs) uses Freeman degree = in + out and the maximum ``(n-1)(2(n-1)-2)``; ``mode="graph"`` (default
+    for undirected graphs) uses the degree and ``(n-1)(n-2)``. Unweighted, self-loops ignored (``diag=FALSE``).
+    ``None`` when ``n < 3`` (sna divides by zero). A ``"graph"`` mode on a directed graph uses its undirected view.
+
+    Examples
+    --------
+    A star is maximally centralised; in digraph mode its reciprocated arcs give in+out = 2(n-1) at the centre.
+
+    >>> import networkx as nx
+    >>> degree_centralization(nx.star_graph(4)), degree_centralization(nx.cycle_graph(5))
+    (1.0, 0.0)
+    >>> degree_centralization(nx.DiGraph(nx.star_graph(4)))  # 4 * (8 - 2) / (4 * (2*4 - 2))
+    1.0
+    """
+    H = _simple(G)
+    mode = _mode(H, mode)
+    n = len(H)
+    if n < 3:
+        return None
+    if mode == "graph":
+        H = nx.Graph(H.to_undirected(as_view=True)) if H.is_directed() else H
+        deg = [d for _, d in H.degree()]
+        tmax = (n - 1) * (n - 2)
+    else:
+        if not H.is_directed():
+            H = H.to_directed(as_view=True)
+        deg = [d for _, d in H.degree()]  # in + out
+        tmax = (n - 1) * (2 * (n - 1) - 2)
+    cmax = max(deg)
+    return sum(cmax - d for d in deg) / tmax
+
+
+def betweenness_centralization(G, *, mode=None):
+    """Freeman betweenness centralisation exactly as R ``sna::centralization(g, betweenness, mode=...,
+    normalize=TRUE)``: raw betweenness (ordered pairs for ``"digraph"``, unordered for ``"graph"``), divided by
+    ``(n-1)^2 (n-2)`` (digraph) or ``(n-1)^2 (n-2)/2`` (graph). Unweighted (sna's ``ignore.eval=TRUE``),
+    exact (Brandes, O(nm)). ``None`` when ``n < 3``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> betweenness_centralization(nx.star_graph(4)), betweenness_centralization(nx.cycle_graph(6))
+    (1.0, 0.0)
+    """
+    H = _simple(G)
+    mode = _mode(H, mode)
+    n = len(H)
+    if n < 3:
+        return None
+    if mode == "graph":
+        H = nx.Graph(H.to_undirected(as_view=True)) if H.is_directed() else H
+        tmax = (n - 1) ** 2 * (n - 2) / 2
+    else:
+        if not H.is_directed():
+            H = nx.DiGraph(H)
+        tmax = (n - 1) ** 2 * (n - 2)
+    bet = list(nx.betweenness_centrality(H, normalized=False).values())
+    cmax = max(bet)
+    return sum(cmax - b for b in bet) / tmax
+
+
+def ei_index(G, group="sector"):
+    """Krackhardt–Stern E-I index ``(E - I) / (E + I)`` over the ties between nodes having ``group`` [3]_: -1 all
+    ties internal to groups, +1 all across groups. ``None`` without such ties.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y"}, "sector")
+    >>> ei_index(G)  # E = 1 (2-3), I = 2: (1 - 2) / 3
+    -0.3333333333333333
+    """
+    internal, external = _ei_counts(_simple(G), group)
+    return _ratio(external - internal, external + internal)
+
+
+def cross_group_share(G, group="sector"):
+    """Share of ties (between nodes having ``group``) that join two different groups: ``E / (E + I)``
+    (``= (1 + EI) / 2``). ``None`` without such ties."""
+    internal, external = _ei_counts(_simple(G), group)
+    return _ratio(external, external + internal)
+
+
+def ei_by_group(G, group="sector"):
+    """Group-level E-I index: for each group ``g``, ``(E_g - I_g) / (E_g + I_g)`` with ``I_g`` ties inside ``g`` and
+    ``E_g`` ties with exactly one end in ``g`` (other end in another group) [3]_. ``None`` for groups without
+    ties.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y"}, "sector")
+    >>> ei_by_group(G)  # x: E=1, I=1 ; y: E=1, I=1
+    {'x': 0.0, 'y': 0.0}
+    """
+    return {k: v["ei_index"] for k, v in by_group(G, group).items()}
+
+
+def mixing_matrix(G, group="sector"):
+    """Group x group tie counts (nodes having ``group``): ``{"groups": [...], "counts": {a: {b: count}}}``.
+
+    Undirected: symmetric, ``counts[a][b]`` = number of ties between groups ``a != b`` (each tie in both
+    cells), ``counts[a][a]`` = ties inside ``a`` (counted once), so the upper triangle sums to the tie count.
+    Directed: ``counts[a][b]`` = arcs from ``a`` to ``b``, summing to the arc count. Groups sorted.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y"}, "sector")
+    >>> mixing_matrix(G)["counts"]
+    {'x': {'x': 1, 'y': 1}, 'y': {'x': 1, 'y': 1}}
+    """
+    H = _simple(G)
+    g = _groups(H, group)
+    groups = _sorted(set(g.values()))
+    counts = {a: {b: 0 for b in groups} for a in groups}
+    for u, v in H.edges():
+        if u in g and v in g:
+            a, b = g[u], g[v]
+            counts[a][b] += 1
+            if not H.is_directed() and a != b:
+                counts[b][a] += 1
+    return {"groups": groups, "counts": counts}
+
+
+def assortativity(G, group="sector"):
+    """Newman's nominal assortativity coefficient on ``group`` [4]_: ``(sum_i e_ii - sum_i a_i b_i) / (1 - sum_i
+    a_i b_i)`` from the normalised mixing matrix ``e`` (undirected ties counted in both directions); 1 when all
+    ties are internal, 0 when mixing is random, negative when groups avoid themselves. Equals
+    ``networkx.attribute_assortativity_coefficient`` and igraph's ``assortativity_nominal`` on the nodes having
+    the attribute. ``None`` when undefined (no tie, or a single group with all ties: 0/0).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (3, 4), (1, 3)])
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y"}, "sector")
+    >>> round(assortativity(G), 12)  # e = [[2, 1], [1, 2]] / 6 -> (4/6 - 1/2) / (1 - 1/2) = 1/3
+    0.333333333333
+    """
+    H = _simple(G)
+    g = _groups(H, group)
+    pairs = Counter()
+    for u, v in H.edges():
+        if u in g and v in g:
+            pairs[(g[u], g[v])] += 1
+            if not H.is_directed():
+                pairs[(g[v], g[u])] += 1
+    total = sum(pairs.values())
+    if total == 0:
+        return None
+    a, b = Counter(), Counter()
+    trace = 0
+    for (x, y), c in pairs.items():
+        a[x] += c
+        b[y] += c
+        if x == y:
+            trace += c
+    ab = sum(a[k] * b[k] for k in a) / total ** 2
+    return _ratio(trace / total - ab, 1 - ab) if not math.isclose(ab, 1.0) else None
+
+
+def reciprocity(G):
+    """Share of arcs whose reverse arc also exists (``networkx.overall_reciprocity``, ``sna::grecip(measure=
+    "edgewise")``), self-loops excluded; ``None`` for undirected graphs or without arcs.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> reciprocity(nx.DiGraph([(1, 2), (2, 1), (2, 3)]))  # 2 of 3 arcs reciprocated
+    0.6666666666666666
+    """
+    H = _simple(G)
+    if not H.is_directed() or H.number_of_edges() == 0:
+        return None
+    return float(nx.overall_reciprocity(H))
+
+
+def communities(G, *, weight="weight", resolution=1.0, seed=0):
+    """Louvain communities (``networkx.community.louvain_communities``, seeded: deterministic) [5]_ and their
+    modularity (same ``weight`` and ``resolution``; directed modularity for directed graphs).
+
+    Returns ``{"count", "sizes", "modularity", "membership": {node: community index}, "communities": [sorted
+    node lists]}``; communities ordered by decreasing size. Edgeless graphs: one community per node,
+    modularity ``None``.
+
+    Examples
+    --------
+    Two triangles joined by one tie:
+
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4)])
+    >>> r = communities(G)
+    >>> r["communities"], round(r["modularity"], 6)   # 2 * (3/7 - (7/14)^2)
+    ([[1, 2, 3], [4, 5, 6]], 0.357143)
+    """
+    H = _simple(G, weight)
+    if H.number_of_edges() == 0:
+        comms = [{u} for u in H]
+        mod = None
+    else:
+        comms = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
+        mod = float(nx.community.modularity(H, comms, weight=weight, resolution=resolution))
+    lists = [_sorted(c) for c in comms]
+    order = {id(c): i for i, c in enumerate(_sorted_lists(lists))}
+    lists.sort(key=lambda c: (-len(c), order[id(c)]))
+    membership = {u: i for i, c in enumerate(lists) for u in c}
+    return {
+        "count": len(lists),
+        "sizes": [len(c) for c in lists],
+        "modularity": mod,
+        "membership": membership,
+        "communities": lists,
+    }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# per group, summary, yearly snapshots
+# --------------------------------------------------------------------------------------------------------------
+def by_group(G, group="sector"):
+    """Per-group breakdown ``{group value: {...}}`` (nodes having ``group`` only, groups sorted):
+
+    ``members``; ``internal_ties`` (both ends in the group); ``external_ties`` (one end in another group);
+    ``density`` (internal ties / possible ties among members: ``k(k-1)`` directed, ``k(k-1)/2`` undirected,
+    ``None`` for ``k < 2``); ``ei_index`` (``(E - I)/(E + I)``, ``None`` without ties); ``mean_degree`` (mean
+    number of ties to other attributed nodes, internal + external, per member); ``isolated_members`` (members
+    with no tie at all in ``G``). Directed graphs count arcs in both directions.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)]); G.add_node(5)
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y", 5: "y"}, "sector")
+    >>> by_group(G)["y"]
+    {'members': 3, 'internal_ties': 1, 'external_ties': 1, 'density': 0.3333333333333333, 'ei_index': 0.0, 'mean_degree': 1.0, 'isolated_members': 1}
+    """
+    H = _simple(G)
+    g = _groups(H, group)
+    members = Counter(g.values())
+    internal, external = Counter(), Counter()
+    for u, v in H.edges():
+        if u in g and v in g:
+            if g[u] == g[v]:
+                internal[g[u]] += 1
+            else:
+                external[g[u]] += 1
+                external[g[v]] += 1
+    isolated = Counter(g[u] for u in nx.isolates(H) if u in g)
+    out = {}
+    for k in _sorted(members):
+        size = members[k]
+        possible = size * (size - 1) if H.is_directed() else size * (size - 1) / 2
+        i, e = internal[k], external[k]
+        out[k] = {
+            "members": size,
+            "internal_ties": i,
+            "external_ties": e,
+            "density": _ratio(i, possible),
+            "ei_index": _ratio(e - i, e + i),
+            "mean_degree": (2 * i + e) / size,
+            "isolated_members": isolated[k],
+        }
+    return out
+
+
+def summary(G, group="sector", *, weight="weight", seed=0, centralization=True):
+    """All whole-network measures in one plain dict (``None`` where undefined).
+
+    Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
+    ties per node, ``2m/n`` or ``m/n`` out-degree if directed), ``density``, ``components``, ``giant_share``,
+    ``isolates``, ``average_clustering``, ``transitivity``, ``degree_centralization``,
+    ``betweenness_centralization`` (sna, exact; ``centralization=False`` skips them, ``None``, on very large
+    graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
+    without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
+    :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2), (2, 3), (3, 4)])
+    >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "y"}, "sector")
+    >>> s = summary(G)
+    >>> s["nodes"], s["ties"], s["density"], s["ei_index"], s["components"]
+    (4, 3, 0.5, -0.3333333333333333, 1)
+    """
+    H = _simple(G, weight)
+    n, m = len(H), H.number_of_edges()
+    comp = components(H)
+    clus = clustering(H)
+    mix = mixing_matrix(H, group)
+    internal, external = _ei_counts(H, group)
+    com = communities(H, weight=weight, seed=seed)
+    g = _groups(H, group)
+    return {
+        "nodes": n,
+        "ties": m,
+        "directed": H.is_directed(),
+        "mean_degree": (m if H.is_directed() else 2 * m) / n if n else 0.0,
+        "density": density(H),
+        "components": comp["count"],
+        "giant_share": comp["giant_share"],
+        "isolates": comp["isolates"],
+        "average_clustering": clus["average_clustering"],
+        "transitivity": clus["transitivity"],
+        "degree_centralization": degree_centralization(H) if centralization else None,
+        "betweenness_centralization": betweenness_centralization(H) if centralization else None,
+        "reciprocity": reciprocity(H),
+        "group": group,
+        "groups": len(mix["groups"]),
+        "unassigned": n - len(g),
+        "ei_index": _ratio(external - internal, external + internal),
+        "cross_group_share": _ratio(external, external + internal),
+        "assortativity": assortativity(H, group),
+        "mixing": mix["counts"],
+        "communities": com["count"],
+        "modularity": com["modularity"],
+    }
+
+
+def _sorted_lists(lists):
+    try:
+        return sorted(lists)
+    except TypeError:
+        return sorted(lists, key=lambda c: [(type(x).__name__, str(x)) for x in c])
+
+
+def _year(iso):
+    return int(str(iso)[:4])
+
+
+def snapshot(G, year):
+    """The ties active in calendar year ``year``, as a simple graph over *all* nodes of ``G`` (like
+    ``tie_graph(as_of=...)``, organisations without ties that year stay as isolates).
+
+    A tie counts in year Y if it started on or before 31 Dec Y and had not ended before 1 Jan Y; a tie without
+    ``start`` counts from the beginning, one without ``end`` is still active. Dates are ISO strings
+    (``YYYY-MM-DD``; a bare ``YYYY`` or ``YYYY-MM`` compares by its prefix). On the simple tie graph ``start``
+    is the earliest start of the pair and there is no ``end`` (a pair counts from its first tie on); use the
+    multigraph view (``multigraph=True``) to honour each tie's own start and end. Parallel ties active the
+    same year are merged, weights summed.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiGraph()
+    >>> G.add_edge("a", "b", start="2019-05-01", end="2020-06-30")
+    0
+    >>> G.add_edge("b", "c", start="2021-01-01")
+    0
+    >>> G.add_edge("a", "c")   # no dates: always there
+    0
+    >>> [sorted(map(sorted, snapshot(G, y).edges())) for y in (2018, 2020, 2021)]
+    [[['a', 'c']], [['a', 'b'], ['a', 'c']], [['a', 'c'], ['b', 'c']]]
+    """
+    lo, hi = f"{int(year):04d}-01-01", f"{int(year):04d}-12-31"
+    H = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
+    H.add_nodes_from(G.nodes(data=True))
+    H.graph.update(G.graph)
+    for u, v, d in G.edges(data=True):
+        start, end = d.get("start"), d.get("end")
+        if start is not None and str(start)[:10] > hi:
+            continue
+        if end is not None and str(end)[:10] < lo[: len(str(end)[:10])]:
+            continue
+        H.add_edge(u, v, **d)
+    return _simple(H)
+
+
+def by_year(G, years=None, group="sector", **kwargs):
+    """:func:`summary` of each yearly :func:`snapshot`, ``{year: summary}``, to follow how a territory's ties
+    grow and cross sectors ("collective maturity").
+
+    ``years`` defaults to every year from the earliest to the latest ``start``/``end`` year found on the ties
+    (empty dict when no tie is dated). ``kwargs`` go to :func:`summary`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph()
+    >>> G.add_nodes_from([(1, {"sector": "x"}), (2, {"sector": "x"}), (3, {"sector": "y"})])
+    >>> G.add_edge(1, 2, start="2019-03-01")
+    >>> G.add_edge(2, 3, start="2021-09-15")
+    >>> r = by_year(G)
+    >>> [(y, s["ties"], s["cross_group_share"]) for y, s in r.items()]
+    [(2019, 1, 0.0), (2020, 1, 0.0), (2021, 2, 0.5)]
+    """
+    if years is None:
+        found = [_year(d[k]) for _, _, d in G.edges(data=True) for k in ("start", "end") if d.get(k)]
+        years = range(min(found), max(found) + 1) if found else []
+    return {int(y): summary(snapshot(G, y), group, **kwargs) for y in years}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# table rows for the CLI
+# --------------------------------------------------------------------------------------------------------------
+_LABELS = {
+    "nodes": ("Organisations", "Organisations"),
+    "ties": ("Liens", "Ties"),
+    "directed": ("Orienté", "Directed"),
+    "mean_degree": ("Degré moyen", "Mean degree"),
+    "density": ("Densité", "Density"),
+    "components": ("Composantes connexes", "Connected components"),
+    "giant_share": ("Part de la composante principale", "Giant component share"),
+    "isolates": ("Organisations isolées", "Isolated organisations"),
+    "average_clustering": ("Clustering moyen", "Average clustering"),
+    "transitivity": ("Transitivité", "Transitivity"),
+    "degree_centralization": ("Centralisation (degré)", "Degree centralisation"),
+    "betweenness_centralization": ("Centralisation (intermédiarité)", "Betweenness centralisation"),
+    "reciprocity": ("Réciprocité", "Reciprocity"),
+    "group": ("Attribut de groupe", "Group attribute"),
+    "groups": ("Groupes", "Groups"),
+    "unassigned": ("Sans valeur pour l'attribut", "Without the attribute"),
+    "ei_index": ("Indice E-I", "E-I index"),
+    "cross_group_share": ("Part des liens entre groupes", "Share of cross-group ties"),
+    "assortativity": ("Assortativité", "Assortativity"),
+    "communities": ("Communautés (Louvain)", "Communities (Louvain)"),
+    "modularity": ("Modularité", "Modularity"),
+    "year": ("Année", "Year"),
+    "group_value": ("Groupe", "Group"),
+    "members": ("Membres", "Members"),
+    "internal_ties": ("Liens internes", "Internal ties"),
+    "external_ties": ("Liens externes", "External ties"),
+    "isolated_members": ("Membres isolés", "Isolated members"),
+    "measure": ("Mesure", "Measure"),
+    "value": ("Valeur", "Value"),
+}
+_YES = {"fr": ("oui", "non"), "en": ("yes", "no")}
+
+
+def _lab(key, lang):
+    if lang not in ("fr", "en"):
+        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+    fr, en = _LABELS.get(key, (key, key))
+    return fr if lang == "fr" else en
+
+
+def _fmt(x, lang, digits):
+    if x is None:
+        return "–"
+    if isinstance(x, bool):
+        return _YES[lang][0] if x else _YES[lang][1]
+    if isinstance(x, float):
+        return round(x, digits)
+    return x
+
+
+def _group_label(group, value, lang):
+    if group == "sector":
+        try:
+            from graphcore.vocab import label
+
+            return label("sector", value, lang=lang)
+        except Exception:  # unknown code: show it verbatim
+            return str(value)
+    return str(value)
+
+
+_SUMMARY_KEYS = [k for k in _LABELS if k not in ("year", "group_value", "members", "internal_ties",
+                                                 "external_ties", "isolated_members", "measure", "value")]
+
+
+def summary_rows(summary, lang="fr", *, digits=4):
+    """``[[measure, value], ...]`` rows (header first) from :func:`summary`, French labels by default,
+    ``lang="en"`` for English; undefined values shown as ``–``. The mixing matrix is left out (see
+    :func:`by_group_rows`).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> rows = summary_rows(summary(nx.path_graph(3)), lang="fr")
+    >>> rows[0], rows[1], rows[5]
+    (['Mesure', 'Valeur'], ['Organisations', 3], ['Densité', 0.6667])
+    >>> summary_rows(summary(nx.path_graph(3)), lang="en")[5]
+    ['Density', 0.6667]
+    """
+    rows = [[_lab("measure", lang), _lab("value", lang)]]
+    for k in _SUMMARY_KEYS:
+        if k in summary:
+            rows.append([_lab(k, lang), _fmt(summary[k], lang, digits)])
+    return rows
+
+
+def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
+    """Rows (header first) from :func:`by_group`; sector codes shown with their French/English labels.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([(1, 2)]); nx.set_node_attributes(G, "association", "sector")
+    >>> by_group_rows(by_group(G), lang="en")[1]
+    ['Association', 2, 1, 0, 1.0, -1.0, 1.0, 0]
+    """
+    keys = ["members", "internal_ties", "external_ties", "density", "ei_index", "mean_degree", "isolated_members"]
+    rows = [[_lab("group_value", lang)] + [_lab(k, lang) for k in keys]]
+    for value, rec in groups.items():
+        rows.append([_group_label(group, value, lang)] + [_fmt(rec[k], lang, digits) for k in keys])
+    return rows
+
+
+def by_year_rows(years, lang="fr", *, keys=("ties", "density", "components", "giant_share", "ei_index",
+                                           "cross_group_share", "assortativity", "modularity"), digits=4):
+    """Rows (header first, one row per year) from :func:`by_year`, French labels by default.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph(); G.add_edge(1, 2, start="2020-01-01")
+    >>> by_year_rows(by_year(G), lang="en", keys=("ties", "density"))
+    [['Year', 'Ties', 'Density'], [2020, 1, 1.0]]
+    """
+    rows = [[_lab("year", lang)] + [_lab(k, lang) for k in keys]]
+    for y, s in years.items():
+        rows.append([y] + [_fmt(s[k], lang, digits) for k in keys])
+    return rows
