@@ -58,8 +58,23 @@ class Visit:
     dialogs: list = field(default_factory=list)
 
     def wait_ready(self, timeout_ms: float = 60000) -> dict:
-        self.page.wait_for_function("window.catalyseReady !== undefined", timeout=timeout_ms)
+        wait_until(self.page, "window.catalyseReady !== undefined", timeout_ms)
         return self.page.evaluate("window.catalyseReady")
+
+
+def wait_until(page_or_frame, expression: str, timeout_ms: float = 10000, interval_s: float = 0.02):
+    """Poll `expression` until truthy. (Playwright's `wait_for_function` evaluates strings with `eval`,
+    which our pages' Content-Security-Policy rightly forbids; `evaluate` goes through DevTools and is allowed.)"""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page_or_frame.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout_ms} ms: {expression}")
+        time.sleep(interval_s)
 
 
 class OfflineChromium:

@@ -104,3 +104,28 @@ def test_catalyser_view_outcomes(ties, introductions):
     legend = [i["label"] for s in data["legend"] for i in s["items"]]
     assert "Alliance formée (1)" in legend and "Déclinée (1)" in legend
     assert data["subtitle"][0].startswith("4 mises en relation")
+
+
+def test_report_sections_tolerate_absence_and_escape(ties, suggestions, xss):
+    from visualisations import territory_report
+
+    empty = territory_report(None)
+    assert set(empty) == {"report.html"}
+    assert empty["report.html"].count("Section non disponible") == 7
+    en = territory_report(None, lang="en")["report.html"]
+    assert en.count("Section not available") == 7 and "Territory report" in en
+
+    files = territory_report(
+        ties, summary={xss["script"]: 1}, by_year=[{"year": 2022, "density": 0.1}, {"year": 2023, "density": 0.2}],
+        brokers=[{"org": "asso-xss", "role": "gatekeeper", "score": 2.0}], suggestions=suggestions,
+        catalyser_activity={"tiers-lieu": {"met": 2, "declined": 1}},
+        mixing={"labels": ["association", "company"], "matrix": [[2, 1], [1, 0]]},
+        map_html=ecosystem_map(ties))
+    page = files["report.html"]
+    for text in xss.values():
+        assert text not in page
+    assert "Gardien" in page and "Rencontre faite" in page
+    assert {"img/evolution.png", "img/mixing.png", "img/brokers.png", "img/activity.png", "map.html"} <= set(files)
+    assert all(files[k].startswith(b"\x89PNG") for k in files if k.endswith(".png"))
+    assert 'sandbox="allow-scripts" srcdoc="&lt;!DOCTYPE html&gt;' in page
+    assert "script-src 'sha256-" in page  # only the map's own scripts may run, inside the frame
