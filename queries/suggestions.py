@@ -1,0 +1,687 @@
+"""Alliance recommendations: whom a catalyser should introduce to whom, why, through whom, and what it would change.
+
+:func:`suggest` finds candidate pairs (:mod:`queries.candidates`), ranks them by the alliance score
+(:func:`queries.link_prediction.alliance_score`) and explains each suggestion:
+
+* **reasons in words** (French by default, English with ``lang="en"``): the shared partners by name, the shared
+  themes, the sectors bridged (their labels from :func:`graphcore.vocab.label`), the place they share, the
+  alliances they already share;
+* the **best introducer** — rule: among the *mutual partners* of the two organisations, the one whose weaker tie
+  to the two is the strongest (each tie valued by strength × recency, see :class:`AllianceWeights`); a catalyser
+  (node attribute ``catalyser=True``) counts ``catalyser_factor`` times (default 2), since introducing is its
+  job. Without a mutual partner: the catalyser tied to either of them by the strongest tie; failing that, the
+  best-connected catalyser of their EPCI (then département); failing that, nobody;
+* the **what-if gain** of the new tie (added with weight ``new_tie_weight``, default 1): both organisations' Burt
+  constraint before → after (exact, computed locally from the current ties), whether the tie would join two
+  connected components or two Louvain communities, and the share of cross-sector ties before → after (of the two
+  organisations and of the whole graph).
+
+For repeated queries on a large graph build :class:`SuggestionIndex` once (CSR matrices, degrees, attribute
+arrays, Burt terms, components, communities) and call ``index.suggest(...)``.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.Graph()
+>>> G.add_node("asso", name="Les Jardins d'Émile", sector="association", commune="26362", themes=("SDG2",))
+>>> G.add_node("ent", name="Fromagerie Côté Vercors", sector="company", commune="26362", themes=("SDG2",))
+>>> G.add_node("cat", name="Tiers-lieu La Cartonnerie", sector="association", catalyser=True, themes=())
+>>> G.add_edges_from([("asso", "cat"), ("ent", "cat")])
+>>> s = suggest(G, "asso", top=1)[0]
+>>> s.partner, s.introducer
+('ent', 'cat')
+>>> print("\\n".join(s.reasons))
+1 partenaire en commun : Tiers-lieu La Cartonnerie
+Thème partagé : ODD 2
+Relie deux mondes : Association ↔ Entreprise (Les Jardins d'Émile n'a encore aucun partenaire « Entreprise »)
+Même commune (26362)
+Qui peut les présenter : Tiers-lieu La Cartonnerie (catalyseur), partenaire des deux
+Contrainte de Burt : Les Jardins d'Émile 1 → 1,12 ; Fromagerie Côté Vercors 1 → 1,12
+Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie Côté Vercors 100 % → 100 %
+"""
+
+from __future__ import annotations
+
+import math
+import random as _random
+from dataclasses import asdict, dataclass, field
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from graphcore.vocab import label
+from queries.candidates import (COMPLEMENTARY_SECTORS, SOURCES, _candidate_blocks, _exclude_keys,
+                                _normalise_pairs, _source_names, _top_per_row)
+from queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
+
+__all__ = ["Suggestion", "SuggestionIndex", "suggest", "INTRODUCER_RULE"]
+
+#: The introducer rule, in words (also in the module docstring).
+INTRODUCER_RULE = {
+    "fr": ("le partenaire commun dont le plus faible des deux liens (force × fraîcheur) est le plus fort, un "
+           "catalyseur comptant double ; sans partenaire commun, le catalyseur le plus lié à l'un des deux ; "
+           "à défaut, le catalyseur le mieux connecté de leur intercommunalité ou département"),
+    "en": ("the mutual partner whose weaker tie to the two (strength × recency) is strongest, a catalyser counting "
+           "double; without a mutual partner, the catalyser with the strongest tie to either; failing that, the "
+           "best-connected catalyser of their EPCI or département"),
+}
+
+
+@dataclass
+class Suggestion:
+    """One suggested introduction. ``as_dict()`` gives a plain dict (for JSON / tables)."""
+
+    org: object
+    partner: object
+    rank: int
+    score: float
+    components: dict
+    org_name: str
+    partner_name: str
+    sources: tuple
+    shared_partners: list
+    shared_themes: list
+    sectors: tuple
+    place: tuple | None
+    shared_alliances: int
+    introducer: object | None
+    introducer_name: str | None
+    introducer_role: str | None
+    what_if: dict
+    reasons: list = field(default_factory=list)
+
+    @property
+    def pair(self):
+        return (self.org, self.partner)
+
+    def as_dict(self):
+        d = asdict(self)
+        d["pair"] = self.pair
+        return d
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# index
+# ---------------------------------------------------------------------------------------------------------------
+
+class SuggestionIndex(GraphIndex):
+    """Everything :func:`suggest` needs, computed once per graph.
+
+    On top of :class:`queries.link_prediction.GraphIndex` (CSR adjacency, strengths, degrees, attribute arrays)
+    it holds, computed lazily on first use and cached: the Burt terms (constraint and the per-tie terms used for
+    the exact what-if), connected components, Louvain communities, and the catalyser look-up tables.
+
+    Parameters
+    ----------
+    G : networkx graph
+    comembership : networkx.Graph, optional
+    communities : iterable of sets of nodes, optional
+        A partition to use instead of computing Louvain (e.g. the one shown to the user elsewhere).
+    seed : int
+        Seed of the Louvain run (default 0). Louvain uses igraph's C implementation when igraph is installed
+        (seconds on a million ties), otherwise :func:`networkx.community.louvain_communities`.
+    """
+
+    def __init__(self, G, *, comembership=None, communities=None, seed=0, weight="weight"):
+        super().__init__(G, weight=weight, comembership=comembership)
+        self.graph_as_of = G.graph.get("as_of")
+        self.seed = seed
+        self._communities = None
+        if communities is not None:
+            lab = np.full(self.n, -1, dtype=np.int64)
+            for k, members in enumerate(communities):
+                for x in members:
+                    lab[self.pos[x]] = k
+            self._communities = lab
+        self._burt = None
+        self._components = None
+        self._cat_tables = None
+        self._cat_E = self._cat_E_key = None
+
+    def suggest(self, org=None, **kwargs):
+        """:func:`suggest` on the indexed graph."""
+        return suggest(None, org, index=self, **kwargs)
+
+    # -- lazily computed pieces -------------------------------------------------------------------------------
+    def components(self):
+        """Connected-component label of each organisation (undirected skeleton)."""
+        if self._components is None:
+            self._components = connected_components(self.A, directed=False)[1].astype(np.int64)
+        return self._components
+
+    def communities(self):
+        """Louvain community label of each organisation (seeded; see the class docstring)."""
+        if self._communities is None:
+            self._communities = _louvain_labels(self, self.seed)
+        return self._communities
+
+    def burt(self):
+        """``(s, Y, c)``: mutual-weight strengths, per-tie terms ``Y_ij = p_ij + Σ_q p_iq p_qj`` on the tie
+        pattern, and Burt's constraint ``c_i = Σ_j Y_ij²`` (NaN for isolates, like networkx)."""
+        if self._burt is None:
+            Wm = self.Wm
+            s = np.asarray(Wm.sum(axis=1)).ravel()
+            inv = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
+            P = sp.csr_array(sp.diags_array(inv) @ Wm)
+            P.sort_indices()
+            est = self.A @ self.degree.astype(np.float64) + 1
+            cum = np.cumsum(est)
+            pieces = []
+            start = 0
+            while start < self.n:
+                base = cum[start - 1] if start else 0.0
+                stop = max(int(np.searchsorted(cum, base + 4_000_000, side="right")), start + 1)
+                blk = slice(start, stop)
+                Pb = P[blk]
+                P2 = (Pb @ P).multiply(self.A[blk])
+                pieces.append(sp.csr_array(Pb + P2))
+                start = stop
+            Y = sp.csr_array(sp.vstack(pieces, format="csr")) if pieces else sp.csr_array((0, 0))
+            Y.sort_indices()
+            c = np.asarray(Y.multiply(Y).sum(axis=1)).ravel() if self.n else np.zeros(0)
+            c = np.where(s > 0, c, np.nan)
+            self._burt = (s, Y, c)
+        return self._burt
+
+    def catalyser_tables(self):
+        """For each EPCI and département code, the best-connected catalyser (or -1)."""
+        if self._cat_tables is None:
+            tables = {}
+            cats = np.flatnonzero(self.catalyser)
+            order = cats[np.lexsort((cats, -self.degree[cats]))] if len(cats) else cats
+            for attr in ("epci", "departement"):
+                arr = getattr(self, attr)
+                best = np.full(len(getattr(self, attr + "_codes")) + 1, -1, dtype=np.int64)
+                for i in order[::-1]:  # best last so it wins
+                    if arr[i] >= 0:
+                        best[arr[i]] = i
+                tables[attr] = best
+            self._cat_tables = tables
+        return self._cat_tables
+
+
+def _louvain_labels(index, seed):
+    lab = np.full(index.n, -1, dtype=np.int64)
+    try:
+        import igraph as ig
+    except ImportError:  # pragma: no cover - igraph is a test dependency
+        ig = None
+    if ig is not None:
+        g = ig.Graph(n=index.n, edges=list(zip(index.edge_lo.tolist(), index.edge_hi.tolist())))
+        g.es["weight"] = index.W[index.edge_lo, index.edge_hi].tolist() if index.n_edges else []
+        rng = _random.Random(seed)
+        ig.set_random_number_generator(rng)
+        try:
+            part = g.community_multilevel(weights="weight" if index.n_edges else None)
+        finally:
+            ig.set_random_number_generator(_random)
+        lab[:] = np.asarray(part.membership, dtype=np.int64)
+        return lab
+    H = nx.Graph()
+    H.add_nodes_from(range(index.n))
+    H.add_weighted_edges_from(zip(index.edge_lo.tolist(), index.edge_hi.tolist(),
+                                  index.W[index.edge_lo, index.edge_hi].tolist()))
+    for k, members in enumerate(nx.community.louvain_communities(H, weight="weight", seed=seed)):
+        lab[list(members)] = k
+    return lab
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# what-if
+# ---------------------------------------------------------------------------------------------------------------
+
+def _constraint_after(index, us, vs, new_weight):
+    """Burt constraint of ``us`` after adding the tie us–vs (exact, local update; see module docstring)."""
+    s, Y, c = index.burt()
+    Wm = index.Wm
+    m0 = 2.0 * new_weight  # mutual weight of a new undirected tie (w(u,v) + w(v,u))
+    su, sv = s[us], s[vs]
+    alpha = su / (su + m0)
+    rv = m0 / (su + m0)
+    gamma = rv / (sv + m0)
+    Wv = Wm[vs]
+    cross = _dense(Y[us].multiply(Wv).sum(axis=1))
+    sq = _dense(index.A[us].multiply(Wv.multiply(Wv)).sum(axis=1))
+    inv_s = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
+    p2 = (Wm[us].multiply(Wv) @ inv_s) * np.where(su > 0, 1.0 / np.where(su > 0, su, 1), 0.0)
+    base = np.where(su > 0, c[us], 0.0)
+    return alpha ** 2 * base + 2 * alpha * gamma * cross + gamma ** 2 * sq + (rv + alpha * p2) ** 2
+
+
+def _what_if(index, us, vs, new_weight, communities=True):
+    _, _, c = index.burt()
+    after_u = _constraint_after(index, us, vs, new_weight)
+    after_v = _constraint_after(index, vs, us, new_weight)
+    comp = index.components()
+    out = {
+        "constraint_org_before": c[us], "constraint_org_after": after_u,
+        "constraint_partner_before": c[vs], "constraint_partner_after": after_v,
+        "bridges_components": comp[us] != comp[vs],
+    }
+    if communities:
+        com = index.communities()
+        out["bridges_communities"] = com[us] != com[vs]
+    nb = index.neighbour_sectors()
+    deg = index.degree
+    su, sv = index.sector[us], index.sector[vs]
+    cross_tie = (su != sv) & (su >= 0) & (sv >= 0)
+    same_u = np.where(su >= 0, nb[us, np.maximum(su, 0)], deg[us])
+    same_v = np.where(sv >= 0, nb[vs, np.maximum(sv, 0)], deg[vs])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["cross_share_org_before"] = np.where(deg[us] > 0, (deg[us] - same_u) / np.maximum(deg[us], 1), np.nan)
+        out["cross_share_org_after"] = (deg[us] - same_u + cross_tie) / (deg[us] + 1)
+        out["cross_share_partner_before"] = np.where(deg[vs] > 0, (deg[vs] - same_v) / np.maximum(deg[vs], 1),
+                                                     np.nan)
+        out["cross_share_partner_after"] = (deg[vs] - same_v + cross_tie) / (deg[vs] + 1)
+    m = index.n_edges
+    if "_cross_edges" not in index.__dict__:
+        sl, sh = index.sector[index.edge_lo], index.sector[index.edge_hi]
+        index._cross_edges = int(((sl != sh) & (sl >= 0) & (sh >= 0)).sum())
+    ce = index._cross_edges
+    out["cross_share_graph_before"] = np.full(len(us), ce / m if m else np.nan)
+    out["cross_share_graph_after"] = (ce + cross_tie) / (m + 1)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# introducer
+# ---------------------------------------------------------------------------------------------------------------
+
+def _introducers(index, us, vs, E, catalyser_factor):
+    """``(introducer row or -1, role code, X)`` where X is the sparse matrix of bottleneck values per pair."""
+    X = sp.csr_array(E[us].minimum(E[vs]))
+    X.sort_indices()
+    factor = np.where(index.catalyser, catalyser_factor, 1.0)
+    Xf = sp.csr_array(X @ sp.diags_array(factor))
+    has = np.diff(Xf.indptr) > 0
+    intro = np.full(len(us), -1, dtype=np.int64)
+    role = np.full(len(us), "", dtype=object)
+    if has.any():
+        am = np.asarray(Xf.argmax(axis=1)).ravel()
+        intro[has] = am[has]
+        role[has] = np.where(index.catalyser[am[has]], "catalyser_mutual", "mutual")
+    rest = np.flatnonzero(~has)
+    if len(rest) and index.catalyser.any():
+        key = ("catalyser_ties", id(E))
+        if index._cat_E_key != key:
+            Ec = sp.csr_array(E @ sp.diags_array(index.catalyser.astype(np.float64)))
+            Ec.eliminate_zeros()
+            index._cat_E, index._cat_E_key = Ec, key
+        Ec = index._cat_E
+        Z = sp.csr_array(Ec[us[rest]].maximum(Ec[vs[rest]]))
+        got = np.diff(Z.indptr) > 0
+        if got.any():
+            am = np.asarray(Z.argmax(axis=1)).ravel()
+            intro[rest[got]] = am[got]
+            role[rest[got]] = "catalyser_tied"
+        rest = rest[~got]
+        tables = index.catalyser_tables()
+        for attr in ("epci", "departement"):
+            if not len(rest):
+                break
+            arr = getattr(index, attr)
+            best = tables[attr]
+            cand = np.where(arr[us[rest]] >= 0, best[np.maximum(arr[us[rest]], 0)], -1)
+            cand = np.where(cand >= 0, cand, np.where(arr[vs[rest]] >= 0, best[np.maximum(arr[vs[rest]], 0)], -1))
+            cand = np.where((cand == us[rest]) | (cand == vs[rest]), -1, cand)
+            ok = cand >= 0
+            intro[rest[ok]] = cand[ok]
+            role[rest[ok]] = "catalyser_" + attr
+            rest = rest[~ok]
+    return intro, role, X
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# wording
+# ---------------------------------------------------------------------------------------------------------------
+
+_TEXT = {
+    "fr": {
+        "partners": ("{k} partenaire en commun : {names}", "{k} partenaires en commun : {names}"),
+        "and": " et ", "others": "{k} autre", "others_pl": "{k} autres",
+        "themes": ("Thème partagé : {t}", "Thèmes partagés : {t}"),
+        "bridge": "Relie deux mondes : {a} ↔ {b}",
+        "first": "{name} n'a encore aucun partenaire « {s} »",
+        "commune": "Même commune ({c})", "epci": "Même intercommunalité (EPCI {c})",
+        "departement": "Même département ({c})",
+        "alliances": ("Déjà engagés ensemble dans {k} alliance", "Déjà engagés ensemble dans {k} alliances"),
+        "intro": "Qui peut les présenter : {x}",
+        "catalyser": " (catalyseur)",
+        "mutual": ", partenaire des deux", "tied": ", partenaire de {name}",
+        "catalyser_epci": " (catalyseur de l'intercommunalité)",
+        "catalyser_departement": " (catalyseur du département)",
+        "nobody": "Aucun partenaire commun ni catalyseur proche pour les présenter",
+        "constraint": "Contrainte de Burt : {a} {x} → {y} ; {b} {z} → {w}",
+        "components": "Relierait deux parties du réseau jusque-là déconnectées",
+        "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
+        "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
+        "sdg": "ODD {k}", "na": "–",
+    },
+    "en": {
+        "partners": ("{k} partner in common: {names}", "{k} partners in common: {names}"),
+        "and": " and ", "others": "{k} other", "others_pl": "{k} others",
+        "themes": ("Shared theme: {t}", "Shared themes: {t}"),
+        "bridge": "Bridges two worlds: {a} ↔ {b}",
+        "first": "{name} has no partner in '{s}' yet",
+        "commune": "Same commune ({c})", "epci": "Same intercommunal body (EPCI {c})",
+        "departement": "Same département ({c})",
+        "alliances": ("Already in {k} alliance together", "Already in {k} alliances together"),
+        "intro": "Who can introduce them: {x}",
+        "catalyser": " (catalyser)",
+        "mutual": ", a partner of both", "tied": ", a partner of {name}",
+        "catalyser_epci": " (catalyser of the intercommunal body)",
+        "catalyser_departement": " (catalyser of the département)",
+        "nobody": "No mutual partner or nearby catalyser to introduce them",
+        "constraint": "Burt constraint: {a} {x} → {y}; {b} {z} → {w}",
+        "components": "Would join two parts of the network that are not connected yet",
+        "communities": "Would join two distinct communities of the network (Louvain)",
+        "cross": "Share of cross-sector ties: {a} {x} → {y}; {b} {z} → {w}",
+        "sdg": "SDG {k}", "na": "–",
+    },
+}
+
+
+def _num(x, lang, digits=2):
+    if x is None:
+        return _TEXT[lang]["na"]
+    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return s.replace(".", ",") if lang == "fr" else s
+
+
+def _pct(x, lang):
+    if x is None:
+        return _TEXT[lang]["na"]
+    return f"{round(100 * x):d} %" if lang == "fr" else f"{round(100 * x):d}%"
+
+
+def _theme_label(t, lang):
+    if isinstance(t, str) and t.startswith("SDG") and t[3:].isdigit():
+        return _TEXT[lang]["sdg"].format(k=t[3:])
+    return str(t)
+
+
+def _enum(names, lang, total=None, limit=3):
+    """'A, B et C' / 'A, B, C et 2 autres' (``total`` names of which the first ones are given)."""
+    tx = _TEXT[lang]
+    names = list(names)[:limit]
+    total = len(names) if total is None else total
+    if total > limit:
+        extra = total - limit
+        names = names + [(tx["others"] if extra == 1 else tx["others_pl"]).format(k=extra)]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + tx["and"] + names[-1]
+
+
+def _reasons(rec, index, lang, private):
+    tx = _TEXT[lang]
+    out = []
+    k = len(rec.shared_partners)
+    if k:
+        names = [index.names[index.pos[x]] for x in rec.shared_partners[:3]]
+        out.append(tx["partners"][k > 1].format(k=k, names=_enum(names, lang, total=k)))
+    if rec.shared_themes:
+        out.append(tx["themes"][len(rec.shared_themes) > 1].format(
+            t=", ".join(_theme_label(t, lang) for t in rec.shared_themes)))
+    sa, sb = rec.sectors
+    if sa and sb and sa != sb:
+        text = tx["bridge"].format(a=label("sector", sa, lang), b=label("sector", sb, lang))
+        firsts = []
+        if private.get("new_for_org"):
+            firsts.append(tx["first"].format(s=label("sector", sb, lang), name=rec.org_name))
+        if private.get("new_for_partner"):
+            firsts.append(tx["first"].format(s=label("sector", sa, lang), name=rec.partner_name))
+        if firsts:
+            text += " (" + " ; ".join(firsts) + ")" if lang == "fr" else " (" + "; ".join(firsts) + ")"
+        out.append(text)
+    if rec.place:
+        out.append(tx[rec.place[0]].format(c=rec.place[1]))
+    if rec.shared_alliances:
+        out.append(tx["alliances"][rec.shared_alliances > 1].format(k=rec.shared_alliances))
+    if rec.introducer is not None:
+        role = rec.introducer_role
+        x = rec.introducer_name
+        if role in ("catalyser_mutual", "catalyser_tied"):
+            x += tx["catalyser"]
+        if role in ("mutual", "catalyser_mutual"):
+            x += tx["mutual"]
+        elif role == "catalyser_tied":
+            x += tx["tied"].format(name=private.get("tied_to_name", ""))
+        elif role in ("catalyser_epci", "catalyser_departement"):
+            x += tx[role]
+        out.append(tx["intro"].format(x=x))
+    else:
+        out.append(tx["nobody"])
+    w = rec.what_if
+    if "constraint_org_before" in w:
+        out.append(tx["constraint"].format(a=rec.org_name, x=_num(w["constraint_org_before"], lang),
+                                           y=_num(w["constraint_org_after"], lang), b=rec.partner_name,
+                                           z=_num(w["constraint_partner_before"], lang),
+                                           w=_num(w["constraint_partner_after"], lang)))
+        if w["bridges_components"]:
+            out.append(tx["components"])
+        elif w.get("bridges_communities"):
+            out.append(tx["communities"])
+        out.append(tx["cross"].format(a=rec.org_name, x=_pct(w["cross_share_org_before"], lang),
+                                      y=_pct(w["cross_share_org_after"], lang), b=rec.partner_name,
+                                      z=_pct(w["cross_share_partner_before"], lang),
+                                      w=_pct(w["cross_share_partner_after"], lang)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# suggest
+# ---------------------------------------------------------------------------------------------------------------
+
+def _territory_mask(G, index, territory):
+    if isinstance(territory, tuple):
+        level, code = territory
+        levels = (level,)
+    else:
+        levels, code = ("commune", "epci", "departement", "region"), territory
+    code = str(code)
+    nd = G.nodes if G is not None else None
+    mask = np.zeros(index.n, dtype=bool)
+    for level in levels:
+        if level in ("commune", "epci", "departement"):
+            codes = getattr(index, level + "_codes")
+            if code in codes:
+                mask |= getattr(index, level) == codes.index(code)
+        elif nd is not None:
+            mask |= np.array([nd[x].get(level) == code for x in index.nodes], dtype=bool)
+        elif level == "region":
+            mask |= np.array(index.__dict__.get("_regions", [None] * index.n)) == code
+    return mask
+
+
+def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
+            lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
+            complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
+            catalyser_factor=2.0, explain=True, index=None):
+    """Suggested introductions, best first, with reasons, introducer and what-if gain.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Tie graph (``DiGraph`` read through its undirected skeleton). May be None when ``index`` is given.
+    org : node, optional
+        The organisation to find partners for. ``None``: every organisation's own top list (the catalyser's
+        list for the territory), concatenated in node order.
+    top : int
+        Suggestions per organisation (default 10; the territory list is usually ``top=5``).
+    between : (sector, sector), optional
+        Only cross-world matches between these two sector codes (e.g. ``("association", "company")``); the
+        ``sectors`` candidate source then looks for exactly this pair.
+    territory : str or (level, code), optional
+        Keep organisations of this territory only (both ends): a code matched against ``commune``, ``epci``,
+        ``departement`` and ``region``, or an explicit ``("epci", "200068781")``.
+    theme : str, optional
+        Keep pairs that both have this theme.
+    exclude : iterable of (u, v)
+        Pairs never suggested (introductions already made or declined), in either order.
+    comembership : networkx.Graph, optional
+        Co-membership graph: source of candidates and of the ``alliances`` component.
+    lang : {"fr", "en"}
+        Language of the reasons (default French).
+    weights : AllianceWeights
+        Weights of the alliance score.
+    as_of : date or ISO str, optional
+        Reference date of tie recency.
+    sources, territory_level, complementary, cap
+        Candidate generation, see :func:`queries.candidates.candidate_pairs`.
+    what_if : bool
+        Compute the what-if gain (default True).
+    communities : bool
+        Include the Louvain-community test in the what-if (default True; computed once per index).
+    new_tie_weight : float
+        Weight of the hypothetical new tie (default 1).
+    catalyser_factor : float
+        How much more a catalyser counts when choosing the introducer (default 2).
+    explain : bool
+        Write the reasons in words (default True); False leaves ``reasons`` empty (every structured field is
+        still there), for bulk runs whose text is not read.
+    index : SuggestionIndex, optional
+        Prebuilt index (required for speed on large graphs).
+
+    Returns
+    -------
+    list of Suggestion
+        Sorted by organisation (node order) then rank (1 = best).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "w"), ("b", "w"), ("c", "w"), ("b", "c")])
+    >>> nx.set_node_attributes(G, "association", "sector")
+    >>> [(s.org, s.partner, s.rank) for s in suggest(G, "a", what_if=False)]
+    [('a', 'b', 1), ('a', 'c', 2)]
+    >>> len(suggest(G, top=1, lang="en"))  # a, b, c each get one; w is tied to everybody
+    3
+    """
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+    if index is None:
+        index = SuggestionIndex(G, comembership=comembership)
+    elif comembership is not None and index.comembership is None:
+        index.set_comembership(comembership)
+    n = index.n
+    row_ok = np.ones(n, dtype=bool)
+    col_ok = np.ones(n, dtype=bool)
+    if territory is not None:
+        tm = _territory_mask(G, index, territory)
+        row_ok &= tm
+        col_ok &= tm
+    if theme is not None:
+        tm = np.zeros(n, dtype=bool)
+        if theme in index.theme_codes:
+            t = index.theme_codes.index(theme)
+            tm = _dense(index.T[:, [t]].sum(axis=1)) > 0
+        row_ok &= tm
+        col_ok &= tm
+    sec_a = sec_b = -2
+    if between is not None:
+        a, b = between
+        codes = index.sector_codes
+        sec_a = codes.index(a) if a in codes else -3
+        sec_b = codes.index(b) if b in codes else -3
+        row_ok &= (index.sector == sec_a) | (index.sector == sec_b)
+        complementary = {frozenset((a, b))}
+
+    def pair_filter(r, c):
+        ok = col_ok[c] & row_ok[r]
+        if between is not None:
+            sr, sc = index.sector[r], index.sector[c]
+            ok &= ((sr == sec_a) & (sc == sec_b)) | ((sr == sec_b) & (sc == sec_a))
+        return ok
+
+    if org is not None:
+        if org not in index.pos:
+            raise nx.NodeNotFound(f"Organisation {org!r} not in the graph.")
+        rows = np.array([index.pos[org]], dtype=np.int64)
+        rows = rows[row_ok[rows]]
+    else:
+        rows = np.flatnonzero(row_ok)
+    ex = _exclude_keys(index, exclude)
+    E = index.vitality(weights, as_of)
+    out = []
+    for r, c, mask in _candidate_blocks(index, rows, sources=tuple(sources), territory=territory_level,
+                                        complementary=_normalise_pairs(complementary), cap=cap, exclude_keys=ex,
+                                        pair_filter=pair_filter):
+        if not len(r):
+            continue
+        comp = _alliance_positions(index, r, c, weights, as_of)
+        sel = _top_per_row(r, c, comp["score"], top)
+        sel = sel[np.lexsort((-comp["score"][sel], r[sel]))]
+        out.extend(_records(index, r[sel], c[sel], mask[sel], {k: v[sel] for k, v in comp.items()}, E,
+                            lang=lang, what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
+                            catalyser_factor=catalyser_factor, explain=explain))
+    return out
+
+
+def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_tie_weight, catalyser_factor,
+             explain=True):
+    intro, role, X = _introducers(index, us, vs, E, catalyser_factor)
+    wi = _what_if(index, us, vs, new_tie_weight, communities) if what_if else {}
+    wi_lists = {k: [None if isinstance(x, float) and math.isnan(x) else x for x in val.tolist()]
+                for k, val in wi.items()}
+    nb = index.neighbour_sectors()
+    nodes, names = index.nodes, index.names
+    theme_sets = index.__dict__.get("_theme_sets")
+    if theme_sets is None:
+        T = index.T
+        codes = index.theme_codes
+        theme_sets = index._theme_sets = [frozenset(codes[t] for t in T.indices[T.indptr[i]:T.indptr[i + 1]])
+                                          for i in range(index.n)]
+    sector_codes = index.sector_codes
+    levels = [("commune", index.commune.tolist(), index.commune_codes),
+              ("epci", index.epci.tolist(), index.epci_codes),
+              ("departement", index.departement.tolist(), index.departement_codes)]
+    sector = index.sector.tolist()
+    Cm = index.comembership
+    shared_all = (np.rint(_dense(Cm[us, vs])).astype(int).tolist() if Cm is not None and len(us)
+                  else [0] * len(us))
+    comp_lists = {k: comp[k].tolist() for k in COMPONENTS}
+    scores = comp["score"].tolist()
+    us_l, vs_l, masks_l, intro_l, role_l = us.tolist(), vs.tolist(), masks.tolist(), intro.tolist(), role.tolist()
+    indptr, indices, data = X.indptr.tolist(), X.indices, X.data
+    recs = []
+    rank = 0
+    prev = -1
+    for i in range(len(us_l)):
+        u, v = us_l[i], vs_l[i]
+        rank = rank + 1 if u == prev else 1
+        prev = u
+        lo, hi = indptr[i], indptr[i + 1]
+        if hi > lo:
+            shared = [nodes[j] for _, j in sorted(zip((-data[lo:hi]).tolist(), indices[lo:hi].tolist()))]
+        else:
+            shared = []
+        th = sorted(theme_sets[u] & theme_sets[v])
+        su = sector_codes[sector[u]] if sector[u] >= 0 else None
+        sv = sector_codes[sector[v]] if sector[v] >= 0 else None
+        place = None
+        for level, arr, codes in levels:
+            if arr[u] >= 0 and arr[u] == arr[v]:
+                place = (level, codes[arr[u]])
+                break
+        w = {k: val[i] for k, val in wi_lists.items()}
+        private = {}
+        if explain and su and sv and su != sv:
+            private["new_for_org"] = bool(nb[u, sector[v]] == 0)
+            private["new_for_partner"] = bool(nb[v, sector[u]] == 0)
+        j = intro_l[i]
+        if explain and role_l[i] == "catalyser_tied":
+            private["tied_to_name"] = names[u] if E[u, j] >= E[v, j] else names[v]
+        rec = Suggestion(
+            org=nodes[u], partner=nodes[v], rank=rank, score=scores[i],
+            components={k: comp_lists[k][i] for k in COMPONENTS},
+            org_name=names[u], partner_name=names[v], sources=_source_names(masks_l[i]),
+            shared_partners=shared, shared_themes=th, sectors=(su, sv), place=place,
+            shared_alliances=shared_all[i],
+            introducer=nodes[j] if j >= 0 else None, introducer_name=names[j] if j >= 0 else None,
+            introducer_role=role_l[i] or None, what_if=w)
+        if explain:
+            rec.reasons = _reasons(rec, index, lang, private)
+        recs.append(rec)
+    return recs
