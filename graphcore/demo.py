@@ -22,13 +22,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import random
-import re
-import unicodedata
 
 import networkx as nx
 
 from .model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
 from .projection import tie_graph
+from .vocab import _fold
 
 #: (INSEE code, name, population weight, lat, lon) — communes of Valence Romans Agglo.
 COMMUNES = (
@@ -90,9 +89,7 @@ FUNDERS = ("local_authority", "state_service", "foundation", "institution")
 
 def slug(text: str) -> str:
     """An id-friendly form of a name: ``"Mairie de Bourg-lès-Valence"`` → ``"mairie-de-bourg-les-valence"``."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return _fold(text).replace("_", "-")
 
 
 def _luhn_complete(prefix: str) -> str:

@@ -36,9 +36,13 @@ class Term:
     aliases: tuple[str, ...] = ()
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
 def _fold(text: str) -> str:
     """Lower-case, strip accents and collapse separators, so that 'Économie sociale' == 'economie_sociale'."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    text = str(text).translate(_LIGATURES)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     out = []
     for ch in text.lower().strip():
         out.append(ch if ch.isalnum() else " ")

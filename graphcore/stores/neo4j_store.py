@@ -142,7 +142,8 @@ class Neo4jStore(Store):
         self._exc = nx_exc
         try:
             self.driver = neo4j.GraphDatabase.driver(self.uri, auth=(self.user, secret or ""),
-                                                     connection_timeout=10, max_transaction_retry_time=30)
+                                                     connection_timeout=10, max_transaction_retry_time=30,
+                                                     notifications_min_severity="OFF")
             self.driver.verify_connectivity()
             for statement in CONSTRAINTS:
                 self.driver.execute_query(statement, database_=self.database)

@@ -1,0 +1,96 @@
+"""Shared fixtures: one `store` fixture parametrised over both stores, and a real Neo4j 5 server.
+
+The Neo4j server is the one `tools/neo4j/server.py` builds from Maven Central and starts on 127.0.0.1 (a free
+port, a fresh data directory, a random password passed through the environment). To use a server you already run,
+set ``CATALYSE_TEST_NEO4J_URI`` (and ``NEO4J_USER`` / ``NEO4J_PASSWORD``): the tests CLEAR it.
+
+With ``CI=true`` any skipped test fails the run: CI must execute the Neo4j and browser tests, not skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """Connection settings ``(uri, user, password)`` of a real, running Neo4j 5 server."""
+    uri = os.environ.get("CATALYSE_TEST_NEO4J_URI")
+    if uri:
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    if not (shutil.which("java") and shutil.which("mvn")):
+        pytest.skip("Neo4j tests need Java 17 and Maven to start tools/neo4j (or CATALYSE_TEST_NEO4J_URI)")
+    from server import Neo4jServer, Neo4jServerError  # tools/neo4j/server.py
+
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(port=_free_port(), data_dir=tmp_path_factory.mktemp("neo4j-data"), password=password)
+    try:
+        server.start(timeout=300)
+    except Neo4jServerError as exc:
+        pytest.skip(f"could not start Neo4j: {exc}")
+    try:
+        yield server.uri, "neo4j", password
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server):
+    from graphcore.stores.neo4j_store import Neo4jStore
+
+    uri, user, password = neo4j_server
+    store = Neo4jStore(uri, user=user, password=password)
+    store.clear()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path):
+    from graphcore.stores import SqliteStore
+
+    store = SqliteStore(tmp_path / "catalyse.db", create=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request):
+    """Each contract test runs once per store."""
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture(scope="session")
+def demo_data():
+    from graphcore.demo import generate_territory
+
+    return generate_territory(300, seed=2025)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = reporter.stats.get("skipped", []) if reporter else []
+        if skipped:
+            reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; in CI a skip is a failure:", red=True)
+            for rep in skipped[:20]:
+                reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+                reporter.write_line(f"  {rep.nodeid}: {reason}", red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
