@@ -335,6 +335,7 @@ APP_JS = r"""
   var container = document.getElementById("cv-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options || {});
   render();
+  network.fit({ animation: false });
 
   function setSearch(q, fromUi) {
     query = fold(q || "");

@@ -89,6 +89,15 @@ def _get(obj, key, default=None):
     return getattr(obj, key, default)
 
 
+def normalise_suggestion(s) -> dict:
+    """A suggestion as `{"a", "b", "score", "reasons", "introducer"}`: accepts that dict shape and also
+    `queries.suggestions.Suggestion`-like objects (`org`, `partner`, `score`, `reasons`, `introducer`)."""
+    a = _get(s, "a", _get(s, "org"))
+    b = _get(s, "b", _get(s, "partner"))
+    return {"a": a, "b": b, "score": _get(s, "score"), "reasons": list(_get(s, "reasons") or ()),
+            "introducer": _get(s, "introducer")}
+
+
 def _name(G, n) -> str:
     if n in G:
         return str(G.nodes[n].get("name") or n)
@@ -229,6 +238,10 @@ class _View:
         else:
             net.set_edge_smooth("continuous")
         net.inherit_edge_colors(False)
+        if n_edges > 250:  # dense views: thinner, lighter edges so that nodes stay readable
+            for e in net.edges:
+                e["width"] = round(max(0.6, e["width"] * 0.55), 2)
+                e.setdefault("opacity", 0.45)
         *_, options_json = net.get_network_data()
         opts = json.loads(options_json)
         opts["interaction"].update({"hover": True, "tooltipDelay": 120, "navigationButtons": False,
@@ -469,7 +482,7 @@ def ego_view(G, org, suggestions, *, lang: str = "fr", radius: int = 1, measures
     radius = 2 if radius >= 2 else 1
     U = G.to_undirected(as_view=True) if G.is_directed() else G
     H = nx.ego_graph(U, org, radius=radius)
-    mine = [s for s in (suggestions or ()) if org in (_get(s, "a"), _get(s, "b"))]
+    mine = [s for s in map(normalise_suggestion, suggestions or ()) if org in (s["a"], s["b"])]
     mine.sort(key=lambda s: (-(_finite(_get(s, "score")) or 0.0), str(_get(s, "a")), str(_get(s, "b"))))
     mine = mine[:max_suggestions]
     others = []

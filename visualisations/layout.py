@@ -33,6 +33,13 @@ def spring(G, *, seed: int = 7, iterations: int | None = None, scale: float | No
            center=(0.0, 0.0), fixed: dict | None = None) -> dict:
     """Spring layout in pixels; `fixed` pins some nodes (pixel positions)."""
     H = _simple(G)
+    isolates = sorted((v for v in H if H.degree(v) == 0), key=str)
+    if isolates and len(isolates) < H.number_of_nodes() and not fixed:
+        # networkx throws isolates far away, which shrinks the rest to a dot once fitted: grid them below
+        H.remove_nodes_from(isolates)
+        pos = spring(H, seed=seed, iterations=iterations, scale=scale, center=center)
+        pos.update(below(pos, isolates))
+        return pos
     n = H.number_of_nodes()
     if n == 0:
         return {}

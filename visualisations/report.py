@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from graphcore import vocab
 
 from ._page import script_hashes_of
-from .ecosystem import OUTCOME_STYLES, SECTOR_COLORS
+from .ecosystem import OUTCOME_STYLES, normalise_suggestion
 from .i18n import fmt_number, ui
 
 __all__ = ["territory_report"]
@@ -316,7 +316,7 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
         body = absent
     sections.append(("brokers", T["brokers"], body))
 
-    sugg = sorted(suggestions or (), key=lambda s: -(_num(_get(s, "score")) or 0.0))[:top]
+    sugg = sorted(map(normalise_suggestion, suggestions or ()), key=lambda s: -(_num(s["score"]) or 0.0))[:top]
     if sugg:
         body = (f"<table><tr><th>{_e(T['rank'])}</th><th>{_e(T['organisation'])} A</th>"
                 f"<th>{_e(T['organisation'])} B</th><th>{_e(T['score'])}</th><th>{_e(T['reasons'])}</th></tr>")
