@@ -308,7 +308,7 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
                            "Suite à l'appel à projets « Territoires engagés »"))
         introductions.append(Introduction(ids[c], ids[a], ids[b], day, note=note, outcome=outcome))
         if outcome in ("met", "alliance_formed"):
-            later = day + _dt.timedelta(days=rng.randint(20, 200))
+            later = min(day + _dt.timedelta(days=rng.randint(20, 200)), _dt.date(last_year, 12, 31))
             ties.append(Tie(min(ids[a], ids[b]), max(ids[a], ids[b]), "introduced", start=later,
                             provenance="mise en relation", confidence=1.0))
             tied.add(pair)

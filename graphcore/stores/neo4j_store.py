@@ -399,8 +399,14 @@ def _routing(mode: str):
 
 
 def _first_line(exc: BaseException) -> str:
+    """A one-line reason: the driver's "reason [Errno 111] Connection refused" if it gives one."""
+    import re
+
     text = str(getattr(exc, "message", None) or exc) or type(exc).__name__
-    return text.strip().splitlines()[0][:300]
+    reason = re.search(r"reason (\[Errno \d+\] [^)\n]+)", text)
+    if reason:
+        return reason.group(1)
+    return " ".join(text.split())[:300]
 
 
 def _password_from_file() -> str | None:

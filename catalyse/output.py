@@ -1,0 +1,80 @@
+"""Print rows as an aligned table, CSV or JSON — the `--format` every listing takes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import unicodedata
+from typing import Iterable, Sequence
+
+FORMATS = ("table", "csv", "json")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.0f}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+
+
+def _json_default(value):
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def render(rows: Sequence[dict], fmt: str = "table", columns: Sequence[str] | None = None,
+           headers: dict[str, str] | None = None) -> str:
+    """Rows (dicts) as text. `columns` orders and selects keys; `headers` relabels them in the table format."""
+    rows = list(rows)
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2,
+                          default=_json_default)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_text(r.get(c)) for c in columns])
+        return buf.getvalue().rstrip("\n")
+    titles = [(headers or {}).get(c, c) for c in columns]
+    cells = [[_text(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    widths = [max([_width(t)] + [_width(row[i]) for row in cells]) for i, t in enumerate(titles)]
+    numeric = [all(_is_number(r.get(c)) for r in rows if r.get(c) is not None) and rows for c in columns]
+
+    def line(values):
+        out = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - _width(v))
+            out.append(pad + v if numeric[i] else v + pad)
+        return "  ".join(out).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(titles), sep] + [line(r) for r in cells])
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def render_pairs(pairs: Iterable[tuple[str, object]]) -> str:
+    """Key–value lines, keys aligned (for `orgs show`)."""
+    pairs = [(k, _text(v)) for k, v in pairs if v not in (None, "", ())]
+    width = max((_width(k) for k, _ in pairs), default=0)
+    return "\n".join(f"{k}{' ' * (width - _width(k))}  {v}" for k, v in pairs)
