@@ -63,6 +63,8 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from collections.abc import Mapping
 
@@ -102,6 +104,8 @@ _OTHER_LABELS = {
 
 #: Upper bound on the entries of one block of the masked sparse products (memory ≈ 12 bytes per entry).
 _BLOCK_ENTRIES = 20_000_000
+#: The one-product count packs four counts below K = max in-degree + 1 into an int64: needs K⁴ below this.
+_ENCODE_LIMIT = 2 ** 63
 
 
 def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
@@ -165,6 +169,24 @@ def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
     >>> brokerage(H, {"a": "x", "b": "x", "c": "y"}, expected=False)["raw"]["b"]
     {'coordinator': 0, 'itinerant': 0, 'representative': 1, 'liaison': 0, 'total': 1}
     """
+    with _gc_paused():
+        return _brokerage(G, group, default, nodes, expected)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while millions of acyclic objects (ints, floats, small dicts) are
+    created: on a large graph each automatic full collection would walk the whole graph again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _brokerage(G, group, default, nodes, expected):
     directed = G.is_directed()
     order = list(G)
     n_nodes = len(order)
@@ -204,17 +226,19 @@ def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
             zgli = (graw - egli) / sdgli
     roles = result["roles"]
 
-    keep = range(n_nodes)
-    if nodes is not None:
+    if nodes is None:
+        keep = None
+        kept = order
+    else:
         pos = {v: i for i, v in enumerate(order)}
-        keep = [pos[v] for v in nodes if v in pos]
+        keep = np.array([pos[v] for v in nodes if v in pos], dtype=np.int64)
+        kept = [order[i] for i in keep]
 
     def rows(mat):
-        cols = [mat[:, j] for j in roles_idx]
-        cols = [c.tolist() for c in cols]
-        return {order[i]: dict(zip(roles, (c[i] for c in cols))) for i in keep}
+        mat = mat[:, roles_idx] if keep is None else mat[keep][:, roles_idx]
+        return {v: dict(zip(roles, row)) for v, row in zip(kept, mat.tolist())}
 
-    result["group"] = {order[i]: labels[codes[i]] for i in keep}
+    result["group"] = dict(zip(kept, (labels[c] for c in (codes if keep is None else codes[keep]).tolist())))
     result["raw"] = rows(raw)
     result["graph"] = {"raw": {r: int(graw[j]) for r, j in zip(roles, roles_idx)}}
     if expected:
@@ -334,13 +358,35 @@ def _adjacency(G, order):
     deg = np.fromiter((len(adj[v]) for v in order), dtype=np.int64, count=n)
     dst = np.fromiter((idx[w] for v in order for w in adj[v]), dtype=np.int64, count=int(deg.sum()))
     src = np.repeat(np.arange(n, dtype=np.int64), deg)
-    keep = src != dst
-    if not keep.all():
-        src, dst = src[keep], dst[keep]
-    A = sp.csr_array((np.ones(len(src), dtype=np.int64), (src, dst)), shape=(n, n))
-    A.sum_duplicates()
-    A.data[:] = 1
+    loops = src == dst
+    if loops.any():
+        dst = dst[~loops]
+        deg = deg - np.bincount(src[loops], minlength=n)
+    indptr = np.concatenate(([0], np.cumsum(deg)))
+    A = sp.csr_array((np.ones(len(dst), dtype=np.int64), dst, indptr), shape=(n, n))
+    A.sort_indices()
     return A
+
+
+def _row_blocks(Xt, Y):
+    """Row ranges of ``Xt @ Y`` holding at most about ``_BLOCK_ENTRIES`` intermediate products each."""
+    n = Xt.shape[0]
+    # Entries of row i of Xt @ Y are at most the sum, over k in row i of Xt, of len(row k of Y).
+    ylen = np.diff(Y.indptr)
+    c = np.concatenate(([0], np.cumsum(ylen[Xt.indices], dtype=np.int64)))
+    cum = c[Xt.indptr[1:]]  # cumulative work up to and including each row
+    start = 0
+    while start < n:
+        base = cum[start - 1] if start else 0
+        stop = max(int(np.searchsorted(cum, base + _BLOCK_ENTRIES, side="right")), start + 1)
+        yield start, stop
+        start = stop
+
+
+def _segment_sums(values, indptr):
+    """Sums of `values` over the CSR row segments given by `indptr` (exact for integers)."""
+    c = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
+    return c[indptr[1:]] - c[indptr[:-1]]
 
 
 def _masked_rowsum(Xt, Y, masks):
@@ -349,20 +395,46 @@ def _masked_rowsum(Xt, Y, masks):
     out = [np.zeros(n, dtype=np.int64) for _ in masks]
     if n == 0 or Xt.nnz == 0 or Y.nnz == 0:
         return out
-    # Entries of row i of Xt @ Y are at most sum over k in row i of Xt of len(row k of Y).
-    ylen = np.diff(Y.indptr)
-    c = np.concatenate(([0], np.cumsum(ylen[Xt.indices], dtype=np.int64)))
-    cum = c[Xt.indptr[1:]]  # cumulative work up to and including each row
-    start = 0
-    while start < n:
-        base = cum[start - 1] if start else 0
-        stop = int(np.searchsorted(cum, base + _BLOCK_ENTRIES, side="right"))
-        stop = max(stop, start + 1)
+    for start, stop in _row_blocks(Xt, Y):
         P = (Xt[start:stop] @ Y).tocsr()
         for o, M in zip(out, masks):
-            o[start:stop] = np.asarray(P.multiply(M[start:stop]).sum(axis=1)).ravel()
-        start = stop
+            E = P.multiply(M[start:stop]).tocsr()
+            o[start:stop] = _segment_sums(E.data, E.indptr)
     return out
+
+
+def _closed_encoded(A, same, codes, K):
+    """Closed pairs per broker and role from ONE masked product, the roles packed as base-`K` digits.
+
+    With ``X[b, a] = 1`` (``a`` in ``b``'s group) or ``K²`` (not) over arcs ``a -> b``, and ``Y[a, c] = 1``
+    (``a``, ``c`` same group) or ``K`` (not) over arcs ``a -> c``, the entry ``(X @ Y)[b, c]`` at an arc
+    ``b -> c`` is ``n11 + n10 K + n01 K² + n00 K³`` where ``n_xy`` counts the ``a`` closing ``a -> b -> c`` with
+    ``s(a, b) = x`` and ``s(a, c) = y``. Each count is below ``K`` (at most the in-degree of ``b``).
+    """
+    n = A.shape[0]
+    KK = K * K
+    X = sp.csr_array((np.where(same, 1, KK).astype(np.int64), A.indices.copy(), A.indptr.copy()),
+                     shape=A.shape).T.tocsr()
+    Y = sp.csr_array((np.where(same, 1, K).astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+    c_wI, c_bIO, c_wO, c_bO, c_bOI = (np.zeros(n, dtype=np.int64) for _ in range(5))
+    for start, stop in _row_blocks(X, Y):
+        E = (X[start:stop] @ Y).multiply(A[start:stop]).tocsr()
+        E.sort_indices()
+        if E.nnz == 0:
+            continue
+        rows = np.repeat(np.arange(start, stop), np.diff(E.indptr))
+        s_bc = codes[rows] == codes[E.indices]
+        v = E.data
+        d0, v = v % K, v // K
+        d1, v = v % K, v // K
+        d2, d3 = v % K, v // K
+        ip = E.indptr
+        c_wI[start:stop] = _segment_sums(np.where(s_bc, d0, 0), ip)
+        c_bOI[start:stop] = _segment_sums(np.where(s_bc, d3, 0), ip)
+        c_bIO[start:stop] = _segment_sums(np.where(s_bc, 0, d1), ip)
+        c_wO[start:stop] = _segment_sums(np.where(s_bc, 0, d2), ip)
+        c_bO[start:stop] = _segment_sums(np.where(s_bc, 0, d3), ip)
+    return c_wI, c_bIO, c_bOI, c_wO, c_bO
 
 
 def _role_counts(A, codes):
@@ -372,45 +444,56 @@ def _role_counts(A, codes):
     if n == 0 or A.nnz == 0:
         return raw
     A = A.tocsr()
-    rows = np.repeat(np.arange(n), np.diff(A.indptr))
-    cols = A.indices
+    A.sort_indices()
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(A.indptr))
+    cols = A.indices.astype(np.int64)
     same = codes[rows] == codes[cols]
-    As = sp.csr_array((A.data * same, A.indices.copy(), A.indptr.copy()), shape=A.shape)
-    Ad = sp.csr_array((A.data * ~same, A.indices.copy(), A.indptr.copy()), shape=A.shape)
-    As.eliminate_zeros()
-    Ad.eliminate_zeros()
 
     outdeg = np.diff(A.indptr).astype(np.int64)
-    indeg = np.bincount(cols, minlength=n).astype(np.int64)
-    out_s = np.diff(As.indptr).astype(np.int64)
-    in_s = np.bincount(As.indices, minlength=n).astype(np.int64)
+    indeg = np.bincount(cols, minlength=n)
+    out_s = np.bincount(rows[same], minlength=n)
+    in_s = np.bincount(cols[same], minlength=n)
     in_o = indeg - in_s
     out_o = outdeg - out_s
 
     # Σ_h in_b(h) · out_b(h): ordered (in-neighbour, out-neighbour) pairs whose endpoints share a group.
     k = int(codes.max()) + 1
-    ones = np.ones(len(rows), dtype=np.int64)
-    Out = sp.csr_array((ones, (rows, codes[cols])), shape=(n, k))
-    In = sp.csr_array((ones, (cols, codes[rows])), shape=(n, k))
-    dot = np.asarray(In.multiply(Out).sum(axis=1)).ravel().astype(np.int64)
+    if n * k <= 50_000_000:
+        In = np.bincount(cols * k + codes[rows], minlength=n * k).reshape(n, k)
+        Out = np.bincount(rows * k + codes[cols], minlength=n * k).reshape(n, k)
+        dot = np.einsum("ij,ij->i", In, Out)
+    else:
+        ones = np.ones(len(rows), dtype=np.int64)
+        Out = sp.csr_array((ones, (rows, codes[cols])), shape=(n, k))
+        In = sp.csr_array((ones, (cols, codes[rows])), shape=(n, k))
+        dot = np.asarray(In.multiply(Out).sum(axis=1)).ravel().astype(np.int64)
 
-    # a == c: reciprocated arcs b <-> a, split by whether a shares b's group.
-    rec_s = np.asarray(As.multiply(As.T).sum(axis=1)).ravel().astype(np.int64)
-    rec_d = np.asarray(Ad.multiply(Ad.T).sum(axis=1)).ravel().astype(np.int64)
+    # a == c: reciprocated arcs b <-> a, split by a's group (values 1: same group, 2: other group).
+    tagged = sp.csr_array((np.where(same, 1, 2).astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+    R = tagged.multiply(A.T.tocsr()).tocsr()
+    rec_s = _segment_sums(R.data == 1, R.indptr)
+    rec_d = _segment_sums(R.data == 2, R.indptr)
 
-    # Closed pairs (a -> c exists), per role, from (A_x^T A_y) ∘ A_z (see module notes).
-    AsT = As.T.tocsr()
-    AdT = Ad.T.tocsr()
-    c_wI, c_bIO = _masked_rowsum(AsT, A, [As, Ad])
-    c_bOI, c_dd = _masked_rowsum(AdT, A, [As, Ad])  # c_dd = closed w_O + closed b_O
-    (c_wO,) = _masked_rowsum(AdT, As, [Ad])
+    # Closed pairs (a -> c exists), per role.
+    K = int(indeg.max()) + 1
+    if K ** 4 < _ENCODE_LIMIT:
+        c_wI, c_bIO, c_bOI, c_wO, c_bO = _closed_encoded(A, same, codes, K)
+    else:  # huge in-degrees: three products (A_x^T A_y) ∘ A_z (see module notes)
+        As = sp.csr_array((same.astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+        Ad = sp.csr_array(((~same).astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape)
+        As.eliminate_zeros()
+        Ad.eliminate_zeros()
+        c_wI, c_bIO = _masked_rowsum(As.T.tocsr(), A, [As, Ad])
+        c_bOI, c_dd = _masked_rowsum(Ad.T.tocsr(), A, [As, Ad])  # c_dd = closed w_O + closed b_O
+        (c_wO,) = _masked_rowsum(Ad.T.tocsr(), As, [Ad])
+        c_bO = c_dd - c_wO
 
     same_pairs = in_s * out_s
     raw[:, 0] = same_pairs - rec_s - c_wI
     raw[:, 1] = (dot - same_pairs) - rec_d - c_wO
     raw[:, 2] = in_s * out_o - c_bIO
     raw[:, 3] = in_o * out_s - c_bOI
-    raw[:, 4] = (in_o * out_o - (dot - same_pairs)) - (c_dd - c_wO)
+    raw[:, 4] = (in_o * out_o - (dot - same_pairs)) - c_bO
     raw[:, 5] = raw[:, :5].sum(axis=1)
     return raw
 

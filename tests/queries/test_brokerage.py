@@ -348,6 +348,11 @@ def test_block_splitting(monkeypatch):
     want = enumerate_directed(G, groups)
     monkeypatch.setattr(mod, "_BLOCK_ENTRIES", 7)
     assert brokerage(G, groups, expected=False)["raw"] == want
+    # and the three-product path used when in-degrees are too large to pack four counts in an int64
+    monkeypatch.setattr(mod, "_ENCODE_LIMIT", 0)
+    assert brokerage(G, groups, expected=False)["raw"] == want
+    monkeypatch.setattr(mod, "_BLOCK_ENTRIES", 10**9)
+    assert brokerage(G, groups, expected=False)["raw"] == want
 
 
 # ------------------------------------------------------------------------------------------------------------
