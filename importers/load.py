@@ -12,6 +12,7 @@ An organisations file may carry a ``metiers`` column: a non-empty one makes the 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 
 from graphcore.model import (Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, RecordError, Tie,
@@ -228,6 +229,7 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     wanted_alliances |= alliance_ids - c.members_given  # an alliances file without members keeps the stored ones
     if store is not None and wanted_alliances:
         stored_alliances = {a.id: a for a in store.alliances() if a.id in wanted_alliances}
+    suggestions: list[str] | None = None  # ids to suggest from, fetched once, only if a reference fails
     for ref, where, column, what in c.refs:
         if ref.startswith("alliance:"):
             aid = ref[len("alliance:"):]
@@ -235,10 +237,16 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
                 c.problems.append(Problem(where[0], where[1], column, f"unknown alliance {aid!r}: it is neither in "
                                           "this import nor in the store", where[2]))
         elif ref not in org_ids and ref not in in_store:
+            if suggestions is None:
+                stored = [o.id for o in store.organisations()] if store is not None else []
+                suggestions = sorted(org_ids | set(stored))
+            close = difflib.get_close_matches(ref, suggestions, n=1, cutoff=0.8)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             c.problems.append(Problem(where[0], where[1], column, f"unknown organisation {ref!r} ({what}): it is "
-                                      "neither in this import nor in the store", where[2]))
+                                      f"neither in this import nor in the store{hint}", where[2]))
     if c.problems:
-        raise ImportFailed(c.problems)
+        order = {path: i for i, path in enumerate(dict.fromkeys(p.file for p in c.problems))}
+        raise ImportFailed(sorted(c.problems, key=lambda p: (order[p.file], p.row if p.row is not None else -1)))
 
     alliances = {aid: seen.value for aid, seen in c.items["alliances"].items()}
     for aid in alliance_ids - c.members_given:

@@ -1,0 +1,132 @@
+"""The `catalyse` command line, through click's runner and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from catalyse.cli import cli
+from graphcore.demo import generate_territory
+from graphcore.projection import tie_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run(tmp_path):
+    runner = CliRunner()
+
+    def invoke(*args, env=None):
+        base = {"CATALYSE_DB": str(tmp_path / "c.db"), "CATALYSE_STORE": "embedded", "CATALYSE_LANG": "fr"}
+        return runner.invoke(cli, list(args), env={**base, **(env or {})}, catch_exceptions=False)
+
+    return invoke
+
+
+def test_demo_then_stats_match_networkx(run):
+    r = run("demo", "--orgs", "120", "--seed", "3")
+    assert r.exit_code == 0, r.output
+    assert "120 organisations" in r.output and "catalyse stats" in r.output
+    r = run("stats", "--format", "json")
+    stats = json.loads(r.output)[0]
+    G = tie_graph(generate_territory(120, seed=3))  # the same seed gives the same territory
+    assert stats["organisations"] == 120
+    assert stats["edges"] == G.number_of_edges()
+    assert stats["density"] == pytest.approx(nx.density(G), abs=1e-12)
+    assert stats["components"] == nx.number_connected_components(G)
+    assert run("demo", "--orgs", "120").exit_code == 1  # refuses to overwrite without --force
+
+
+def test_stats_table_is_french_by_default_english_on_request(run):
+    run("demo", "--orgs", "60")
+    assert "densité" in run("stats").output
+    out = run("--lang", "en", "stats").output
+    assert "density" in out and "densité" not in out
+
+
+def test_import_errors_are_listed_then_one_line(run, tmp_path):
+    run("init")
+    bad = tmp_path / "o.csv"
+    bad.write_text("id;nom;secteur;siret\na;A;asociation;\nb;B;association;123\n", encoding="cp1252")
+    r = run("import", str(bad))
+    assert r.exit_code == 1
+    lines = r.output.strip().splitlines()
+    assert f"{bad}: row 2, column 'secteur': unknown sector 'asociation' (did you mean 'association'?)" in lines[0]
+    assert "row 3, column 'siret'" in lines[1]
+    assert lines[-1] == "Error: 2 problems; nothing was imported"
+    assert "Traceback" not in r.output
+    assert json.loads(run("stats", "--format", "json").output)[0]["organisations"] == 0
+
+
+def test_import_dry_run_and_rerun(run, tmp_path):
+    f = tmp_path / "o.csv"
+    f.write_text("id,nom,secteur\na,Crèche,association\nb,Béton SA,entreprise\n", encoding="utf-8-sig")
+    r = run("import", "--dry-run", str(f))
+    assert "2 organisations are valid; nothing was written" in r.output
+    assert "2 new" in run("import", str(f)).output.replace("       ", " ").replace("  ", " ")
+    assert "Nothing changed" in run("import", str(f)).output
+
+
+def test_orgs_list_search_show_formats(run):
+    run("demo", "--orgs", "80")
+    rows = json.loads(run("orgs", "list", "--sector", "ESS", "--format", "json", "--limit", "500").output)
+    data = generate_territory(80)
+    assert sorted(r["id"] for r in rows) == sorted(o.id for o in data.organisations if o.sector == "social_economy")
+    csv_out = run("orgs", "list", "--format", "csv", "--limit", "3").output.splitlines()
+    assert csv_out[0] == "id,name,sector,commune,themes" and len(csv_out) == 4
+    some = data.organisations[0]
+    shown = run("orgs", "show", some.id).output
+    assert some.name in shown
+    missing = run("orgs", "show", "nope-xyz")
+    assert missing.exit_code == 1 and missing.output.startswith("Error: no organisation 'nope-xyz'")
+
+
+def test_neo4j_unreachable_one_line_and_no_password(run):
+    secret = "S3cr3t-do-not-print"
+    r = run("--store", "neo4j", "stats", env={"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": secret})
+    assert r.exit_code == 1
+    assert r.output.strip() == "Error: cannot reach Neo4j at bolt://127.0.0.1:9: [Errno 111] Connection refused"
+    assert secret not in r.output
+
+
+def test_neo4j_wrong_password_is_not_echoed(run, neo4j_server):
+    uri, user, _ = neo4j_server
+    secret = "wrong-Pa55word"
+    r = run("--store", "neo4j", "stats", env={"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": secret})
+    assert r.exit_code == 1 and "refused the credentials" in r.output and secret not in r.output
+
+
+def test_cli_on_neo4j_matches_embedded(run, neo4j_server):
+    uri, user, password = neo4j_server
+    env = {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "CATALYSE_STORE": "neo4j"}
+    assert run("init", "--force", env=env).exit_code == 0
+    run("demo", "--orgs", "90", "--force", env=env)
+    run("demo", "--orgs", "90")
+    assert run("stats", "--format", "json", env=env).output == run("stats", "--format", "json").output
+
+
+def test_no_traceback_from_a_real_process(tmp_path):
+    env = {**os.environ, "CATALYSE_DB": str(tmp_path / "none.db")}
+    p = subprocess.run([sys.executable, "-m", "catalyse", "stats"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path)
+    assert p.returncode == 1
+    assert p.stderr.strip() == (f"Error: no catalyse store at {tmp_path / 'none.db'}: run `catalyse init` or "
+                                "`catalyse demo` first, or point --db / CATALYSE_DB at one")
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = []
+    for name, cmd in cli.commands.items():
+        subs = getattr(cmd, "commands", None)
+        names += [f"{name} {sub}" for sub in subs] if subs else [name]
+    missing = [n for n in names if not re.search(rf"catalyse (\S+ )*{re.escape(n)}\b", readme)]
+    assert not missing, f"commands not shown in README.md: {missing}"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The README's test command, and exactly what CI runs (.ci/run): install what the tests need, then run them all.
+#  - Python: catalyse with its [test] extra (pytest, igraph, playwright — never `playwright install`);
+#  - Debian (when root, or already there): chromium for the browser tests, R with sna/network for the live
+#    reference checks, Java 17 + Maven for the Neo4j launcher;
+#  - Neo4j 5.26 from Maven Central, built by tools/neo4j (the tests start it on a free 127.0.0.1 port).
+# Extra arguments go to pytest, e.g. `bash tools/test.sh -k contract`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(sna); library(network)' >/dev/null 2>&1 \
+  || need+=(r-base-core r-cran-sna r-cran-network)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing Debian packages: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "test.sh: missing Debian packages (${need[*]}); install them as root, or the tests that need them skip" >&2
+  fi
+fi
+
+echo "test.sh: installing catalyse and its test dependencies"
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+echo "test.sh: building the Neo4j launcher (first time: Maven downloads Neo4j 5.26 from Maven Central)"
+python3 tools/neo4j/server.py build
+
+exec python3 -m pytest "$@"
