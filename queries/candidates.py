@@ -146,22 +146,25 @@ def _prepared(index, territory, complementary):
 
 
 def _tiebreak(c):
-    """A fixed pseudo-random 20-bit order of candidates (so that ties are not broken by node order)."""
-    return (c * 2654435761 + 12345) >> 7 & 0xFFFFF
+    """A fixed pseudo-random 15-bit order of candidates (so that ties are not broken by node order)."""
+    return ((c * 2654435761 + 12345) >> 9) & 0x7FFF
 
 
 def _top_per_row(r, c, val, cap):
-    """Indices of the (at most) ``cap`` largest values of each row ``r``.
+    """Indices of the (at most) ``cap`` largest values of each row ``r`` (rows spanning fewer than 2**17 ids).
 
-    Values are compared on a 20-bit logarithmic scale within the call (relative resolution about 1e-5 of the
-    value range) and ties broken by :func:`_tiebreak`; rows with at most ``cap`` entries are kept whole without
-    sorting. One integer sort of the entries of the longer rows.
+    Values are compared in single precision (relative resolution 6e-8) and ties broken by :func:`_tiebreak`;
+    rows with at most ``cap`` entries are kept whole without sorting. One integer sort of the entries of the
+    longer rows, on the key ``row | ~float32 bits of the value | tiebreak`` (the bits of a positive float are
+    ordered like the float).
     """
     m = len(r)
     if m == 0:
         return np.zeros(0, dtype=np.int64)
     rmin = int(r.min())
     rl = r - rmin
+    if int(rl.max()) >= 1 << 17:  # rows far apart: renumber them
+        rl = np.unique(r, return_inverse=True)[1].astype(np.int64)
     counts = np.bincount(rl)
     long_rows = counts > cap
     if not long_rows.any():
@@ -169,14 +172,8 @@ def _top_per_row(r, c, val, cap):
     in_long = long_rows[rl]
     short = np.flatnonzero(~in_long)
     idx = np.flatnonzero(in_long)
-    v = val[idx].astype(np.float64)
-    pos = v > 0
-    q = np.zeros(len(v), dtype=np.int64)
-    if pos.any():
-        lv = np.log(v[pos])
-        lo, hi = lv.min(), lv.max()
-        q[pos] = 1 + np.rint((lv - lo) / (hi - lo + 1e-12) * ((1 << 20) - 2)).astype(np.int64)
-    key = (rl[idx] << 41) | (((1 << 21) - 1 - q) << 20) | _tiebreak(c[idx])
+    bits = np.maximum(val[idx], 0).astype(np.float32).view(np.int32).astype(np.int64)
+    key = (rl[idx] << 46) | ((0x7FFFFFFF - bits) << 15) | _tiebreak(c[idx])
     order = np.argsort(key, kind="stable")
     srl = rl[idx][order]
     first = np.r_[0, np.flatnonzero(srl[1:] != srl[:-1]) + 1]
@@ -210,6 +207,7 @@ def _candidate_blocks(index, rows, *, sources=SOURCES, territory="epci", complem
     while start < len(rows):
         base = cum[start - 1] if start else 0.0
         stop = max(int(np.searchsorted(cum, base + budget, side="right")), start + 1)
+        stop = min(stop, start + (1 << 16))  # _top_per_row packs block-local rows in 17 bits
         block = rows[start:stop]
         start = stop
         parts = []
