@@ -44,14 +44,16 @@ Conventions
 
 Computation
 -----------
-No two-path is enumerated. With ``A`` the CSR adjacency, ``A_s`` its within-group arcs and ``A_d`` the
-between-group ones, the in- and out-degrees of each broker, split by "own group / other groups", give every
-ordered pair ``(a, c)`` of an in- and an out-neighbour; the pairs whose endpoints share a group are
-``Σ_h in_b(h) out_b(h)`` (a row-wise product of two sparse node × group matrices). From these come subtracted
-``a = c`` (reciprocated arcs, ``A ∘ Aᵀ``) and closed pairs (``a → c`` exists), counted per role by masked
-sparse products ``(A_xᵀ A_y) ∘ A_z`` in row blocks to bound memory. The group-level expectation and variance
-formulas are evaluated as exact integer polynomial sums (power sums), so that the cost does not grow with the
-cube of the number of groups.
+No two-path is enumerated. With ``A`` the CSR adjacency, the in- and out-degrees of each broker, split by
+"own group / other groups", give every ordered pair ``(a, c)`` of an in- and an out-neighbour per role; the pairs
+whose endpoints share a group are ``Σ_h in_b(h) out_b(h)`` (a row-wise product of two node × group count
+tables). From these are subtracted the ``a = c`` pairs (reciprocated arcs, ``A ∘ Aᵀ``) and the closed pairs
+(``a → c`` exists), counted per role by ONE masked sparse product ``(X @ Y) ∘ A`` whose integer entries pack the
+four "does ``a`` share ``b``'s / ``c``'s group" counts as base-``K`` digits (``K`` = max in-degree + 1; three
+products ``(A_xᵀ A_y) ∘ A_z`` when ``K⁴`` would overflow int64), in row blocks to bound memory. The cost is about
+``Σ_a outdeg(a)²`` multiply-adds. The group-level expectation and variance formulas are evaluated as exact
+integer polynomial sums (power sums), so that the cost does not grow with the cube of the number of groups and
+the zero/non-zero pattern (hence sna's NaN z-scores) is exact.
 
 References
 ----------
@@ -122,7 +124,7 @@ def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
         The group of nodes lacking the attribute (or missing from the mapping). When ``None`` such nodes raise
         :class:`ValueError`.
     nodes : iterable, optional
-        Only report these nodes (counts and expectations are still those of the whole graph).
+        Only report these nodes, in this order (counts and expectations are still those of the whole graph).
     expected : bool, default True
         Also compute expectations, standard deviations and z-scores (per node, per group and for the graph).
 
@@ -140,6 +142,8 @@ def brokerage(G, group="sector", *, default=None, nodes=None, expected=True):
     ------
     ValueError
         When a node has no group and `default` is ``None``.
+    networkx.NodeNotFound
+        When a node of `nodes` is not in `G`.
 
     Notes
     -----
@@ -231,7 +235,10 @@ def _brokerage(G, group, default, nodes, expected):
         kept = order
     else:
         pos = {v: i for i, v in enumerate(order)}
-        keep = np.array([pos[v] for v in nodes if v in pos], dtype=np.int64)
+        missing = [v for v in nodes if v not in pos]
+        if missing:
+            raise nx.NodeNotFound(f"node {missing[0]!r} is not in the graph")
+        keep = np.array([pos[v] for v in nodes], dtype=np.int64)
         kept = [order[i] for i in keep]
 
     def rows(mat):

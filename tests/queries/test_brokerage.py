@@ -392,7 +392,9 @@ def test_group_options():
     r = brokerage(G, default="Z")
     assert r["group"]["e"] == "Z"
     assert r["raw"] == brokerage(hand_digraph())["raw"]
-    r2 = brokerage(G, {v: G.nodes[v].get("sector", "Z") for v in G}, nodes=["b", "zzz"])
+    with pytest.raises(nx.NodeNotFound):
+        brokerage(G, default="Z", nodes=["b", "zzz"])
+    r2 = brokerage(G, {v: G.nodes[v].get("sector", "Z") for v in G}, nodes=["b"])
     assert list(r2["raw"]) == ["b"] and r2["raw"]["b"] == r["raw"]["b"]
     assert list(r2["groups"]) == ["X", "Y", "Z"]  # first appearance along the node order, like sna's unique(cl)
     assert r2["groups"]["Z"]["size"] == 1
