@@ -40,6 +40,15 @@ CONSTRAINTS = (
     "CREATE INDEX catalyse_org_commune IF NOT EXISTS FOR (o:Organisation) ON (o.commune)",
 )
 
+# Server-side comparison of what is written with what is stored: 0 new, 1 changed, 2 unchanged.
+# An organisation's `metiers` (its catalyser role) is not part of the organisation record.
+ORG_STATE = ("UNWIND $rows AS r OPTIONAL MATCH (o:Organisation {id: r.id}) "
+             "RETURN r.id AS key, CASE WHEN o IS NULL THEN 0 "
+             "WHEN all(k IN keys(r) WHERE o[k] = r[k]) AND size([k IN keys(o) WHERE k <> 'metiers']) = size(keys(r)) "
+             "THEN 2 ELSE 1 END AS state")
+TIE_STATE = ("UNWIND $rows AS r OPTIONAL MATCH (:Organisation {id: r.s})-[e:TIE {key: r.p.key}]->() "
+             "RETURN r.p.key AS key, CASE WHEN e IS NULL THEN 0 WHEN properties(e) = r.p THEN 2 ELSE 1 END AS state")
+
 TERRITORY_QUERIES = {  # one fixed query fragment per level: the level selects a constant, never formats Cypher
     "commune": "o.commune = $territory", "epci": "o.epci = $territory",
     "departement": "o.departement = $territory", "region": "o.region = $territory",
@@ -193,11 +202,9 @@ class Neo4jStore(Store):
         return found
 
     @staticmethod
-    def _existing(tx, data: Dataset) -> Dataset:
-        orgs, cats, alls, ties, intros = [], [], [], [], []
-        for chunk in _batches([o.id for o in data.organisations]):
-            orgs += [_org_from(dict(r["o"])) for r in tx.run(
-                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o", ids=chunk)]
+    def _existing_small(tx, data: Dataset) -> Dataset:
+        """Catalysers, alliances and introductions of the store under the keys `data` writes (few: read back)."""
+        cats, alls, intros = [], [], []
         for chunk in _batches([c.org for c in data.catalysers]):
             cats += [Catalyser(r["id"], tuple(r["metiers"] or ())) for r in tx.run(
                 "UNWIND $ids AS id MATCH (o:Organisation:Catalyser {id: id}) RETURN o.id AS id, o.metiers AS metiers",
@@ -205,15 +212,19 @@ class Neo4jStore(Store):
         for chunk in _batches([a.id for a in data.alliances]):
             alls += [_alliance_from(dict(r["a"]), r["members"]) for r in tx.run(
                 "UNWIND $ids AS id MATCH (a:Alliance {id: id}) OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
-                "RETURN a, collect({org: o.id, role: m.role}) AS members", ids=chunk)]
-        for chunk in _batches([t.key for t in data.ties]):
-            ties += [_tie_from(r["s"], r["t"], dict(r["r"])) for r in tx.run(
-                "UNWIND $keys AS k MATCH (s:Organisation)-[r:TIE {key: k}]->(t:Organisation) "
-                "RETURN s.id AS s, t.id AS t, r", keys=chunk)]
+                "RETURN properties(a) AS a, collect({org: o.id, role: m.role}) AS members", ids=chunk)]
         for chunk in _batches([i.id for i in data.introductions]):
             intros += [_intro_from(dict(r["i"])) for r in tx.run(
-                "UNWIND $ids AS id MATCH (i:Introduction {id: id}) RETURN i", ids=chunk)]
-        return Dataset(orgs, cats, alls, ties, intros)
+                "UNWIND $ids AS id MATCH (i:Introduction {id: id}) RETURN properties(i) AS i", ids=chunk)]
+        return Dataset([], cats, alls, [], intros)
+
+    @staticmethod
+    def _states(tx, query: str, rows: list[dict], size: int) -> dict[str, int]:
+        """key → 0 (new), 1 (changed) or 2 (unchanged), decided by the server: only small integers come back."""
+        states: dict[str, int] = {}
+        for chunk in _batches(rows, size):
+            states.update((r["key"], r["state"]) for r in tx.run(query, rows=chunk))
+        return states
 
     def write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
         tick = progress or (lambda n: None)
@@ -223,10 +234,16 @@ class Neo4jStore(Store):
             missing = missing_references(data, lambda ids: self._tx_existing_ids(tx, ids))
             if missing:
                 raise _RolledBack(IntegrityError(missing))
-            old = self._existing(tx, data)
-            summary = summarise(data, old)
-            keep = {o.id: o for o in old.organisations}
-            rows = [_org_props(o) for o in data.organisations if keep.get(o.id) != o]
+            old = self._existing_small(tx, data)
+            summary = summarise(Dataset([], data.catalysers, data.alliances, [], data.introductions), old)
+            org_rows = [_org_props(o) for o in data.organisations]
+            org_state = self._states(tx, ORG_STATE, org_rows, size)
+            tie_rows = [{"s": t.source, "t": t.target, "p": _tie_props(t)} for t in data.ties]
+            tie_state = self._states(tx, TIE_STATE, tie_rows, size)
+            for entity, states in (("organisations", org_state), ("ties", tie_state)):
+                for state in states.values():
+                    (summary.new, summary.changed, summary.unchanged)[state][entity] += 1
+            rows = [r for r in org_rows if org_state[r["id"]] != 2]
             for chunk in _batches(rows, size):
                 tx.run("UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) "
                        "WITH o, r, o.metiers AS metiers SET o = r SET o.metiers = metiers", rows=chunk).consume()
@@ -250,8 +267,7 @@ class Neo4jStore(Store):
                 if created != sum(len(r["members"]) for r in chunk):
                     raise _RolledBack(StoreError("an alliance member vanished during the write; nothing was committed"))
             tick(len(data.alliances))
-            keep_t = {t.key: t for t in old.ties}
-            rows = [{"s": t.source, "t": t.target, "p": _tie_props(t)} for t in data.ties if keep_t.get(t.key) != t]
+            rows = [r for r in tie_rows if tie_state[r["p"]["key"]] != 2]
             for chunk in _batches(rows, size):
                 n = tx.run("UNWIND $rows AS r MATCH (s:Organisation {id: r.s}) MATCH (t:Organisation {id: r.t}) "
                            "MERGE (s)-[e:TIE {key: r.p.key}]->(t) SET e = r.p RETURN count(*) AS n",
@@ -331,9 +347,9 @@ class Neo4jStore(Store):
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         if ids is not None:
             params["ids"] = sorted(set(ids))
-            query = "UNWIND $ids AS id MATCH (o:Organisation {id: id})" + clause + " RETURN o ORDER BY o.id"
+            query = "UNWIND $ids AS id MATCH (o:Organisation {id: id})" + clause + " RETURN properties(o) AS o ORDER BY o.id"
         else:
-            query = "MATCH (o:Organisation)" + clause + " RETURN o ORDER BY o.id"
+            query = "MATCH (o:Organisation)" + clause + " RETURN properties(o) AS o ORDER BY o.id"
         return [_org_from(dict(r["o"])) for r in self._read(query, **params)]
 
     def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
@@ -349,7 +365,7 @@ class Neo4jStore(Store):
             params["org"] = org
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation)" + clause +
-                 " RETURN s.id AS s, d.id AS d, t ORDER BY t.key")
+                 " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key")
         return [_tie_from(r["s"], r["d"], dict(r["t"])) for r in self._read(query, **params)]
 
     def alliances(self, *, as_of=None, theme=None) -> list[Alliance]:
@@ -362,7 +378,7 @@ class Neo4jStore(Store):
             params["theme"] = F.parse_theme(theme)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         query = ("MATCH (a:Alliance)" + clause + " OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
-                 "RETURN a, collect({org: o.id, role: m.role}) AS members ORDER BY a.id")
+                 "RETURN properties(a) AS a, collect({org: o.id, role: m.role}) AS members ORDER BY a.id")
         return [_alliance_from(dict(r["a"]), r["members"]) for r in self._read(query, **params)]
 
     def catalysers(self) -> list[Catalyser]:
@@ -379,7 +395,7 @@ class Neo4jStore(Store):
             params["org"] = org
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         return [_intro_from(dict(r["i"])) for r in self._read(
-            "MATCH (i:Introduction)" + clause + " RETURN i ORDER BY i.id", **params)]
+            "MATCH (i:Introduction)" + clause + " RETURN properties(i) AS i ORDER BY i.id", **params)]
 
     def counts(self) -> dict[str, int]:
         r = self._read(

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Import benchmark: a generated territory into each store, batched vs one write per row, in one run.
+
+Workloads (graphcore.demo.workload): W1 = 2,000 organisations / 15,000 ties; W2 = 100,000 / 1,000,000.
+
+For each store it measures
+- the batched import of the whole workload (`Store.write`: one transaction, batched statements) → ties/s;
+- the re-import of the same data (idempotent: nothing changes) → ties/s;
+- one write per row: the same ties written one `Store.write` (one transaction) each, on a sample of
+  `--per-row` ties (writing 1,000,000 ties one by one would take hours), → ties/s and the speed-up;
+- the projection back to networkx (`dataset()` + `tie_graph`) and the peak resident memory of the process.
+
+Neo4j: the server of NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD if NEO4J_URI is set, else one started from
+tools/neo4j on a free port (its data deleted afterwards).
+
+    python bench/bench_import.py --workload W2            # both stores
+    python bench/bench_import.py --workload W1 --stores embedded
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import resource
+import secrets
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
+
+from graphcore.demo import workload  # noqa: E402
+from graphcore.model import Dataset  # noqa: E402
+from graphcore.projection import tie_graph  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timed(fn):
+    gc.collect()
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def bench_store(name: str, store, data: Dataset, per_row: int, seed: int) -> dict:
+    n_ties = len(data.ties)
+    store.clear()
+    _, batched = timed(lambda: store.write(data))
+    summary, rerun = timed(lambda: store.write(data))
+    assert not summary.modified, "re-import changed something"
+    G, project = timed(lambda: tie_graph(store.dataset()))
+    assert G.number_of_nodes() == len(data.organisations)
+    # one write per row: delete a random sample of ties, then write them back one transaction each
+    sample = random.Random(seed).sample(data.ties, min(per_row, n_ties))
+    store.delete(ties=[t.key for t in sample])
+    _, single = timed(lambda: [store.write(Dataset(ties=[t])) for t in sample])
+    assert store.counts()["ties"] == n_ties
+    return {"store": name, "ties": n_ties, "batched_s": batched, "batched_ties_per_s": n_ties / batched,
+            "rerun_s": rerun, "per_row_sample": len(sample), "per_row_ties_per_s": len(sample) / single,
+            "speedup": (n_ties / batched) / (len(sample) / single), "projection_s": project,
+            "peak_rss_mb": peak_mb()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workload", default="W2", choices=["W0", "W1", "W2"])
+    ap.add_argument("--stores", default="embedded,neo4j")
+    ap.add_argument("--per-row", type=int, default=2000, help="ties written one per transaction (sample)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    data, gen = timed(lambda: workload(args.workload, seed=args.seed))
+    print(f"# {args.workload}: {len(data.organisations):,} organisations, {len(data.ties):,} ties, "
+          f"{len(data.alliances):,} alliances (generated in {gen:.1f} s); machine: {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}", flush=True)
+    rows = []
+    for name in args.stores.split(","):
+        if name == "embedded":
+            from graphcore.stores import SqliteStore
+            with tempfile.TemporaryDirectory() as tmp:
+                store = SqliteStore(Path(tmp) / "bench.db", create=True)
+                rows.append(bench_store(name, store, data, args.per_row, args.seed))
+                store.close()
+        elif name == "neo4j":
+            from graphcore.stores.neo4j_store import Neo4jStore
+            server = None
+            if os.environ.get("NEO4J_URI"):
+                store = Neo4jStore()
+            else:
+                from server import Neo4jServer
+                password = secrets.token_urlsafe(18)
+                server = Neo4jServer(port=free_port(), data_dir=tempfile.mkdtemp(prefix="bench-neo4j-"),
+                                     password=password).start(timeout=300)
+                store = Neo4jStore(server.uri, password=password)
+            try:
+                rows.append(bench_store(name, store, data, min(args.per_row, 500), args.seed))
+            finally:
+                store.close()
+                if server:
+                    server.stop()
+        print(f"  done: {rows[-1]['store']}", flush=True)
+
+    print()
+    print("| store | ties | batched import | batched ties/s | re-import (no change) | one write per row (sample) "
+          "| per-row ties/s | batched ÷ per-row | projection to networkx | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['store']} | {r['ties']:,} | {r['batched_s']:.1f} s | {r['batched_ties_per_s']:,.0f} | "
+              f"{r['rerun_s']:.1f} s | {r['per_row_sample']:,} | {r['per_row_ties_per_s']:,.1f} | "
+              f"{r['speedup']:,.0f}× | {r['projection_s']:.1f} s | {r['peak_rss_mb']:,.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
