@@ -67,7 +67,7 @@ public final class Launcher {
         cfg.put(GraphDatabaseSettings.memory_transaction_global_max_size, 0L);
         cfg.put(GraphDatabaseSettings.memory_transaction_database_max_size, 0L);
         cfg.put(GraphDatabaseSettings.memory_transaction_max_size, 0L);
-        // Keep big transaction states off the Java heap (default ON_HEAP OOMs a 3g heap at 1M rels).
+        // Keep big transaction states off the Java heap (default is ON_HEAP), up to --tx-off-heap.
         cfg.put(GraphDatabaseSettings.tx_state_memory_allocation,
                 GraphDatabaseSettings.TransactionStateMemoryAllocation.OFF_HEAP);
         cfg.put(GraphDatabaseSettings.tx_state_max_off_heap_memory, parseBytes(offHeap));
