@@ -240,10 +240,12 @@ def orgs_search(s: Settings, text, sector, territory, theme, limit, fmt):
 
 @orgs.command(name="show")
 @click.argument("org")
+@click.option("--ties", "ties_shown", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many ties the table shows (csv and json give them all).")
 @output_option
 @pass_settings
 @_friendly
-def orgs_show(s: Settings, org, fmt):
+def orgs_show(s: Settings, org, ties_shown, fmt):
     """Everything known about one organisation, with its ties and alliances."""
     store = s.store()
     o = store.get_organisation(org)
@@ -268,8 +270,10 @@ def orgs_show(s: Settings, org, fmt):
     click.echo(render_pairs([(k, vocab.label("sector", v, lang) if k == "sector" else v)
                              for k, v in record.items() if k not in ("ties", "alliances")]))
     if record["ties"]:
-        click.echo(f"\nties ({len(ties)}):")
-        click.echo(render([{**t, "type": vocab.label("tie_type", t["type"], lang)} for t in record["ties"]]))
+        recent = sorted(record["ties"], key=lambda t: t["start"] or _dt.date.min, reverse=True)[:ties_shown]
+        more = f", the {len(recent)} most recent shown (--ties N for more)" if len(ties) > len(recent) else ""
+        click.echo(f"\nties ({len(ties)}{more}):")
+        click.echo(render([{**t, "type": vocab.label("tie_type", t["type"], lang)} for t in recent]))
     if record["alliances"]:
         click.echo(f"\nalliances ({len(alliances)}):")
         click.echo(render([{**a, "role": vocab.label("role", a["role"], lang)} for a in record["alliances"]]))

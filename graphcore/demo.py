@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import random
@@ -63,7 +64,7 @@ SECTOR_THEMES = {
 }
 
 _NAMES = {
-    "association": ("Association {w} de {c}", "Réseau {w} de {c}", "Collectif {w} {c}", "Maison des {w} — {c}",
+    "association": ("Association {w} de {c}", "Réseau {w} de {c}", "Collectif {w} {c}", "Pôle {w} de {c}",
                     "Comité « {w} » {c}", "Amicale {w} de {c}"),
     "company": ("{w} & Fils", "Ateliers {w} de {c}", "{w} Industrie", "SARL {w} {c}", "Boulangerie {w}",
                 "Cabinet {w}", "Transports {w}", "{w} Numérique"),
@@ -81,6 +82,10 @@ _WORDS = ("Écologie", "Jardins partagés", "Énergies", "Solidarité", "Vélo",
           "Emploi", "Jeunesse", "Culture", "Rhône", "Vercors", "Isère", "Abeilles", "Réemploi", "Mobilité",
           "Habitat", "Économie circulaire", "Lien social", "Insertion", "Sport", "Patrimoine", "Forêt", "Eau",
           "Artisanat", "Tourisme", "Savoirs", "Entraide", "Musique", "Céramique", "Noyer", "Lavande", "Cœur")
+
+CATALYSER_NAMES = ("Tiers-lieu « La Cordée » — {c}", "Pôle territorial de coopération économique — {c}",
+                   "Mission partenariats et alliances — {c}", "La Fabrique des transitions — {c}",
+                   "Maison de l'économie sociale — {c}", "Réseau des acteurs engagés — {c}")
 
 TIE_TYPE_SHARES = (("partnership", 0.32), ("exchange", 0.25), ("co_project", 0.15), ("membership", 0.13),
                    ("funding", 0.15))
@@ -246,6 +251,24 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
     cat_idx = [k for k in candidates if orgs[k].sector in catalyser_sectors][:n_catalysers]
     metier_sets = (("dialogue", "experimentation"), ("dialogue", "support"), ("third_place", "dialogue"),
                    ("support",), ("experimentation", "support", "third_place"))
+    # catalysers get names that say what they are; their ties follow them under their new ids
+    renamed: dict[str, str] = {}
+    for j, k in enumerate(cat_idx):
+        name = CATALYSER_NAMES[j % len(CATALYSER_NAMES)].format(c=_commune_name(territories, orgs[k].commune))
+        if j >= len(CATALYSER_NAMES):
+            name = f"{name} {j + 1}"
+        new_id = slug(name)
+        if new_id in used:
+            continue
+        used.add(new_id)
+        renamed[ids[k]] = new_id
+        orgs[k] = dataclasses.replace(orgs[k], id=new_id, name=name,
+                                      website=f"https://{new_id[:40]}.example.fr" if orgs[k].website else None)
+        ids[k] = new_id
+        index[new_id] = k
+    ties = [t if t.source not in renamed and t.target not in renamed else
+            dataclasses.replace(t, source=renamed.get(t.source, t.source), target=renamed.get(t.target, t.target))
+            for t in ties]
     catalysers = [Catalyser(ids[k], metier_sets[j % len(metier_sets)]) for j, k in enumerate(cat_idx)]
 
     # --- alliances ---------------------------------------------------------------------------------------------

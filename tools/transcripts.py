@@ -34,6 +34,20 @@ def run_block(body: str, cwd: str, env: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+COLUMNS = re.compile(r"(<!-- columns -->\n)(.*?)(<!-- /columns -->)", re.S)
+
+
+def columns_table() -> str:
+    sys.path.insert(0, str(ROOT))
+    from importers.columns import KINDS, describe
+
+    lines = ["| kind | column | also accepted (French and English aliases) |", "|---|---|---|"]
+    for kind in KINDS:
+        for name, aliases, required in describe(kind):
+            lines.append(f"| {kind} | `{name}`{' (required)' if required else ''} | {aliases} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
@@ -45,6 +59,7 @@ def main(argv: list[str]) -> int:
             if src.exists():
                 subprocess.run(["cp", "-r", str(src), scratch], check=True)
         new = BLOCK.sub(lambda m: m.group(1) + run_block(m.group(2), scratch, env) + m.group(3), text)
+    new = COLUMNS.sub(lambda m: m.group(1) + columns_table() + m.group(3), new)
     if "--check" in argv:
         if new != text:
             print("README.md transcripts are out of date: run python tools/transcripts.py", file=sys.stderr)
