@@ -40,12 +40,16 @@ Conventions (the graphs are those of ``docs/graphs.md``):
 * Weights must be positive finite numbers (``ValueError`` otherwise): a zero weight would make a contact with
   ``p_ij = 0``, which networkx's two code paths treat differently.
 
-Implementation: the mutual-weight matrix ``W`` is a symmetric scipy sparse matrix; the only non-local
-quantities, ``sum_q w_iq w_qj / s_q`` and ``sum_q w_iq w_qj`` for each tie ``(i, j)``, are sums over the
-triangles containing the tie. Triangles are listed once each with a degree-ordered orientation (Chiba and
-Nishizeki [3]_) using numpy (vectorised, processed in chunks of bounded size), so time and memory grow with
-the number of ties and of forward wedges, never with ``n^2`` (networkx's ``effective_size`` builds a dense
-``n x n`` matrix). No per-node Python loop on the hot path.
+Implementation: the graph is read once into numpy arrays of unordered ties ``(i, j, w_ij)`` with mutual
+weights ``w`` (C-level iterators over networkx's adjacency; :func:`mutual_weight_matrix` gives the same data as a
+symmetric scipy sparse matrix ``W``). With strengths ``s_i = sum_j w_ij``, ``p_ij = w_ij / s_i`` and the local
+constraint is ``c_ij = ((w_ij + T1_ij) / s_i)^2``; the redundancy of ``j`` for ``i`` is ``T2_ij / (s_i max_j)``,
+where ``T1_ij = sum_q w_iq w_qj / s_q`` and ``T2_ij = sum_q w_iq w_qj`` are the entries of the sparse products
+``W diag(1/s) W`` and ``W W`` restricted to existing ties, i.e. sums over the triangles containing the tie.
+Triangles are listed once each with a degree-ordered orientation (Chiba and Nishizeki [3]_), vectorised with
+numpy and processed in chunks of bounded size, so time and memory grow with the ties and forward wedges, never
+with ``n^2`` (networkx's ``effective_size`` builds a dense ``n x n`` matrix: 75 GB at 100,000 nodes). No
+per-node Python loop on the hot path. ``bench/bench_structural_holes.py`` compares with networkx and igraph.
 
 References
 ----------
@@ -69,7 +73,7 @@ A star: the centre spans holes between its three partners, who each depend entir
 from __future__ import annotations
 
 import math
-from itertools import chain
+from itertools import chain, compress
 from operator import itemgetter, methodcaller
 
 import networkx as nx
@@ -95,6 +99,55 @@ _CHUNK = 4_000_000
 # --------------------------------------------------------------------------------------------------------------
 # graph -> symmetric mutual-weight matrix
 # --------------------------------------------------------------------------------------------------------------
+def _ties(G, weight="weight"):
+    """``(nodes, u, v, w)``: one entry per unordered pair ``u < v`` (node positions in ``nodes = list(G)``) with
+    its mutual weight (both directions and parallel ties summed); self-loops dropped; weights validated.
+
+    Reads the adjacency with C-level iterators (``map``/``chain``/``np.fromiter``); for simple undirected graphs
+    each tie's data is read once (``itertools.compress`` on the ``u < v`` half).
+    """
+    nodes = list(G)
+    n = len(nodes)
+    index = {u: i for i, u in enumerate(nodes)}
+    adj = G._adj if not G.is_directed() else G._succ  # dict-of-dicts (or filtered views) of the graph
+    nbr_maps = list(adj.values())
+    lengths = np.fromiter(map(len, nbr_maps), dtype=np.int64, count=n)
+    total = int(lengths.sum())
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    cols = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_maps)), dtype=np.int64, count=total)
+    if G.is_directed():
+        sel = rows != cols  # every arc, self-loops dropped
+    else:
+        sel = rows < cols  # each undirected tie appears twice in the adjacency: keep one copy (drops loops too)
+    count = int(sel.sum())
+
+    def datas():
+        return compress(chain.from_iterable(map(methodcaller("values"), nbr_maps)), sel.tolist())
+
+    if G.is_multigraph():
+        if weight is None:
+            vals = np.fromiter(map(len, datas()), dtype=float, count=count)
+        else:
+            getw = methodcaller("get", weight, 1)
+            vals = np.fromiter((sum(map(getw, keyd.values())) for keyd in datas()), dtype=float, count=count)
+    elif weight is None:
+        vals = np.ones(count)
+    else:
+        try:  # fast path: every edge carries the attribute
+            vals = np.fromiter(map(itemgetter(weight), datas()), dtype=float, count=count)
+        except KeyError:
+            vals = np.fromiter(map(methodcaller("get", weight, 1), datas()), dtype=float, count=count)
+    if count and not (np.all(np.isfinite(vals)) and vals.min() > 0):
+        raise ValueError(f"edge weights {weight!r} must be positive finite numbers")
+    u, v = rows[sel], cols[sel]
+    if G.is_directed():  # a->b and b->a are one pair: canonical order, then sum duplicates
+        u, v = np.minimum(u, v), np.maximum(u, v)
+        keys, inverse = np.unique(u * n + v, return_inverse=True)
+        vals = np.bincount(inverse, vals, minlength=len(keys))
+        u, v = keys // n, keys % n
+    return nodes, u, v, vals
+
+
 def mutual_weight_matrix(G, weight="weight"):
     """Return ``(nodes, W)``: the node list and the symmetric CSR matrix of mutual tie weights.
 
@@ -109,39 +162,12 @@ def mutual_weight_matrix(G, weight="weight"):
     >>> nodes, W.toarray().tolist()
     (['a', 'b'], [[0.0, 3.0], [3.0, 0.0]])
     """
-    nodes = list(G)
+    nodes, u, v, w = _ties(G, weight)
     n = len(nodes)
-    index = {u: i for i, u in enumerate(nodes)}
-    adj = G._adj if not G.is_directed() else G._succ  # plain dict-of-dicts (or views) of the graph
-    nbr_maps = list(adj.values())
-    lengths = np.fromiter(map(len, nbr_maps), dtype=np.int64, count=n)
-    total = int(lengths.sum())
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    cols = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_maps)), dtype=np.int64, count=total)
-    datas = chain.from_iterable(map(methodcaller("values"), nbr_maps))
-    if G.is_multigraph():
-        if weight is None:
-            vals = np.fromiter(map(len, datas), dtype=float, count=total)
-        else:
-            getw = methodcaller("get", weight, 1)
-            vals = np.fromiter((sum(map(getw, keyd.values())) for keyd in datas), dtype=float, count=total)
-    elif weight is None:
-        vals = np.ones(total)
-    else:
-        try:  # fast path: every edge carries the attribute
-            vals = np.fromiter(map(itemgetter(weight), datas), dtype=float, count=total)
-        except KeyError:
-            datas = chain.from_iterable(map(methodcaller("values"), nbr_maps))
-            vals = np.fromiter(map(methodcaller("get", weight, 1), datas), dtype=float, count=total)
-    if total and not (np.all(np.isfinite(vals)) and vals.min() > 0):
-        raise ValueError(f"edge weights {weight!r} must be positive finite numbers")
-    keep = rows != cols  # self-loops ignored
-    A = sp.csr_array((vals[keep], (rows[keep], cols[keep])), shape=(n, n))
-    if G.is_directed():
-        A = A + A.T
-    A.sum_duplicates()
-    A.sort_indices()
-    return nodes, sp.csr_array(A)
+    W = sp.csr_array((np.concatenate((w, w)), (np.concatenate((u, v)), np.concatenate((v, u)))), shape=(n, n))
+    W.sum_duplicates()
+    W.sort_indices()
+    return nodes, W
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -152,53 +178,55 @@ def _triangle_sums(u, v, w, s, n):
 
     Each triangle is found once: ties are oriented from lower to higher (degree, index) rank, so a triangle
     ``a < b < c`` is seen from its forward tie ``(a, b)`` and the forward tie ``(b, c)``, then tie ``(a, c)`` is
-    looked up by binary search in the sorted forward keys.
+    looked up by binary search in the sorted forward keys. The candidate wedges ``(a, b, c)`` number
+    ``sum over forward ties (a, b) of outdeg+(b)``, at most ``O(m^1.5)`` (Chiba-Nishizeki), and are processed in
+    chunks of at most ``_CHUNK``.
     """
     m = len(u)
-    T1 = np.zeros(m)
-    T2 = np.zeros(m)
     if m == 0:
-        return T1, T2
+        return np.zeros(0), np.zeros(0)
     deg = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
     swap = rank[u] > rank[v]
     a = np.where(swap, v, u)
     b = np.where(swap, u, v)
-    order = np.lexsort((b, a))  # forward ties sorted by (a, b): CSR order
-    fa, fb, fid = a[order], b[order], order
-    keys = fa * n + fb  # strictly increasing
+    keys = a * n + b
+    fid = np.argsort(keys, kind="stable")  # forward ties in CSR order (by a, then b)
+    keys = keys[fid]  # strictly increasing
+    fa, fb, fw = a[fid], b[fid], w[fid]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(fa, minlength=n), out=indptr[1:])
     outlen = indptr[fb + 1] - indptr[fb]  # candidates generated by forward tie k: the forward ties of fb[k]
     cum = np.cumsum(outlen)
+    T1f = np.zeros(m)  # in forward order
+    T2f = np.zeros(m)
     start = 0
     while start < m:
         base = cum[start - 1] if start else 0
-        stop = int(np.searchsorted(cum, base + _CHUNK, side="right"))
-        stop = max(stop, start + 1)
+        stop = max(int(np.searchsorted(cum, base + _CHUNK, side="right")), start + 1)
         L = outlen[start:stop]
-        tot = int(L.sum())
+        tot = int(cum[stop - 1] - base)
         if tot:
             k = np.repeat(np.arange(start, stop), L)  # forward tie (a, b)
-            t = indptr[fb[k]] + (np.arange(tot) - np.repeat(np.cumsum(L) - L, L))  # forward tie (b, c)
+            t = np.repeat(indptr[fb[start:stop]] - (np.cumsum(L) - L), L) + np.arange(tot)  # forward tie (b, c)
             cand = fa[k] * n + fb[t]  # key of (a, c)
             pos = np.searchsorted(keys, cand)
             pos[pos == m] = 0
             hit = keys[pos] == cand
-            e_ab, e_bc, e_ac = fid[k[hit]], fid[t[hit]], fid[pos[hit]]
-            A_, B_, C_ = fa[k[hit]], fb[k[hit]], fb[t[hit]]
-            w_ab, w_bc, w_ac = w[e_ab], w[e_bc], w[e_ac]
-            p_bc_ac = w_bc * w_ac  # pair around a tie, third vertex opposite
-            p_ab_bc = w_ab * w_bc
-            p_ab_ac = w_ab * w_ac
-            T2 += np.bincount(e_ab, p_bc_ac, minlength=m)  # third vertex c
-            T2 += np.bincount(e_ac, p_ab_bc, minlength=m)  # third vertex b
-            T2 += np.bincount(e_bc, p_ab_ac, minlength=m)  # third vertex a
-            T1 += np.bincount(e_ab, p_bc_ac / s[C_], minlength=m)
-            T1 += np.bincount(e_ac, p_ab_bc / s[B_], minlength=m)
-            T1 += np.bincount(e_bc, p_ab_ac / s[A_], minlength=m)
+            e_ab, e_bc, e_ac = k[hit], t[hit], pos[hit]
+            w_ab, w_bc, w_ac = fw[e_ab], fw[e_bc], fw[e_ac]
+            # for each tie of the triangle, the product of the two other ties (through the third vertex)
+            idx = np.concatenate((e_ab, e_ac, e_bc))
+            prod = np.concatenate((w_bc * w_ac, w_ab * w_bc, w_ab * w_ac))
+            third = np.concatenate((fb[e_bc], fb[e_ab], fa[e_ab]))  # c, b, a
+            T2f += np.bincount(idx, prod, minlength=m)
+            T1f += np.bincount(idx, prod / s[third], minlength=m)
         start = stop
+    T1 = np.empty(m)
+    T2 = np.empty(m)
+    T1[fid] = T1f
+    T2[fid] = T2f
     return T1, T2
 
 
@@ -218,10 +246,12 @@ def burt_arrays(W, *, isolate_value=0.0):
     ([1.125, 1.125, 1.125], [1.0, 1.0, 1.0])
     """
     W = sp.triu(sp.coo_array(W), k=1).tocoo()
-    n = W.shape[0]
-    u = W.row.astype(np.int64)
-    v = W.col.astype(np.int64)
-    w = W.data.astype(float)
+    W.sum_duplicates()
+    return _burt(W.shape[0], W.row.astype(np.int64), W.col.astype(np.int64), W.data.astype(float), isolate_value)
+
+
+def _burt(n, u, v, w, isolate_value=0.0):
+    """Burt's measures from the unordered ties ``u < v`` with mutual weights ``w`` over ``n`` nodes."""
     s = np.bincount(u, w, minlength=n) + np.bincount(v, w, minlength=n)
     deg = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
     mx = np.zeros(n)
@@ -295,8 +325,15 @@ def burt_measures(G, *, weight="weight", nodes=None, isolate_value=0.0):
     >>> round(r["constraint"]["e"], 12), round(r["effective_size"]["e"], 12), round(r["efficiency"]["e"], 12)
     (0.611111111111, 2.333333333333, 0.777777777778)
     """
-    node_list, W = mutual_weight_matrix(G, weight)
-    arrs = burt_arrays(W, isolate_value=isolate_value)
+    return _measures(G, weight, nodes, isolate_value, _NAMES)
+
+
+_NAMES = ("constraint", "effective_size", "efficiency", "hierarchy", "contacts")
+
+
+def _measures(G, weight, nodes, isolate_value, names):
+    node_list, u, v, w = _ties(G, weight)
+    arrs = _burt(len(node_list), u, v, w, isolate_value)
     if nodes is None:
         idx = None
         keys = node_list
@@ -305,7 +342,7 @@ def burt_measures(G, *, weight="weight", nodes=None, isolate_value=0.0):
         keys = list(nodes)
         idx = np.fromiter((pos[u] for u in keys), dtype=np.int64, count=len(keys))
     out = {}
-    for name in ("constraint", "effective_size", "efficiency", "hierarchy", "contacts"):
+    for name in names:
         a = arrs[name] if idx is None else arrs[name][idx]
         out[name] = dict(zip(keys, a.tolist()))
     return out
@@ -350,7 +387,7 @@ def constraint(G, *, weight="weight", nodes=None, isolate_value=0.0):
     >>> constraint(G)["b"]
     0.625
     """
-    return burt_measures(G, weight=weight, nodes=nodes, isolate_value=isolate_value)["constraint"]
+    return _measures(G, weight, nodes, isolate_value, ("constraint",))["constraint"]
 
 
 def effective_size(G, *, weight="weight", nodes=None):
@@ -376,7 +413,7 @@ def effective_size(G, *, weight="weight", nodes=None):
     >>> {k: round(x, 12) for k, x in effective_size(G).items()}
     {'a': 2.333333333333, 'b': 1.0, 'c': 1.0, 'd': 1.0, 'z': 0.0}
     """
-    return burt_measures(G, weight=weight, nodes=nodes)["effective_size"]
+    return _measures(G, weight, nodes, 0.0, ("effective_size",))["effective_size"]
 
 
 def efficiency(G, *, weight="weight", nodes=None, isolate_value=0.0):
@@ -393,7 +430,7 @@ def efficiency(G, *, weight="weight", nodes=None, isolate_value=0.0):
     >>> round(efficiency(G)["a"], 12)  # (3 - 2/3) / 3
     0.777777777778
     """
-    return burt_measures(G, weight=weight, nodes=nodes, isolate_value=isolate_value)["efficiency"]
+    return _measures(G, weight, nodes, isolate_value, ("efficiency",))["efficiency"]
 
 
 def hierarchy(G, *, weight="weight", nodes=None, isolate_value=0.0):
@@ -419,7 +456,7 @@ def hierarchy(G, *, weight="weight", nodes=None, isolate_value=0.0):
     >>> abs(h["b"] - (0.2 * math.log(0.2) + 1.8 * math.log(1.8)) / (2 * math.log(2))) < 1e-12, h["a"]
     (True, 1.0)
     """
-    return burt_measures(G, weight=weight, nodes=nodes, isolate_value=isolate_value)["hierarchy"]
+    return _measures(G, weight, nodes, isolate_value, ("hierarchy",))["hierarchy"]
 
 
 def local_constraint(G, u, v, *, weight="weight"):
