@@ -330,10 +330,12 @@ def stats(s: Settings, as_of, fmt):
               "organisation).")
 @click.option("--seed", type=int, default=2025, show_default=True)
 @click.option("--force", is_flag=True, help="Replace what the store holds.")
+@click.option("--report", "report_dir", default="demo-report", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the demo's territory report and map ('' to skip).")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
 @_friendly
-def demo(s: Settings, n_orgs, n_ties, seed, force, silent):
+def demo(s: Settings, n_orgs, n_ties, seed, force, report_dir, silent):
     """Build a realistic demo territory (Valence Romans Agglo, Drôme) into the store."""
     from graphcore.demo import generate_territory
 
@@ -359,10 +361,23 @@ def demo(s: Settings, n_orgs, n_ties, seed, force, silent):
                f"{max(t.start for t in data.ties if t.start).year}, {c['alliances']} alliances "
                f"({c['memberships']} memberships)")
     click.echo(f"  {c['catalysers']} catalysers and {c['introductions']} introductions")
-    db = "" if store.kind != "embedded" or s.db else ""
+    if report_dir:
+        from .cli_analysis import write_report
+
+        write_report(s, report_dir)
+        click.echo(f"Report: {os.path.join(report_dir, 'report.html')}  map: {os.path.join(report_dir, 'map.html')} "
+                   "(open them in a browser, no network needed)")
     click.echo("Next:")
-    click.echo(f"  catalyse{db} stats")
-    click.echo(f"  catalyse{db} orgs search énergie")
+    click.echo("  catalyse stats                       # counts, density, components")
+    click.echo("  catalyse brokers --top 10            # who bridges which worlds")
+    click.echo(f"  catalyse suggest {catalyser_hint(data):<20} # whom to introduce to whom, and why")
+
+
+from . import cli_analysis  # noqa: E402,F401  (registers the analysis, recommendation and view commands)
+
+
+def catalyser_hint(data) -> str:
+    return data.catalysers[0].org if data.catalysers else (data.organisations[0].id if data.organisations else "ORG")
 
 
 def main():

@@ -154,6 +154,38 @@ def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Gr
     return G
 
 
+def restrict(G: nx.Graph, *, territory: str | None = None, sectors=()) -> nx.Graph:
+    """The subgraph of organisations in `territory` (see `graphcore.stores.filters.parse_territory`) and in one of
+    `sectors` (all when empty); graph attributes kept.
+
+    >>> G = nx.Graph([("a", "b")]); G.nodes["a"].update(sector="company", commune="26362")
+    >>> list(restrict(G, territory="26").nodes)
+    ['a']
+    """
+    if not territory and not sectors:
+        return G
+    keep = list(G.nodes)
+    if territory:
+        from .stores.filters import parse_territory
+
+        from .fields import departement_of
+
+        level, code = parse_territory(territory)
+
+        def where(attrs):
+            if level == "departement" and "departement" not in attrs and "commune" in attrs:
+                return departement_of(attrs["commune"])
+            return attrs.get(level)
+
+        keep = [n for n in keep if where(G.nodes[n]) == code]
+    if sectors:
+        wanted = set(sectors)
+        keep = [n for n in keep if G.nodes[n].get("sector") in wanted]
+    H = G.subgraph(keep).copy()
+    H.graph.update(G.graph)
+    return H
+
+
 def graphs_identical(G: nx.Graph, H: nx.Graph) -> bool:
     """Same type, graph attributes, nodes and edges with the same attributes, in the same order."""
     if type(G) is not type(H) or G.graph != H.graph:
