@@ -339,20 +339,25 @@ def test_directed_enumeration(seed):
     assert brokerage(G, groups, expected=False)["raw"] == enumerate_directed(G, groups)
 
 
-def test_block_splitting(monkeypatch):
-    # Force tiny row blocks in the masked products: same counts.
+@pytest.mark.parametrize("method,block,limit", [("triangles", 7, 2 ** 63), ("triangles", 10 ** 9, 2 ** 63),
+                                                 ("products", 7, 2 ** 63), ("products", 10 ** 9, 2 ** 63),
+                                                 ("products", 7, 0), ("products", 10 ** 9, 0)])
+def test_closed_pair_methods(monkeypatch, method, block, limit):
+    # Every way of counting closed pairs (triangle listing; one packed product; three products used when
+    # in-degrees are too large to pack four counts in an int64), in tiny or whole blocks: same counts.
     import queries.brokerage as mod
 
-    G = nx.gnp_random_graph(80, 0.15, seed=5, directed=True)
-    groups = random_groups(random.Random(5), list(G), 4)
-    want = enumerate_directed(G, groups)
-    monkeypatch.setattr(mod, "_BLOCK_ENTRIES", 7)
-    assert brokerage(G, groups, expected=False)["raw"] == want
-    # and the three-product path used when in-degrees are too large to pack four counts in an int64
-    monkeypatch.setattr(mod, "_ENCODE_LIMIT", 0)
-    assert brokerage(G, groups, expected=False)["raw"] == want
-    monkeypatch.setattr(mod, "_BLOCK_ENTRIES", 10**9)
-    assert brokerage(G, groups, expected=False)["raw"] == want
+    monkeypatch.setattr(mod, "_CLOSED_METHOD", method)
+    monkeypatch.setattr(mod, "_BLOCK_ENTRIES", block)
+    monkeypatch.setattr(mod, "_WEDGE_BLOCK", block)
+    monkeypatch.setattr(mod, "_ENCODE_LIMIT", limit)
+    for seed in range(3):
+        rng = random.Random(seed)
+        G = nx.gnp_random_graph(rng.randrange(20, 80), rng.uniform(0.05, 0.3), seed=seed, directed=True)
+        groups = random_groups(rng, list(G), 4)
+        assert brokerage(G, groups, expected=False)["raw"] == enumerate_directed(G, groups)
+    G, _, _ = read_case("davis")
+    compare_to_sna(brokerage(G), read_ref(DATA / "brokerage_davis_ref.csv"))
 
 
 # ------------------------------------------------------------------------------------------------------------
