@@ -234,9 +234,7 @@ def _brokerage(G, group, default, nodes, expected):
             egrp, sdgrp, egli, sdgli = (_merge(x) / 2 for x in (egrp, sdgrp, egli, sdgli))
     if expected:
         with np.errstate(divide="ignore", invalid="ignore"):
-            exp_n = egrp[codes]
-            sd_n = sdgrp[codes]
-            z_n = (raw - exp_n) / sd_n
+            z_n = (raw - egrp[codes]) / sdgrp[codes]
             zgli = (graw - egli) / sdgli
     roles = result["roles"]
 
@@ -255,12 +253,15 @@ def _brokerage(G, group, default, nodes, expected):
         mat = mat[:, roles_idx] if keep is None else mat[keep][:, roles_idx]
         return {v: dict(zip(roles, row)) for v, row in zip(kept, mat.tolist())}
 
-    result["group"] = dict(zip(kept, (labels[c] for c in (codes if keep is None else codes[keep]).tolist())))
+    kept_codes = (codes if keep is None else codes[keep]).tolist()
+    result["group"] = dict(zip(kept, (labels[c] for c in kept_codes)))
     result["raw"] = rows(raw)
     result["graph"] = {"raw": {r: int(graw[j]) for r, j in zip(roles, roles_idx)}}
     if expected:
-        result["expected"] = rows(exp_n)
-        result["sd"] = rows(sd_n)
+        # expectations and sd depend on the group only: copy (C-level) each group's dict for its nodes
+        for key, mat in (("expected", egrp), ("sd", sdgrp)):
+            per_group = [dict(zip(roles, row)) for row in mat[:, roles_idx].tolist()]
+            result[key] = {v: per_group[c].copy() for v, c in zip(kept, kept_codes)}
         result["z"] = rows(z_n)
         result["graph"].update({
             "expected": {r: float(egli[j]) for r, j in zip(roles, roles_idx)},
