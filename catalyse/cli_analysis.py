@@ -134,11 +134,13 @@ def _intro_pairs(data: Dataset) -> set[tuple[str, str]]:
 @click.option("--between", nargs=2, metavar="SECTOR SECTOR", help="Only cross-world matches between two sectors.")
 @click.option("--theme", metavar="THEME", help="Only pairs that share this theme.")
 @click.option("--territory", metavar="CODE", help="Only organisations of this territory.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="With --all or --between: keep the N best pairs of the territory's list.")
 @as_of_option
 @output_option
 @pass_settings
 @_friendly
-def suggest(s: Settings, org, all_, top, between, theme, territory, as_of, fmt):
+def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of, fmt):
     """Whom to introduce to whom, and why: suggestions with reasons, introducer and what-if gain.
 
     Pairs already tied, or already introduced (whatever the outcome), are never suggested.
@@ -160,6 +162,13 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, as_of, fmt):
     found = do_suggest(G, org, top=top, between=pair, territory=territory,
                        theme=parse_theme(theme) if theme else None, exclude=_intro_pairs(data),
                        comembership=comembership_graph(data, as_of=as_of), lang=lang, as_of=as_of)
+    if not org:  # the territory's list: each pair once (from its better-scored side), best first
+        best: dict = {}
+        for x in found:
+            key = frozenset((x.org, x.partner))
+            if key not in best or x.score > best[key].score:
+                best[key] = x
+        found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))[:limit]
     if fmt != "table":
         click.echo(render([{"org": x.org, "partner": x.partner, "rank": x.rank, "score": round(x.score, 6),
                             "introducer": x.introducer, "shared_partners": [p for p in x.shared_partners],

@@ -157,7 +157,7 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
         code, cname, _, lat, lon, epci, dep, reg = rng.choices(terr, weights=[c[2] for c in terr])[0]
         sector = _choice(rng, SECTOR_SHARES)
         for _ in range(6):  # a few draws before numbering a duplicate name
-            name = rng.choice(_NAMES[sector]).format(w=rng.choice(_WORDS), c=cname)
+            name = _elide(rng.choice(_NAMES[sector]).format(w=rng.choice(_WORDS), c=cname))
             if slug(name) not in used:
                 break
         else:
@@ -254,7 +254,7 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
     # catalysers get names that say what they are; their ties follow them under their new ids
     renamed: dict[str, str] = {}
     for j, k in enumerate(cat_idx):
-        name = CATALYSER_NAMES[j % len(CATALYSER_NAMES)].format(c=_commune_name(territories, orgs[k].commune))
+        name = _elide(CATALYSER_NAMES[j % len(CATALYSER_NAMES)].format(c=_commune_name(territories, orgs[k].commune)))
         if j >= len(CATALYSER_NAMES):
             name = f"{name} {j + 1}"
         new_id = slug(name)
@@ -337,6 +337,13 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
             tied.add(pair)
 
     return Dataset(orgs, catalysers, alliances, ties, introductions).sorted()
+
+
+def _elide(name: str) -> str:
+    """French elision: « Mission locale de Alixan » → « Mission locale d'Alixan »."""
+    import re
+
+    return re.sub(r"\b([Dd])e ([AEIOUYÉÈÊÂÎÔaeiouyéèêâîô])", r"\1'\2", name)
 
 
 def _commune_name(territories, code: str) -> str:

@@ -32,7 +32,7 @@ def run(tmp_path):
 
 
 def test_demo_then_stats_match_networkx(run):
-    r = run("demo", "--orgs", "120", "--seed", "3")
+    r = run("demo", "--orgs", "120", "--seed", "3", "--report", "")
     assert r.exit_code == 0, r.output
     assert "120 organisations" in r.output and "catalyse stats" in r.output
     r = run("stats", "--format", "json")
@@ -42,11 +42,11 @@ def test_demo_then_stats_match_networkx(run):
     assert stats["edges"] == G.number_of_edges()
     assert stats["density"] == pytest.approx(nx.density(G), abs=1e-12)
     assert stats["components"] == nx.number_connected_components(G)
-    assert run("demo", "--orgs", "120").exit_code == 1  # refuses to overwrite without --force
+    assert run("demo", "--orgs", "120", "--report", "").exit_code == 1  # refuses to overwrite without --force
 
 
 def test_stats_table_is_french_by_default_english_on_request(run):
-    run("demo", "--orgs", "60")
+    run("demo", "--orgs", "60", "--report", "")
     assert "densité" in run("stats").output
     out = run("--lang", "en", "stats").output
     assert "density" in out and "densité" not in out
@@ -76,7 +76,7 @@ def test_import_dry_run_and_rerun(run, tmp_path):
 
 
 def test_orgs_list_search_show_formats(run):
-    run("demo", "--orgs", "80")
+    run("demo", "--orgs", "80", "--report", "")
     rows = json.loads(run("orgs", "list", "--sector", "ESS", "--format", "json", "--limit", "500").output)
     data = generate_territory(80)
     assert sorted(r["id"] for r in rows) == sorted(o.id for o in data.organisations if o.sector == "social_economy")
@@ -108,8 +108,8 @@ def test_cli_on_neo4j_matches_embedded(run, neo4j_server):
     uri, user, password = neo4j_server
     env = {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "CATALYSE_STORE": "neo4j"}
     assert run("init", "--force", env=env).exit_code == 0
-    run("demo", "--orgs", "90", "--force", env=env)
-    run("demo", "--orgs", "90")
+    run("demo", "--orgs", "90", "--force", "--report", "", env=env)
+    run("demo", "--orgs", "90", "--report", "")
     assert run("stats", "--format", "json", env=env).output == run("stats", "--format", "json").output
 
 
@@ -130,3 +130,67 @@ def test_every_command_is_documented_in_the_readme():
         names += [f"{name} {sub}" for sub in subs] if subs else [name]
     missing = [n for n in names if not re.search(rf"catalyse (\S+ )*{re.escape(n)}\b", readme)]
     assert not missing, f"commands not shown in README.md: {missing}"
+
+
+def test_catalyser_session_suggest_introduce_outcome_activity(run, tmp_path):
+    """suggest → introduce → outcome → activity, checked against the store and the suggestion rule."""
+    from graphcore.stores import SqliteStore
+
+    run("demo", "--orgs", "150", "--seed", "5", "--report", "")
+    data = generate_territory(150, seed=5)
+    cat = data.catalysers[0].org
+    org = data.organisations[0].id
+    first = json.loads(run("suggest", org, "--top", "3", "--format", "json").output)
+    assert first and all(row["org"] == org for row in first)
+    partner = first[0]["partner"]
+    G = tie_graph(data)
+    assert not G.has_edge(org, partner)  # never suggests an existing tie
+    r = run("introduce", org, partner, "--by", cat, "--note", "Besoin commun", "--date", "2026-01-12")
+    assert r.exit_code == 0, r.output
+    intro_id = re.search(r"introduction (I[0-9a-f]+)", r.output).group(1)
+    again = json.loads(run("suggest", org, "--top", "3", "--format", "json").output)
+    assert partner not in [row["partner"] for row in again]  # an introduced pair is not suggested again
+    assert run("outcome", intro_id, "rencontre faite", "--date", "2026-02-03").exit_code == 0
+    listed = json.loads(run("introductions", "--by", cat, "--format", "json").output)
+    mine = [row for row in listed if row["id"] == intro_id]
+    assert mine and mine[0]["outcome"] == "met"
+    store = SqliteStore(tmp_path / "c.db")
+    ties = [t for t in store.ties(type="introduced") if {t.source, t.target} == {org, partner}]
+    assert len(ties) == 1 and str(ties[0].start) == "2026-02-03"
+    activity = {row["catalyser"]: row for row in json.loads(run("activity", "--format", "json").output)}
+    expected = [i for i in data.introductions if i.catalyser == cat]
+    assert activity[cat]["introductions"] == len(expected) + 1
+    assert activity[cat]["met"] == sum(i.outcome == "met" for i in expected) + 1
+    assert run("outcome", "Inope", "met").exit_code == 1
+
+
+def test_brokers_and_metrics_wire_the_queries(run):
+    from queries.brokerage import brokerage
+    from queries.structure import summary
+
+    run("demo", "--orgs", "100", "--seed", "9", "--report", "")
+    data = generate_territory(100, seed=9)
+    rows = json.loads(run("brokers", "--top", "3", "--format", "json").output)
+    raw = brokerage(tie_graph(data, directed=True), "sector")["raw"]
+    best = sorted(raw, key=lambda n: (-raw[n]["total"], n))[:3]
+    assert [r["organisation"] for r in rows] == best
+    assert rows[0]["total"] == raw[best[0]]["total"]
+    m = json.loads(run("metrics", "--format", "json").output)[0]
+    expected = summary(tie_graph(data))
+    assert m["density"] == pytest.approx(expected["density"]) and m["components"] == expected["components"]
+    years = json.loads(run("metrics", "--by-year", "--format", "json").output)
+    assert [y["year"] for y in years] == sorted(y["year"] for y in years) and years[-1]["ties"] == expected["ties"]
+    bad = run("brokers", "--territory", "75056")
+    assert bad.exit_code == 1 and "no organisation matches" in bad.output
+
+
+def test_view_and_report_files(run, tmp_path):
+    run("demo", "--orgs", "60", "--seed", "4", "--report", str(tmp_path / "r"))
+    assert (tmp_path / "r" / "report.html").stat().st_size > 10_000
+    out = tmp_path / "carte.html"
+    r = run("view", "--size-by", "brokerage", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "<meta charset=\"utf-8\">" in html.lower().replace("'", '"')
+    assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing loaded from the network
+    assert run("view", "--ego", "nope", "-o", str(out)).exit_code == 1
