@@ -110,7 +110,11 @@ def test_cli_on_neo4j_matches_embedded(run, neo4j_server):
     assert run("init", "--force", env=env).exit_code == 0
     run("demo", "--orgs", "90", "--force", "--report", "", env=env)
     run("demo", "--orgs", "90", "--report", "")
-    assert run("stats", "--format", "json", env=env).output == run("stats", "--format", "json").output
+    for args in (("stats",), ("brokers", "--top", "15"), ("metrics",), ("metrics", "--by-year"),
+                 ("suggest", "--all", "--limit", "10")):
+        on_neo4j = run(*args, "--format", "json", env=env).output
+        assert on_neo4j == run(*args, "--format", "json").output, args
+        assert json.loads(on_neo4j)
 
 
 def test_no_traceback_from_a_real_process(tmp_path):
