@@ -27,6 +27,28 @@ precision@k
     fewer candidates exist. ``candidate_recall`` says which share of the hidden ties the candidates contain (an
     upper bound for any index on that candidate set).
 
+Calibrated weights, without leakage
+-----------------------------------
+``"alliance_calibrated"`` ranks by the alliance score with weights fitted by :func:`calibrate_weights` on the
+**training graph only**, by repeating the same protocol one level down: the training graph is split again (its
+most recent year(s) of ties for a temporal split, a random 10% of its ties for a random split), the components
+are computed on the inner training part (recency as of the inner cut-off), and a non-negative logistic regression
+of "formed / did not form" on the components gives the weights. The hidden ties of the outer split are never
+seen: they are removed from the graph before calibration starts, and the non-ties of the fit are drawn among pairs
+untied in the training graph. Recency is always measured at the cut-off of the split being predicted (training
+cut-off for the outer split, inner cut-off for the fit), never after it.
+
+One caveat is the caller's: the ``comembership`` graph is used as given. For a temporal split, pass the
+co-membership of alliances that existed before the cut-off (``comembership_graph(data, as_of=cut-off)``),
+otherwise alliances formed later leak into the candidates and the ``alliances`` component.
+
+Acceptance criterion (:func:`acceptance`)
+-----------------------------------------
+The alliance score must (1) have a higher AUC than every index of :data:`queries.link_prediction.METHODS` on the
+temporal split, and (2) stay within noise of resource allocation on random splits: over ``repeats`` ≥ 5 random
+splits, the mean paired difference of AUC (alliance − resource allocation, same split, same non-ties) must not be
+below ``-2`` standard errors of that mean (``se = sd / sqrt(repeats)``), i.e. it is not significantly worse.
+
 Directed graphs are evaluated on their undirected skeleton (:meth:`networkx.DiGraph.to_undirected`).
 
 Examples
@@ -41,20 +63,26 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import minimize
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.stats import rankdata
 
 from queries.candidates import candidate_pairs
-from queries.link_prediction import (METHODS, AllianceWeights, GraphIndex, _alliance_positions, _score_positions)
+from queries.link_prediction import (COMPONENTS, METHODS, AllianceWeights, GraphIndex, _alliance_positions,
+                                     _score_positions)
 
 __all__ = ["random_split", "temporal_split", "auc", "precision_at_k", "sample_non_edges", "evaluate",
-           "EVAL_METHODS"]
+           "calibrate_weights", "acceptance", "paired_difference", "EVAL_METHODS"]
 
-#: Everything :func:`evaluate` can rank by: the indices of :mod:`queries.link_prediction` and ``"alliance"``.
-EVAL_METHODS = METHODS + ("alliance",)
+#: Everything :func:`evaluate` can rank by: the indices of :mod:`queries.link_prediction`, ``"alliance"`` (the
+#: alliance score with the given weights, by default :class:`AllianceWeights`) and ``"alliance_calibrated"`` (the
+#: alliance score with weights fitted by :func:`calibrate_weights` on each training graph).
+EVAL_METHODS = METHODS + ("alliance", "alliance_calibrated")
 
 
 def _simple_undirected(G):
@@ -180,9 +208,109 @@ def sample_non_edges(G, n, *, nodes=None, seed=0):
 
 
 def _scores(index, us, vs, method, weights, as_of, katz):
-    if method == "alliance":
+    if method in ("alliance", "alliance_calibrated"):
         return _alliance_positions(index, us, vs, weights, as_of)["score"]
     return _score_positions(index, us, vs, (method,), **katz)[method]
+
+
+def _inner_temporal_year(H, min_positives):
+    """The latest year ``y`` such that the ties of ``H`` started from ``y`` on between organisations present
+    before ``y`` number at least ``min_positives`` (or the earliest year tried), None without dated ties."""
+    years = sorted({int(str(s)[:4]) for *_, s in H.edges(data="start") if s})
+    if len(years) < 2:
+        return None
+    for y in reversed(years[1:]):
+        if len(temporal_split(H, y)[1]) >= min_positives:
+            return y
+    return years[1]
+
+
+def calibrate_weights(G, *, split="temporal", comembership=None, fraction=0.1, seed=0, negatives=None,
+                      min_positives=30, base=AllianceWeights(), l2=1e-3, components=COMPONENTS):
+    """Alliance-score weights fitted on the history of ``G`` alone (pass a **training** graph).
+
+    ``G`` is split once more — ``split="temporal"``: ties started from the latest year of ``G`` that still gives
+    ``min_positives`` new ties (usually its last year) are the "future", recency is measured at 1 January of that
+    year; ``split="random"``: a random ``fraction`` of the ties (seeded by ``seed``) — then the components of the
+    alliance score are computed on the inner training graph for the inner hidden ties (label 1) and for
+    ``negatives`` sampled pairs untied in ``G`` (label 0, default ``max(1000, 10 × positives)``), and a logistic
+    regression with **non-negative** coefficients (L2 penalty ``l2``; L-BFGS-B) is fitted on them. The weights are
+    the coefficients, normalised to sum to 1 (the score stays in [0, 1] and a weight still reads as a share).
+    Nothing outside ``G`` is looked at, so when ``G`` is the training graph of an evaluation, the test ties can
+    neither choose nor tune the weights (see the module docstring).
+
+    Parameters
+    ----------
+    G : networkx graph
+    split : {"temporal", "random"}
+        Inner protocol (a temporal split needs dated ties; without enough of them a random split is used).
+    comembership : networkx.Graph, optional
+    components : iterable of str
+        The components that may get a weight (default all; the others get 0).
+    base : AllianceWeights
+        Scales (``ra_scale``, ``half_life_years``…) are taken from it; it is returned unchanged when there is
+        nothing to fit (no positive or no negative pair, or every coefficient 0).
+
+    Returns
+    -------
+    AllianceWeights
+
+    Examples
+    --------
+    >>> from graphcore.demo import generate_territory
+    >>> from graphcore.projection import tie_graph
+    >>> G = tie_graph(generate_territory(120, seed=1))
+    >>> H, test = temporal_split(G, 2025)          # the test period is cut away first …
+    >>> w = calibrate_weights(H)                  # … then weights are fitted on ties formed up to 2024
+    >>> round(sum(w.components().values()), 2), all(x >= 0 for x in w.components().values())
+    (1.0, True)
+    """
+    G = _simple_undirected(G)
+    if split not in ("random", "temporal"):
+        raise ValueError("split must be 'random' or 'temporal'")
+    year = _inner_temporal_year(G, min_positives) if split == "temporal" else None
+    if year is not None:
+        H, pos = temporal_split(G, year)
+        eligible = [x for x in H if H.degree(x) > 0]
+        as_of = f"{year:04d}-01-01"
+    else:
+        H, pos = random_split(G, fraction, seed=seed + 7919)
+        eligible, as_of = None, None
+    n_neg = negatives if negatives is not None else min(max(1000, 10 * len(pos)), 200_000)
+    neg = sample_non_edges(G, n_neg, nodes=eligible, seed=seed + 7919)
+    if not pos or not neg:
+        return base
+    index = GraphIndex(H, comembership=comembership)
+    index.graph_as_of = as_of
+    names = [c for c in COMPONENTS if c in set(components)]
+    rows = []
+    for pairs in (pos, neg):
+        us, vs = index.pair_positions(pairs)
+        comp = _alliance_positions(index, us, vs, base, as_of)
+        rows.append(np.column_stack([comp[c] for c in names]))
+    X = np.vstack(rows)
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    # balance the two classes so that the fit does not depend on how many non-ties were drawn
+    sw = np.where(y > 0, 0.5 / len(pos), 0.5 / len(neg))
+    Xb = np.column_stack([X, np.ones(len(y))])
+
+    def loss(w):
+        z = Xb @ w
+        p = 1.0 / (1.0 + np.exp(-z))
+        ll = -(sw * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum() + l2 * (w[:-1] ** 2).sum()
+        grad = Xb.T @ (sw * (p - y))
+        grad[:-1] += 2 * l2 * w[:-1]
+        return ll, grad
+
+    res = minimize(loss, np.zeros(Xb.shape[1]), jac=True, method="L-BFGS-B",
+                   bounds=[(0.0, None)] * len(names) + [(None, None)])
+    coef = np.maximum(res.x[:-1], 0.0)
+    if not np.isfinite(coef).all() or coef.sum() <= 0:
+        return base
+    coef = coef / coef.sum()
+    fitted = {c: 0.0 for c in COMPONENTS}
+    fitted.update({c: round(float(w), 4) for c, w in zip(names, coef)})
+    return dataclasses.replace(base, **fitted)
 
 
 def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=True, methods=EVAL_METHODS,
@@ -199,13 +327,17 @@ def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=Tr
     year : int
         Temporal split: first year of the test period (required with ``split="temporal"``).
     methods : iterable of str
-        Among :data:`EVAL_METHODS` (default all, ``"alliance"`` = the alliance score).
+        Among :data:`EVAL_METHODS` (default all; ``"alliance"`` = the alliance score with ``weights``,
+        ``"alliance_calibrated"`` = with weights fitted by :func:`calibrate_weights` on each training graph).
     k : iterable of int
         Cut-offs of precision@k (default 10 and 100).
     negatives : int, optional
         Non-ties sampled for the AUC (default ``max(1000, 10 × hidden ties)``, at most 200,000).
     comembership : networkx.Graph, optional
         Passed to the candidates and the alliance score.
+    weights : AllianceWeights
+        Weights of ``"alliance"`` (default :class:`AllianceWeights`); ``"alliance_calibrated"`` takes its scales
+        from them.
     repeats : int
         Random split only: average over ``repeats`` splits with seeds ``seed, seed + 1, …``.
     cap, beta, max_length, epsilon
@@ -214,8 +346,10 @@ def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=Tr
     Returns
     -------
     list of dict
-        ``{"split", "method", "auc", "auc_sd", "precision@k"…, "n_test", "n_negatives", "n_candidates",
-        "candidate_recall", "repeats"}``.
+        ``{"split", "method", "auc", "auc_sd", "auc_runs", "precision@k"…, "n_test", "n_negatives",
+        "n_candidates", "candidate_recall", "repeats"}`` (``auc_sd``: standard deviation over the repeats,
+        ``auc_runs``: the AUC of each repeat, for paired comparisons; ``"alliance_calibrated"`` rows also have
+        ``"weights"``, the fitted weights of each repeat).
     """
     G = _simple_undirected(G)
     methods = tuple(methods)
@@ -251,17 +385,25 @@ def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=Tr
         info["n_negatives"].append(len(neg))
         info["n_candidates"].append(len(cands))
         info["candidate_recall"].append(labels.sum() / len(test) if test else float("nan"))
+        fitted = None
+        if "alliance_calibrated" in methods:
+            fitted = calibrate_weights(H, split=split, comembership=comembership, seed=seed + rep, base=weights)
+            acc["alliance_calibrated"].setdefault("weights", []).append(fitted.components())
         for m in methods:
-            pos_s = _scores(index, tu, tv, m, weights, as_of, katz)
-            neg_s = _scores(index, nu, nv, m, weights, as_of, katz)
+            w_m = fitted if m == "alliance_calibrated" else weights
+            pos_s = _scores(index, tu, tv, m, w_m, as_of, katz)
+            neg_s = _scores(index, nu, nv, m, w_m, as_of, katz)
             acc[m]["auc"].append(auc(pos_s, neg_s))
-            cs = _scores(index, cu, cv, m, weights, as_of, katz) if len(cands) else np.zeros(0)
+            cs = _scores(index, cu, cv, m, w_m, as_of, katz) if len(cands) else np.zeros(0)
             for x in k:
                 acc[m][f"precision@{x}"].append(precision_at_k(cs, labels, x))
     rows = []
     for m in methods:
         row = {"split": split, "method": m, "auc": float(np.nanmean(acc[m]["auc"])),
-               "auc_sd": float(np.nanstd(acc[m]["auc"])) if runs > 1 else 0.0}
+               "auc_sd": float(np.nanstd(acc[m]["auc"], ddof=1)) if runs > 1 else 0.0,
+               "auc_runs": [float(x) for x in acc[m]["auc"]]}
+        if "weights" in acc[m]:
+            row["weights"] = acc[m]["weights"]
         for x in k:
             row[f"precision@{x}"] = float(np.nanmean(acc[m][f"precision@{x}"]))
         row.update({key: float(np.nanmean(v)) if key == "candidate_recall" else int(round(np.mean(v)))
@@ -269,3 +411,65 @@ def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=Tr
         row["repeats"] = runs
         rows.append(row)
     return rows
+
+
+def paired_difference(a, b):
+    """Mean and standard error of the paired differences ``a[i] - b[i]`` (``se = sd / sqrt(n)``, sd with n − 1).
+
+    Examples
+    --------
+    >>> paired_difference([0.8, 0.7, 0.9], [0.7, 0.7, 0.7])
+    (0.1, 0.057735)
+    """
+    d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    if len(d) < 2:
+        return round(float(d.mean()), 6) if len(d) else float("nan"), float("nan")
+    return round(float(d.mean()), 6), round(float(d.std(ddof=1) / np.sqrt(len(d))), 6)
+
+
+def acceptance(G, *, year=None, comembership=None, repeats=5, seed=0, method="alliance", weights=AllianceWeights(),
+               reference="resource_allocation", baselines=METHODS):
+    """Check the acceptance criterion of the alliance score (see the module docstring) and give its numbers.
+
+    Parameters
+    ----------
+    G : networkx graph with dated ties
+    year : int, optional
+        First year of the temporal test period (default: the last start year − 1, as ``catalyse evaluate``).
+    repeats : int
+        Random splits (at least 5 for the standard error to mean something).
+    method : {"alliance", "alliance_calibrated"}
+    reference : str
+        The index the random-split comparison is made against (default resource allocation).
+    baselines : iterable of str
+        The indices to beat on the temporal split (default every index of ``METHODS``).
+
+    Returns
+    -------
+    dict
+        ``{"temporal": {"year", "auc", "best", "best_auc", "margin", "passed"},
+        "random": {"repeats", "auc", "auc_sd", "reference_auc", "reference_sd", "difference", "se", "passed"},
+        "passed"}``.
+    """
+    G = _simple_undirected(G)
+    if year is None:
+        years = sorted(int(str(s)[:4]) for *_, s in G.edges(data="start") if s)
+        if not years:
+            raise ValueError("the temporal criterion needs dated ties")
+        year = years[-1] - 1
+    baselines = tuple(baselines)
+    methods = tuple(dict.fromkeys(baselines + (reference, method)))
+    t = {r["method"]: r for r in evaluate(G, split="temporal", year=year, comembership=comembership,
+                                          methods=methods, weights=weights, seed=seed)}
+    best = max(baselines, key=lambda m: t[m]["auc"])
+    temporal = {"year": int(year), "auc": t[method]["auc"], "best": best, "best_auc": t[best]["auc"],
+                "margin": t[method]["auc"] - t[best]["auc"]}
+    temporal["passed"] = bool(temporal["margin"] > 0)
+    r = {row["method"]: row for row in evaluate(G, split="random", repeats=repeats, seed=seed,
+                                                comembership=comembership, methods=(reference, method),
+                                                weights=weights)}
+    diff, se = paired_difference(r[method]["auc_runs"], r[reference]["auc_runs"])
+    rnd = {"repeats": repeats, "auc": r[method]["auc"], "auc_sd": r[method]["auc_sd"],
+           "reference": reference, "reference_auc": r[reference]["auc"], "reference_sd": r[reference]["auc_sd"],
+           "difference": diff, "se": se, "passed": bool(repeats >= 2 and diff >= -2 * se)}
+    return {"temporal": temporal, "random": rnd, "passed": temporal["passed"] and rnd["passed"]}

@@ -195,25 +195,39 @@ def test_alliance_components_by_hand():
     e_uw = (1 - math.exp(-2)) * 0.5 ** (1096 / 365.25 / 3)
     assert c["ties"][0] == pytest.approx(e_uw)
     assert e_uw == pytest.approx(0.432264, abs=1e-6)
+    # activity: u and v have 1 partner each; mean number of partners (1 + 1 + 3 + 1) / 4 = 1.5
+    act = 1 - math.exp(-1 / 1.5)
+    assert c["activity"][0] == pytest.approx(act)
     w = lp.AllianceWeights()
-    expected = (0.35 * c["closure"][0] + 0.2 * 0.25 + 0.15 * 0.6 + 0.1 * 0.75 + 0.1 * 0.75 + 0.1 * e_uw) / 1.0
+    # bridging is computed (0.75) but weighs 0 by default
+    expected = (0.35 * c["closure"][0] + 0.25 * act + 0.10 * 0.25 + 0.20 * 0.6 + 0.0 * 0.75 + 0.05 * 0.75
+                + 0.05 * e_uw) / 1.0
     assert c["score"][0] == pytest.approx(expected)
     assert sum(w.components().values()) == pytest.approx(1.0)
 
 
 def test_alliance_weights_configurable_and_recency():
     G = territory_pair()
-    only_closure = lp.AllianceWeights(closure=1, themes=0, geography=0, bridging=0, alliances=0, ties=0)
+    only_closure = lp.AllianceWeights(closure=1, activity=0, themes=0, geography=0, bridging=0, alliances=0, ties=0)
     s = lp.alliance_score(G, [("u", "v")], weights=only_closure)
     assert s[("u", "v")] == pytest.approx(1 - math.exp(-4 / 3))
-    only_geo = lp.AllianceWeights(closure=0, themes=0, geography=2, bridging=0, alliances=0, ties=0,
+    only_geo = lp.AllianceWeights(closure=0, activity=0, themes=0, geography=2, bridging=0, alliances=0, ties=0,
                                   geo_levels=(1.0, 0.5, 0.1))
     assert lp.alliance_score(G, [("u", "v")], weights=only_geo)[("u", "v")] == pytest.approx(0.5)
     # the same ties seen from further in the future are older -> weaker "ties" component
-    ties = lp.AllianceWeights(closure=0, themes=0, geography=0, bridging=0, alliances=0, ties=1)
+    ties = lp.AllianceWeights(closure=0, activity=0, themes=0, geography=0, bridging=0, alliances=0, ties=1)
     early = lp.alliance_score(G, [("u", "v")], weights=ties, as_of="2025-01-01")[("u", "v")]
     late = lp.alliance_score(G, [("u", "v")], weights=ties, as_of="2031-01-01")[("u", "v")]
     assert late == pytest.approx(early / 4, rel=1e-3)  # six more years = two half-lives
+    # activity alone ranks like preferential attachment; its scale defaults to the mean number of partners
+    only_act = lp.AllianceWeights(closure=0, activity=1, themes=0, geography=0, bridging=0, alliances=0, ties=0)
+    pairs = [("u", "v"), ("u", "w"), ("v", "x"), ("w", "x")]
+    a = lp.alliance_components(G, pairs, weights=only_act)
+    pa = lp.score_pairs(G, pairs, methods=("preferential_attachment",))["preferential_attachment"]
+    np.testing.assert_allclose(a["score"], 1 - np.exp(-np.sqrt(pa) / 1.5))
+    fixed = lp.AllianceWeights(closure=0, activity=1, themes=0, geography=0, bridging=0, alliances=0, ties=0,
+                               activity_scale=3.0)
+    assert lp.alliance_components(G, pairs, weights=fixed)["score"][0] == pytest.approx(1 - math.exp(-1 / 3))
 
 
 def test_alliance_score_without_attributes():
