@@ -239,11 +239,34 @@ def degree_centralization(G, *, mode=None):
     return sum(cmax - d for d in deg) / tmax
 
 
-def betweenness_centralization(G, *, mode=None):
+def _raw_betweenness(H, backend="auto"):
+    """Unnormalised shortest-path betweenness (ordered pairs if directed, unordered otherwise), unweighted.
+
+    ``backend="auto"`` uses python-igraph when it is installed (exact, C, ~100x faster than networkx), else
+    networkx; both compute the exact Brandes counts, equal to rounding (checked in the tests)."""
+    if backend not in ("auto", "igraph", "networkx"):
+        raise ValueError("backend must be 'auto', 'igraph' or 'networkx'")
+    if backend != "networkx":
+        try:
+            import igraph
+        except ImportError:
+            if backend == "igraph":
+                raise
+        else:
+            index = {u: i for i, u in enumerate(H)}
+            g = igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in H.edges()],
+                             directed=H.is_directed())
+            return g.betweenness(directed=H.is_directed())
+    return list(nx.betweenness_centrality(H, normalized=False).values())
+
+
+def betweenness_centralization(G, *, mode=None, backend="auto"):
     """Freeman betweenness centralisation exactly as R ``sna::centralization(g, betweenness, mode=...,
     normalize=TRUE)``: raw betweenness (ordered pairs for ``"digraph"``, unordered for ``"graph"``), divided by
     ``(n-1)^2 (n-2)`` (digraph) or ``(n-1)^2 (n-2)/2`` (graph). Unweighted (sna's ``ignore.eval=TRUE``),
-    exact (Brandes, O(nm)). ``None`` when ``n < 3``.
+    exact (Brandes, O(nm)): with python-igraph installed (``backend="auto"``) the counts come from igraph's C
+    code, else from networkx (``backend="networkx"`` forces it; 2,000 nodes and 14,000 ties: ~0.3 s vs ~30 s).
+    ``None`` when ``n < 3``.
 
     Examples
     --------
@@ -263,7 +286,7 @@ def betweenness_centralization(G, *, mode=None):
         if not H.is_directed():
             H = nx.DiGraph(H)
         tmax = (n - 1) ** 2 * (n - 2)
-    bet = list(nx.betweenness_centrality(H, normalized=False).values())
+    bet = _raw_betweenness(H, backend)
     cmax = max(bet)
     return sum(cmax - b for b in bet) / tmax
 
@@ -565,7 +588,10 @@ def snapshot(G, year):
     [[['a', 'c']], [['a', 'b'], ['a', 'c']], [['a', 'c'], ['b', 'c']]]
     """
     lo, hi = f"{int(year):04d}-01-01", f"{int(year):04d}-12-31"
-    H = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
+    if G.is_multigraph():
+        H = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
+    else:
+        H = nx.DiGraph() if G.is_directed() else nx.Graph()
     H.add_nodes_from(G.nodes(data=True))
     H.graph.update(G.graph)
     for u, v, d in G.edges(data=True):

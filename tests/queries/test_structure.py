@@ -52,10 +52,12 @@ def test_sna_density_components(name):
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("mode", ["graph", "digraph"])
-def test_sna_centralization(name, mode):
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+def test_sna_centralization(name, mode, backend):
     G = load(name)
     assert st.degree_centralization(G, mode=mode) == pytest.approx(REF[name][f"deg_cent_{mode}"], abs=1e-12)
-    assert st.betweenness_centralization(G, mode=mode) == pytest.approx(REF[name][f"bet_cent_{mode}"], abs=1e-12)
+    bc = st.betweenness_centralization(G, mode=mode, backend=backend)
+    assert bc == pytest.approx(REF[name][f"bet_cent_{mode}"], abs=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)
