@@ -6,8 +6,11 @@ For each workload:
    ``SuggestionIndex`` and its lazily computed parts (Burt terms, Louvain);
 2. candidates of 2,000 organisations; the classic indices on those candidate pairs with
    ``queries.link_prediction.score_pairs`` and with networkx's own functions (timing and equality to 1e-12);
-3. top-10 suggestions for one organisation (median and max over 20 organisations, after a first warm-up call);
-4. top-5 for every organisation, without and with the reasons in words.
+3. top-10 suggestions for one organisation (median and max over 20 organisations spread over the node order,
+   after a first warm-up call), then the same for the 5 organisations with the most partners (the worst case);
+4. top-5 for every organisation, streamed with ``iter_suggest`` (block by block; peak memory is reported as the
+   growth of the process's peak RSS over what the loaded graph and index already take): without reading the
+   reasons, then writing every suggestion's reasons in words; finally the same as one list (``suggest``).
 
 Usage::
 
@@ -35,7 +38,7 @@ import numpy as np  # noqa: E402
 
 from queries import link_prediction as lp  # noqa: E402
 from queries.candidates import candidate_pairs  # noqa: E402
-from queries.suggestions import SuggestionIndex, suggest  # noqa: E402
+from queries.suggestions import SuggestionIndex, iter_suggest, suggest  # noqa: E402
 
 SIZES = {"W1": (2_000, 15_000), "W2": (100_000, 1_000_000)}
 
@@ -104,6 +107,7 @@ def bench(name, cache=None, all_orgs=True):
           f"(x{t_nx / max(dt_ours, 1e-9):.0f}); max |difference| = {worst:.1e}", flush=True)
     assert worst <= 1e-12
 
+    print(f"load average before the queries: {os.getloadavg()}", flush=True)
     _, first = timed(lambda: suggest(G, idx.nodes[0], index=idx))
     times = []
     for org in idx.nodes[:: max(1, idx.n // 20)][:20]:
@@ -111,13 +115,33 @@ def bench(name, cache=None, all_orgs=True):
         times.append(dt)
     print(f"top-10 for one organisation: first call {first * 1000:.0f} ms (builds candidate matrices), then "
           f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over 20", flush=True)
+    hubs = [idx.nodes[i] for i in np.argsort(-idx.degree, kind="stable")[:5]]
+    hub_times = []
+    for org in hubs:
+        _, dt = timed(lambda: suggest(G, org, top=10, index=idx))
+        hub_times.append(dt)
+    print(f"  the 5 organisations with most partners ({', '.join(str(int(idx.degree[idx.pos[h]])) for h in hubs)}"
+          f" partners): max {max(hub_times) * 1000:.0f} ms", flush=True)
     if all_orgs:
-        res, dt = timed(lambda: suggest(G, top=5, index=idx, explain=False))
-        print(f"top-5 for every organisation (no text): {len(res)} suggestions in {dt:.1f} s; "
-              f"max RSS {rss_mb():.0f} MB", flush=True)
+        base = rss_mb()
+        t = time.perf_counter()
+        count = sum(1 for _ in iter_suggest(G, top=5, index=idx))
+        dt = time.perf_counter() - t
+        print(f"top-5 for every organisation, streamed (reasons not read): {count} suggestions in {dt:.1f} s; "
+              f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)", flush=True)
+        t = time.perf_counter()
+        chars = count = 0
+        for rec in iter_suggest(G, top=5, index=idx):
+            chars += sum(len(x) for x in rec.reasons)
+            count += 1
+        dt = time.perf_counter() - t
+        print(f"top-5 for every organisation, streamed, every reason written: {count} suggestions, "
+              f"{chars / 1e6:.0f} M characters in {dt:.1f} s; peak RSS {rss_mb():.0f} MB "
+              f"(+{rss_mb() - base:.0f} MB)", flush=True)
         res, dt = timed(lambda: suggest(G, top=5, index=idx))
-        print(f"top-5 for every organisation (with reasons in words): {len(res)} suggestions in {dt:.1f} s; "
-              f"max RSS {rss_mb():.0f} MB", flush=True)
+        print(f"top-5 for every organisation as one list (suggest): {len(res)} suggestions in {dt:.1f} s; "
+              f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)", flush=True)
+        del res
     print(f"load average: {os.getloadavg()}", flush=True)
 
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import random as _random
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import networkx as nx
 import numpy as np
@@ -56,7 +56,7 @@ from queries.candidates import (COMPLEMENTARY_SECTORS, SOURCES, _candidate_block
                                 _normalise_pairs, _source_names, _top_per_row)
 from queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
 
-__all__ = ["Suggestion", "SuggestionIndex", "suggest", "INTRODUCER_RULE"]
+__all__ = ["Suggestion", "SuggestionIndex", "suggest", "iter_suggest", "INTRODUCER_RULE"]
 
 #: The introducer rule, in words (also in the module docstring).
 INTRODUCER_RULE = {
@@ -69,9 +69,13 @@ INTRODUCER_RULE = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Suggestion:
-    """One suggested introduction. ``as_dict()`` gives a plain dict (for JSON / tables)."""
+    """One suggested introduction. ``as_dict()`` gives a plain dict (for JSON / tables).
+
+    ``reasons`` (the explanation in words) is written **on first access** and then kept: a bulk run that never
+    reads it pays nothing for it, and one that reads it streams (see :func:`iter_suggest`).
+    """
 
     org: object
     partner: object
@@ -90,14 +94,33 @@ class Suggestion:
     introducer_name: str | None
     introducer_role: str | None
     what_if: dict
-    reasons: list = field(default_factory=list)
+    _reasons: list | None = field(default=None, repr=False)
+    _why: tuple | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reasons(self):
+        """The reasons in words (list of str; empty when the suggestion was made with ``explain=False``)."""
+        if self._reasons is None:
+            self._reasons = _explain(self) if self._why is not None else []
+            self._why = None
+        return self._reasons
+
+    @reasons.setter
+    def reasons(self, value):
+        self._reasons = list(value)
+        self._why = None
 
     @property
     def pair(self):
         return (self.org, self.partner)
 
     def as_dict(self):
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+        d["components"] = dict(self.components)
+        d["what_if"] = dict(self.what_if)
+        d["shared_partners"] = list(self.shared_partners)
+        d["shared_themes"] = list(self.shared_themes)
+        d["reasons"] = list(self.reasons)
         d["pair"] = self.pair
         return d
 
@@ -121,7 +144,9 @@ class SuggestionIndex(GraphIndex):
         A partition to use instead of computing Louvain (e.g. the one shown to the user elsewhere).
     seed : int
         Seed of the Louvain run (default 0). Louvain uses igraph's C implementation when igraph is installed
-        (seconds on a million ties), otherwise :func:`networkx.community.louvain_communities`.
+        (seconds on a million ties), otherwise :func:`networkx.community.louvain_communities` up to
+        :data:`NX_LOUVAIN_MAX_TIES` tied pairs; beyond that, without igraph, the what-if has no
+        ``bridges_communities`` (pass ``communities=`` to give a partition computed elsewhere).
     """
 
     def __init__(self, G, *, comembership=None, communities=None, seed=0, weight="weight"):
@@ -129,6 +154,7 @@ class SuggestionIndex(GraphIndex):
         self.graph_as_of = G.graph.get("as_of")
         self.seed = seed
         self._communities = None
+        self._communities_skipped = False
         if communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
             for k, members in enumerate(communities):
@@ -144,6 +170,10 @@ class SuggestionIndex(GraphIndex):
         """:func:`suggest` on the indexed graph."""
         return suggest(None, org, index=self, **kwargs)
 
+    def iter_suggest(self, org=None, **kwargs):
+        """:func:`iter_suggest` on the indexed graph."""
+        return iter_suggest(None, org, index=self, **kwargs)
+
     # -- lazily computed pieces -------------------------------------------------------------------------------
     def components(self):
         """Connected-component label of each organisation (undirected skeleton)."""
@@ -152,9 +182,12 @@ class SuggestionIndex(GraphIndex):
         return self._components
 
     def communities(self):
-        """Louvain community label of each organisation (seeded; see the class docstring)."""
-        if self._communities is None:
+        """Louvain community label of each organisation (seeded; see the class docstring), or None when it would
+        take too long: without igraph, networkx's pure-Python Louvain is only run up to
+        :data:`NX_LOUVAIN_MAX_TIES` tied pairs (it takes minutes on a million ties; igraph takes seconds)."""
+        if self._communities is None and not self._communities_skipped:
             self._communities = _louvain_labels(self, self.seed)
+            self._communities_skipped = self._communities is None
         return self._communities
 
     def burt(self):
@@ -202,12 +235,20 @@ class SuggestionIndex(GraphIndex):
         return self._cat_tables
 
 
-def _louvain_labels(index, seed):
+#: Without igraph, the Louvain communities of the what-if are left out above this many tied pairs.
+NX_LOUVAIN_MAX_TIES = 200_000
+
+
+def _louvain_labels(index, seed, igraph=True):
     lab = np.full(index.n, -1, dtype=np.int64)
-    try:
-        import igraph as ig
-    except ImportError:  # pragma: no cover - igraph is a test dependency
-        ig = None
+    ig = None
+    if igraph:
+        try:
+            import igraph as ig
+        except ImportError:  # pragma: no cover - igraph is a test dependency
+            ig = None
+    if ig is None and index.n_edges > NX_LOUVAIN_MAX_TIES:
+        return None
     if ig is not None:
         g = ig.Graph(n=index.n, edges=list(zip(index.edge_lo.tolist(), index.edge_hi.tolist())))
         g.es["weight"] = index.W[index.edge_lo, index.edge_hi].tolist() if index.n_edges else []
@@ -260,8 +301,8 @@ def _what_if(index, us, vs, new_weight, communities=True):
         "constraint_partner_before": c[vs], "constraint_partner_after": after_v,
         "bridges_components": comp[us] != comp[vs],
     }
-    if communities:
-        com = index.communities()
+    com = index.communities() if communities else None
+    if com is not None:
         out["bridges_communities"] = com[us] != com[vs]
     nb = index.neighbour_sectors()
     deg = index.degree
@@ -289,6 +330,19 @@ def _what_if(index, us, vs, new_weight, communities=True):
 # introducer
 # ---------------------------------------------------------------------------------------------------------------
 
+def _row_argmax(M):
+    """Column of the largest stored value of each row of CSR ``M`` (the lowest column among equal values, like
+    scipy's ``argmax(axis=1)`` on positive values), -1 for an empty row; vectorised (scipy loops over rows)."""
+    n = M.shape[0]
+    out = np.full(n, -1, dtype=np.int64)
+    if M.nnz:
+        rows = np.repeat(np.arange(n), np.diff(M.indptr))
+        order = np.lexsort((M.indices, -M.data, rows))
+        first = np.r_[0, np.flatnonzero(rows[order][1:] != rows[order][:-1]) + 1]
+        out[rows[order[first]]] = M.indices[order[first]]
+    return out
+
+
 def _introducers(index, us, vs, E, catalyser_factor):
     """``(introducer row or -1, role code, X)`` where X is the sparse matrix of bottleneck values per pair."""
     X = sp.csr_array(E[us].minimum(E[vs]))
@@ -299,7 +353,7 @@ def _introducers(index, us, vs, E, catalyser_factor):
     intro = np.full(len(us), -1, dtype=np.int64)
     role = np.full(len(us), "", dtype=object)
     if has.any():
-        am = np.asarray(Xf.argmax(axis=1)).ravel()
+        am = _row_argmax(Xf)
         intro[has] = am[has]
         role[has] = np.where(index.catalyser[am[has]], "catalyser_mutual", "mutual")
     rest = np.flatnonzero(~has)
@@ -313,7 +367,7 @@ def _introducers(index, us, vs, E, catalyser_factor):
         Z = sp.csr_array(Ec[us[rest]].maximum(Ec[vs[rest]]))
         got = np.diff(Z.indptr) > 0
         if got.any():
-            am = np.asarray(Z.argmax(axis=1)).ravel()
+            am = _row_argmax(Z)
             intro[rest[got]] = am[got]
             role[rest[got]] = "catalyser_tied"
         rest = rest[~got]
@@ -508,7 +562,8 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
         Tie graph (``DiGraph`` read through its undirected skeleton). May be None when ``index`` is given.
     org : node, optional
         The organisation to find partners for. ``None``: every organisation's own top list (the catalyser's
-        list for the territory), concatenated in node order.
+        list for the territory), concatenated in node order. For every organisation of a large territory prefer
+        :func:`iter_suggest`, which yields the same suggestions block by block in bounded memory.
     top : int
         Suggestions per organisation (default 10; the territory list is usually ``top=5``).
     between : (sector, sector), optional
@@ -526,7 +581,7 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     lang : {"fr", "en"}
         Language of the reasons (default French).
     weights : AllianceWeights
-        Weights of the alliance score.
+        Weights of the alliance score (e.g. fitted with :func:`queries.evaluation.calibrate_weights`).
     as_of : date or ISO str, optional
         Reference date of tie recency.
     sources, territory_level, complementary, cap
@@ -534,14 +589,15 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     what_if : bool
         Compute the what-if gain (default True).
     communities : bool
-        Include the Louvain-community test in the what-if (default True; computed once per index).
+        Include the Louvain-community test in the what-if (default True; computed once per index, see
+        :meth:`SuggestionIndex.communities` — left out when it cannot be computed in reasonable time).
     new_tie_weight : float
         Weight of the hypothetical new tie (default 1).
     catalyser_factor : float
         How much more a catalyser counts when choosing the introducer (default 2).
     explain : bool
-        Write the reasons in words (default True); False leaves ``reasons`` empty (every structured field is
-        still there), for bulk runs whose text is not read.
+        Give the reasons in words (default True; they are written when ``reasons`` is first read). False leaves
+        ``reasons`` empty (every structured field is still there).
     index : SuggestionIndex, optional
         Prebuilt index (required for speed on large graphs).
 
@@ -558,6 +614,31 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     [('a', 'b', 1), ('a', 'c', 2)]
     >>> len(suggest(G, top=1, lang="en"))  # a, b, c each get one; w is tied to everybody
     3
+    """
+    return list(iter_suggest(G, org, top=top, between=between, territory=territory, theme=theme, exclude=exclude,
+                             comembership=comembership, lang=lang, weights=weights, as_of=as_of, sources=sources,
+                             territory_level=territory_level, complementary=complementary, cap=cap,
+                             what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
+                             catalyser_factor=catalyser_factor, explain=explain, index=index))
+
+
+def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
+            lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
+            complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
+            catalyser_factor=2.0, explain=True, index=None):
+    """The suggestions of :func:`suggest` (same arguments, same order), yielded block of organisations by block.
+
+    Memory stays bounded whatever the number of organisations: candidates and scores are computed by blocks of
+    rows (a few thousand organisations), each block's suggestions are yielded before the next block is computed,
+    and the reasons in words are only written when read. Nothing is computed before the first item is requested.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "w"), ("b", "w"), ("c", "w"), ("b", "c")])
+    >>> nx.set_node_attributes(G, "association", "sector")
+    >>> it = iter_suggest(G, top=1, what_if=False)
+    >>> [(s.org, s.partner) for s in it]
+    [('a', 'b'), ('b', 'a'), ('c', 'a')]
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
@@ -603,29 +684,38 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     else:
         rows = np.flatnonzero(row_ok)
     ex = _exclude_keys(index, exclude)
+    blocks = _candidate_blocks(index, rows, sources=tuple(sources), territory=territory_level,
+                               complementary=_normalise_pairs(complementary), cap=cap, exclude_keys=ex,
+                               pair_filter=pair_filter)
+    return _generate(index, blocks, top=top, weights=weights, as_of=as_of, lang=lang, what_if=what_if,
+                     communities=communities, new_tie_weight=new_tie_weight, catalyser_factor=catalyser_factor,
+                     explain=explain)
+
+
+def _generate(index, blocks, *, top, weights, as_of, **kw):
     E = index.vitality(weights, as_of)
-    out = []
-    for r, c, mask in _candidate_blocks(index, rows, sources=tuple(sources), territory=territory_level,
-                                        complementary=_normalise_pairs(complementary), cap=cap, exclude_keys=ex,
-                                        pair_filter=pair_filter):
+    for r, c, mask in blocks:
         if not len(r):
             continue
         comp = _alliance_positions(index, r, c, weights, as_of)
         sel = _top_per_row(r, c, comp["score"], top)
         sel = sel[np.lexsort((-comp["score"][sel], r[sel]))]
-        out.extend(_records(index, r[sel], c[sel], mask[sel], {k: v[sel] for k, v in comp.items()}, E,
-                            lang=lang, what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
-                            catalyser_factor=catalyser_factor, explain=explain))
-    return out
+        yield from _records(index, r[sel], c[sel], mask[sel], {k: v[sel] for k, v in comp.items()}, E, **kw)
 
 
 def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_tie_weight, catalyser_factor,
              explain=True):
     intro, role, X = _introducers(index, us, vs, E, catalyser_factor)
     wi = _what_if(index, us, vs, new_tie_weight, communities) if what_if else {}
-    wi_lists = {k: [None if isinstance(x, float) and math.isnan(x) else x for x in val.tolist()]
-                for k, val in wi.items()}
-    nb = index.neighbour_sectors()
+    wi_keys = list(wi)
+    wi_cols = []
+    for val in wi.values():
+        col = val.tolist()
+        if val.dtype.kind == "f":
+            for i in np.flatnonzero(np.isnan(val)).tolist():
+                col[i] = None
+        wi_cols.append(col)
+    wi_rows = list(zip(*wi_cols)) if wi_cols else None
     nodes, names = index.nodes, index.names
     theme_sets = index.__dict__.get("_theme_sets")
     if theme_sets is None:
@@ -641,10 +731,15 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
     Cm = index.comembership
     shared_all = (np.rint(_dense(Cm[us, vs])).astype(int).tolist() if Cm is not None and len(us)
                   else [0] * len(us))
-    comp_lists = {k: comp[k].tolist() for k in COMPONENTS}
+    comp_rows = list(zip(*(comp[k].tolist() for k in COMPONENTS)))
     scores = comp["score"].tolist()
     us_l, vs_l, masks_l, intro_l, role_l = us.tolist(), vs.tolist(), masks.tolist(), intro.tolist(), role.tolist()
-    indptr, indices, data = X.indptr.tolist(), X.indices, X.data
+    source_names = {m: _source_names(m) for m in set(masks_l)}
+    # shared partners of each pair, strongest bottleneck first (ties: lowest row), in one sort
+    xrows = np.repeat(np.arange(len(us)), np.diff(X.indptr))
+    order = np.lexsort((X.indices, -X.data, xrows))
+    shared_rows = X.indices[order].tolist()
+    indptr = X.indptr.tolist()
     recs = []
     rank = 0
     prev = -1
@@ -653,10 +748,7 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
         rank = rank + 1 if u == prev else 1
         prev = u
         lo, hi = indptr[i], indptr[i + 1]
-        if hi > lo:
-            shared = [nodes[j] for _, j in sorted(zip((-data[lo:hi]).tolist(), indices[lo:hi].tolist()))]
-        else:
-            shared = []
+        shared = [nodes[j] for j in shared_rows[lo:hi]] if hi > lo else []
         th = sorted(theme_sets[u] & theme_sets[v])
         su = sector_codes[sector[u]] if sector[u] >= 0 else None
         sv = sector_codes[sector[v]] if sector[v] >= 0 else None
@@ -665,23 +757,28 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
             if arr[u] >= 0 and arr[u] == arr[v]:
                 place = (level, codes[arr[u]])
                 break
-        w = {k: val[i] for k, val in wi_lists.items()}
-        private = {}
-        if explain and su and sv and su != sv:
-            private["new_for_org"] = bool(nb[u, sector[v]] == 0)
-            private["new_for_partner"] = bool(nb[v, sector[u]] == 0)
         j = intro_l[i]
-        if explain and role_l[i] == "catalyser_tied":
-            private["tied_to_name"] = names[u] if E[u, j] >= E[v, j] else names[v]
-        rec = Suggestion(
+        recs.append(Suggestion(
             org=nodes[u], partner=nodes[v], rank=rank, score=scores[i],
-            components={k: comp_lists[k][i] for k in COMPONENTS},
-            org_name=names[u], partner_name=names[v], sources=_source_names(masks_l[i]),
+            components=dict(zip(COMPONENTS, comp_rows[i])),
+            org_name=names[u], partner_name=names[v], sources=source_names[masks_l[i]],
             shared_partners=shared, shared_themes=th, sectors=(su, sv), place=place,
             shared_alliances=shared_all[i],
             introducer=nodes[j] if j >= 0 else None, introducer_name=names[j] if j >= 0 else None,
-            introducer_role=role_l[i] or None, what_if=w)
-        if explain:
-            rec.reasons = _reasons(rec, index, lang, private)
-        recs.append(rec)
+            introducer_role=role_l[i] or None, what_if=dict(zip(wi_keys, wi_rows[i])) if wi_rows else {},
+            _reasons=None if explain else [], _why=(index, lang, u, v, j, E) if explain else None))
     return recs
+
+
+def _explain(rec):
+    """The reasons in words of ``rec`` (called on first access of ``rec.reasons``)."""
+    index, lang, u, v, j, E = rec._why
+    private = {}
+    su, sv = index.sector[u], index.sector[v]
+    if su >= 0 and sv >= 0 and su != sv:
+        nb = index.neighbour_sectors()
+        private["new_for_org"] = bool(nb[u, sv] == 0)
+        private["new_for_partner"] = bool(nb[v, su] == 0)
+    if rec.introducer_role == "catalyser_tied":
+        private["tied_to_name"] = index.names[u] if E[u, j] >= E[v, j] else index.names[v]
+    return _reasons(rec, index, lang, private)

@@ -213,3 +213,41 @@ def test_index_reuse_communities_and_directed():
 def test_unknown_org():
     with pytest.raises(nx.NodeNotFound):
         suggest(drome(), "nobody")
+
+
+def test_iter_suggest_streams_the_same_suggestions_with_lazy_reasons():
+    from queries.suggestions import iter_suggest
+
+    G = drome()
+    listed = suggest(G, top=3, as_of=AS_OF)
+    it = iter_suggest(G, top=3, as_of=AS_OF)
+    assert not isinstance(it, list)
+    streamed = list(it)
+    assert [r.as_dict() for r in streamed] == [r.as_dict() for r in listed]
+    # the reasons are written on first access only, then kept
+    rec = iter_suggest(G, "velo", as_of=AS_OF).__next__()
+    assert rec._reasons is None
+    first = rec.reasons
+    assert first and rec.reasons is first and rec._why is None
+    assert suggest(G, "velo", as_of=AS_OF, explain=False)[0].reasons == []
+    with pytest.raises(ValueError):  # arguments are checked when called, not when iterated
+        iter_suggest(G, "velo", lang="de")
+    with pytest.raises(nx.NodeNotFound):
+        iter_suggest(G, "nobody")
+
+
+def test_communities_left_out_without_igraph_on_large_graphs(monkeypatch):
+    import sys
+
+    from queries import suggestions as sg
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph -> ImportError
+    monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 5)
+    idx = SuggestionIndex(drome())
+    assert idx.communities() is None
+    r = idx.suggest("velo", as_of=AS_OF)[0]
+    assert "bridges_communities" not in r.what_if and "constraint_org_after" in r.what_if
+    monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 1000)  # small graph: networkx's Louvain
+    idx = SuggestionIndex(drome())
+    assert idx.communities() is not None
+    assert "bridges_communities" in idx.suggest("velo", as_of=AS_OF)[0].what_if
