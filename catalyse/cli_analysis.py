@@ -89,16 +89,42 @@ def brokers(s: Settings, as_of, territory, sectors, types, group, undirected, to
 @_group_option
 @click.option("--by-year", is_flag=True, help="One row per yearly snapshot (ties active during the year).")
 @click.option("--by-group", is_flag=True, help="One row per group: size, internal density, E–I index.")
+@click.option("--per-org", is_flag=True, help="One row per organisation: centralities and Burt's measures.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+              help="With --per-org: estimate betweenness from K sampled pivots (large graphs).")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="With --per-org: the N first rows.")
 @click.option("--directed", is_flag=True, help="Directed view (funding ties keep their direction).")
 @output_option
 @pass_settings
 @_friendly
-def metrics(s: Settings, as_of, territory, sectors, types, group, by_year, by_group, directed, fmt):
-    """Structure of the whole network: density, components, clustering, centralisation, E–I, mixing, communities."""
+def metrics(s: Settings, as_of, territory, sectors, types, group, by_year, by_group, per_org, sample, top, directed,
+            fmt):
+    """Structure of the whole network: density, components, clustering, centralisation, E–I, mixing, communities.
+
+    --by-year, --by-group and --per-org give the same per yearly snapshot, per group, or per organisation.
+    """
     from queries import structure
 
     data, G = load(s, as_of=as_of, territory=territory, sectors=sectors, types=types, directed=directed)
     lang = s.lang if fmt == "table" else "en"
+    if per_org:
+        from queries.centrality import centrality_table
+        from queries.structural_holes import burt_measures
+
+        table = centrality_table(G, k=sample)
+        holes = burt_measures(G)
+        for key in ("constraint", "effective_size", "efficiency", "hierarchy"):
+            table[key] = holes[key]
+        order = sorted(G.nodes, key=lambda n: (-table["betweenness"][n], str(n)))[:top]
+        names = {"fr": {"betweenness": "intermédiarité", "closeness": "proximité", "eigenvector": "vecteur propre",
+                        "degree": "degré", "strength": "force", "constraint": "contrainte",
+                        "effective_size": "taille effective", "efficiency": "efficacité", "hierarchy": "hiérarchie"}
+                 }.get(lang, {})
+        rows = [{"organisation": n, ("nom" if lang == "fr" else "name"): G.nodes[n].get("name"),
+                 **{names.get(k, k): (round(v[n], 6) if isinstance(v[n], float) else v[n]) for k, v in table.items()}}
+                for n in order]
+        click.echo(render(rows, fmt))
+        return
     if by_year:
         years = structure.by_year(G, group=group)
         if fmt == "table":

@@ -34,6 +34,8 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
+import scipy.sparse.linalg as spla
 
 __all__ = [
     "degree",
@@ -257,8 +259,13 @@ def closeness(G, *, weight=None, wf_improved=True, direction="in"):
 def eigenvector(G, *, weight="weight"):
     """Eigenvector centrality (Bonacich [1]_): leading eigenvector of the (weighted) adjacency matrix,
     Euclidean norm 1; strengths used as is. Directed graphs: in-edges (a node is central when pointed to by
-    central nodes). Computed with ARPACK (``networkx.eigenvector_centrality_numpy``); on disconnected graphs
-    the leading eigenvector concentrates on the component with the largest eigenvalue (others get ~0).
+    central nodes).
+
+    On a disconnected graph the leading eigenvector is not unique (networkx raises ``AmbiguousSolution``). The
+    convention here: the measure is computed on the (weakly) connected component whose leading eigenvalue is
+    the largest — ties broken by size, then by first node in ``G``'s order — and every node outside it gets 0.
+    Components are examined by decreasing largest strength, a bound on their eigenvalue, so most are never
+    decomposed.
 
     References
     ----------
@@ -268,15 +275,45 @@ def eigenvector(G, *, weight="weight"):
     Examples
     --------
     Star on 3 leaves: leading eigenvalue ``sqrt(3)``, vector ``(sqrt(3), 1, 1, 1)`` normalised by ``sqrt(6)``.
+    The extra pair (eigenvalue 1) is another component, so it gets 0:
 
     >>> import networkx as nx
-    >>> {k: round(x, 6) for k, x in eigenvector(nx.star_graph(3)).items()}
-    {0: 0.707107, 1: 0.408248, 2: 0.408248, 3: 0.408248}
+    >>> G = nx.star_graph(3); G.add_edge("x", "y")
+    >>> {k: round(x, 6) for k, x in eigenvector(G).items()}
+    {0: 0.707107, 1: 0.408248, 2: 0.408248, 3: 0.408248, 'x': 0.0, 'y': 0.0}
     """
     H = _simple(G, weight)
+    result = {u: 0.0 for u in H}
     if H.number_of_edges() == 0:
-        return {u: 0.0 for u in H}
-    return {u: abs(float(x)) for u, x in nx.eigenvector_centrality_numpy(H, weight=weight).items()}
+        return result
+    comps = list(nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H))
+    order = {u: i for i, u in enumerate(H)}
+    strength = dict(H.in_degree(weight=weight) if H.is_directed() else H.degree(weight=weight))
+    comps = [sorted(c, key=order.get) for c in comps if len(c) > 1]
+    comps.sort(key=lambda c: -max(strength[u] for u in c))
+    best = None  # (eigenvalue, size, -first index, nodes, vector)
+    for nodes in comps:
+        if best is not None and max(strength[u] for u in nodes) < best[0] - 1e-12:
+            break  # the spectral radius is at most the largest (in-)strength
+        if len(nodes) <= 400:
+            A = nx.to_numpy_array(H, nodelist=nodes, weight=weight)
+            M = A.T if H.is_directed() else A
+            values, vectors = (np.linalg.eig(M) if H.is_directed() else np.linalg.eigh(M))
+        else:  # ARPACK on the sparse matrix, as networkx's eigenvector_centrality_numpy does
+            A = nx.to_scipy_sparse_array(H, nodelist=nodes, weight=weight, dtype=float)
+            M = A.T if H.is_directed() else A
+            values, vectors = (spla.eigs(M, k=1, which="LR", maxiter=50 * len(nodes), tol=0) if H.is_directed()
+                               else spla.eigsh(M, k=1, which="LA", maxiter=50 * len(nodes), tol=0))
+        k = int(np.argmax(values.real))
+        lam = float(values.real[k])
+        vec = np.abs(vectors[:, k].real)
+        key = (round(lam, 12), len(nodes), -order[nodes[0]])
+        if best is None or key > best[:3]:
+            best = (*key, nodes, vec / np.linalg.norm(vec))
+    if best is not None:
+        for u, x in zip(best[3], best[4]):
+            result[u] = float(x)
+    return result
 
 
 def pagerank(G, *, weight="weight", alpha=0.85, tol=1e-10, max_iter=1000):

@@ -179,3 +179,22 @@ def test_centrality_table_and_rows():
     assert rows[1][0] == max(t["betweenness"], key=t["betweenness"].get)
     assert len(rows) == 4
     assert ce.centrality_rows(t, lang="en")[0][3] == "Betweenness"
+
+
+def test_eigenvector_on_a_disconnected_graph_is_the_leading_component():
+    """networkx refuses disconnected graphs; ours equals networkx on the component with the largest eigenvalue
+    (here the 12-node random component beats a 5-node star: its eigenvalue is larger) and 0 elsewhere."""
+    import networkx as nx
+    from queries.centrality import eigenvector
+
+    big = nx.gnm_random_graph(12, 30, seed=3)
+    star = nx.relabel_nodes(nx.star_graph(4), lambda n: f"s{n}")
+    G = nx.union(big, star)
+    G.add_node("alone")
+    lam_big = max(nx.adjacency_spectrum(big).real)
+    assert lam_big > 2.0  # the star's leading eigenvalue is sqrt(4) = 2
+    got = eigenvector(G)
+    ref = nx.eigenvector_centrality_numpy(big)
+    for n in big:
+        assert abs(got[n] - abs(ref[n])) < 1e-9
+    assert all(got[n] == 0.0 for n in list(star) + ["alone"])
