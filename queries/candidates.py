@@ -211,10 +211,10 @@ def _candidate_blocks(index, rows, *, sources=SOURCES, territory="epci", complem
         block = rows[start:stop]
         start = stop
         parts = []
+        Ablk = index.A[block]
         for bit, source in enumerate(SOURCES):
             if source not in sources:
                 continue
-            Ablk = index.A[block]
             if source == "two_step":
                 S = Ablk @ prep.A_ra
             elif source == "alliances":

@@ -618,18 +618,27 @@ def _alliance_positions(index, us, vs, weights, as_of=None):
     inv_deg = np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
     E = index.vitality(weights, as_of)
     out = {k: np.zeros(m) for k in ("score",) + COMPONENTS + ("resource_allocation", "common_neighbors")}
-    A, T = index.A, index.T
+    T = index.T
     nbr_sec = index.neighbour_sectors() if m else None
     Cm = index.comembership
     g1, g2, g3 = weights.geo_levels
     act_scale = weights.activity_scale or (float(deg.mean()) if index.n and deg.mean() > 0 else 1.0)
     for blk in _blocks(m):
         u, v = us[blk], vs[blk]
-        X = _rows(A, u).multiply(_rows(A, v)).tocsr()
-        ra = X @ inv_deg
+        # One gather: E is positive exactly on the ties, so min(E[u], E[v]) is stored exactly on the mutual
+        # partners (sparse minimum drops zeros) and gives common neighbours, RA and the ties bottleneck at once.
+        Y = sp.csr_array(_rows(E, u).minimum(_rows(E, v)))
+        nnz_row = np.diff(Y.indptr)
+        yrows = np.repeat(np.arange(len(u)), nnz_row)
+        ra = np.bincount(yrows, weights=inv_deg[Y.indices], minlength=len(u))
         out["resource_allocation"][blk] = ra
-        out["common_neighbors"][blk] = np.asarray(X.sum(axis=1)).ravel()
+        out["common_neighbors"][blk] = nnz_row
         out["closure"][blk] = 1.0 - np.exp(-ra / weights.ra_scale)
+        ties = np.zeros(len(u))
+        has = nnz_row > 0
+        if has.any():
+            ties[has] = np.maximum.reduceat(Y.data, Y.indptr[:-1][has])
+        out["ties"][blk] = ties
         out["activity"][blk] = 1.0 - np.exp(-np.sqrt(deg[u] * deg[v]) / act_scale)
         shared = np.asarray(_rows(T, u).multiply(_rows(T, v)).sum(axis=1)).ravel()
         union = index.n_themes[u] + index.n_themes[v] - shared
@@ -647,8 +656,6 @@ def _alliance_positions(index, us, vs, weights, as_of=None):
         if Cm is not None:
             k = np.asarray(Cm[u, v]).ravel()
             out["alliances"][blk] = 1.0 - 0.5 ** k
-        Y = _rows(E, u).minimum(_rows(E, v))
-        out["ties"][blk] = _dense(Y.max(axis=1))
     total = sum(weights.components().values()) or 1.0
     out["score"] = sum(w * out[name] for name, w in weights.components().items()) / total
     return out

@@ -17,7 +17,14 @@
   organisations and of the whole graph).
 
 For repeated queries on a large graph build :class:`SuggestionIndex` once (CSR matrices, degrees, attribute
-arrays, Burt terms, components, communities) and call ``index.suggest(...)``.
+arrays, Burt terms, components, communities) and call ``index.suggest(...)``. For every organisation of a large
+territory use :func:`iter_suggest`: the same suggestions, yielded block of rows by block of rows (bounded memory),
+with the reasons in words written only when ``reasons`` is read.
+
+The ranking is the alliance score, which estimates how likely the tie is to form; bridging sectors weighs 0 in it
+by default (ties form less often across sectors, see :class:`queries.link_prediction.AllianceWeights`) but is
+still named in the reasons and measured by the what-if (share of cross-sector ties); ``between=`` asks for
+cross-world matches only.
 
 Examples
 --------
@@ -724,10 +731,14 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
         theme_sets = index._theme_sets = [frozenset(codes[t] for t in T.indices[T.indptr[i]:T.indptr[i + 1]])
                                           for i in range(index.n)]
     sector_codes = index.sector_codes
-    levels = [("commune", index.commune.tolist(), index.commune_codes),
-              ("epci", index.epci.tolist(), index.epci_codes),
-              ("departement", index.departement.tolist(), index.departement_codes)]
-    sector = index.sector.tolist()
+    cached = index.__dict__.get("_record_lists")
+    if cached is None:  # Python lists of the attribute codes, built once per index (not once per block)
+        cached = index._record_lists = (
+            [("commune", index.commune.tolist(), index.commune_codes),
+             ("epci", index.epci.tolist(), index.epci_codes),
+             ("departement", index.departement.tolist(), index.departement_codes)],
+            index.sector.tolist())
+    levels, sector = cached
     Cm = index.comembership
     shared_all = (np.rint(_dense(Cm[us, vs])).astype(int).tolist() if Cm is not None and len(us)
                   else [0] * len(us))
