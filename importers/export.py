@@ -86,11 +86,17 @@ def records(data: Dataset) -> dict[str, list[dict]]:
 
 
 def export_csv(data: Dataset, directory: str) -> list[str]:
-    """One CSV per kind in `directory`; returns the paths written."""
+    """One CSV per kind in `directory`; returns the paths written. A kind with no rows (no alliances, say) gets
+    no file, because a header-only file is refused on import: an export always re-imports."""
     os.makedirs(directory, exist_ok=True)
     recs = records(data)
     written = []
     for name, columns in CSV_FILES.items():
+        if not recs[name] and name != "organisations":
+            stale = os.path.join(directory, f"{name}.csv")
+            if os.path.exists(stale):  # from an earlier export to the same directory
+                os.remove(stale)
+            continue
         cols = list(columns) + (recs["_extra_columns"] if name == "organisations" else [])
         path = os.path.join(directory, f"{name}.csv")
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:

@@ -23,6 +23,11 @@ from .columns import KINDS, REQUIRED, ALIASES, detect_kind, mapping
 from .tables import ReadError, Table, read_tables
 
 
+#: Longest cell accepted (characters). A name, a note or an extra column is a few hundred characters; a cell of
+#: megabytes is a broken file (an unclosed quote swallowing the rest) or an attack on the store and the views.
+MAX_CELL = 100_000
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in the input, located as precisely as possible."""
@@ -141,6 +146,12 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         return
     build = _BUILDERS[kind]
     for row, cells in table.rows:
+        too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
+        if too_long:
+            for h in too_long:
+                c.problem(table, row, h, f"a cell of {len(cells[h]):,} characters: at most {MAX_CELL:,} are accepted "
+                                         "(is the file broken, or a quote left open?)")
+            continue
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
         try:

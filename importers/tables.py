@@ -122,6 +122,14 @@ def read_csv(path: str) -> Table:
     if any(str(c) != h for c, h in zip(frame.columns, headers)):
         frame.columns = headers
     rows = _frame_rows(frame, start=2)
+    if len(headers) > 1:
+        others = [c for c in (";", ",", "\t", "|") if c != sep]
+        for row, cells in rows:
+            values = list(cells.values())
+            if not any(v.strip() for v in values[1:]) and any(o in values[0] for o in others):
+                used = next(o for o in others if o in values[0])
+                raise ReadError(f"{path}: row {row}: separated by {used!r} while the header row uses {sep!r}; "
+                                "use one separator in the whole file")
     return Table(path, headers, rows, encoding=encoding, separator=sep)
 
 

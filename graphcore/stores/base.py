@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
 
@@ -38,6 +38,47 @@ class IntegrityError(StoreError):
 
 
 ENTITIES = ("organisations", "catalysers", "alliances", "ties", "introductions")
+
+
+class PartialWrite(StoreError):
+    """A write too big for one transaction, committed in batches, failed part-way (the batch-commit protocol).
+
+    `committed` counts, per entity, the rows of the batches whose commit the server acknowledged: they are in the
+    store. `in_doubt` counts the rows of the batch that was being committed when the failure came (committed or
+    not: the server did not say). Nothing else was written. Re-running the same write completes it: committed
+    rows are recognised as unchanged and nothing is duplicated.
+    """
+
+    def __init__(self, committed: dict[str, int], in_doubt: dict[str, int], batches: int, total: dict[str, int],
+                 cause: str):
+        self.committed, self.in_doubt, self.batches, self.total, self.cause = committed, in_doubt, batches, total, cause
+        done = ", ".join(f"{e} {committed.get(e, 0):,}/{n:,}" for e, n in total.items() if n)
+        doubt = ", ".join(f"{e} {n:,}" for e, n in in_doubt.items() if n)
+        super().__init__(f"the write failed after {batches} committed batch{'es' if batches != 1 else ''} "
+                         f"({done}){'; in doubt: ' + doubt if doubt else ''}: {cause}; re-run the same import to "
+                         "complete it (committed rows are recognised, nothing is duplicated)")
+
+
+def check_unique_keys(data: Dataset) -> Dataset:
+    """The same key twice in one write: identical copies are collapsed, conflicting ones refused (`StoreError`).
+
+    Both stores call this first, so that neither silently keeps "the last one" of two different records.
+    """
+    out = {}
+    for entity, items, key in (("organisations", data.organisations, lambda o: o.id),
+                               ("catalysers", data.catalysers, lambda c: c.org),
+                               ("alliances", data.alliances, lambda a: a.id),
+                               ("ties", data.ties, lambda t: t.key),
+                               ("introductions", data.introductions, lambda i: i.id)):
+        seen: dict = {}
+        for item in items:
+            k = key(item)
+            if k in seen and seen[k] != item:
+                raise StoreError(f"two different {entity} with the key {k.replace(chr(31), ' / ')!r} in one write; "
+                                 "nothing was written")
+            seen[k] = item
+        out[entity] = items if len(seen) == len(items) else list(seen.values())
+    return Dataset(**out)
 
 
 @dataclass
@@ -128,6 +169,18 @@ class Store(ABC):
     @abstractmethod
     def ties(self, *, type: str | None = None, as_of: _dt.date | None = None, org: str | None = None) -> list[Tie]:
         """Ties sorted by key; `as_of` keeps those active on that date; `org` those touching an organisation."""
+
+    def iter_ties(self, *, type: str | None = None, as_of: _dt.date | None = None,
+                  batch: int = 50_000) -> Iterator[Tie]:
+        """The ties of `ties(type=, as_of=)`, in key order, fetched `batch` at a time (bounded memory)."""
+        yield from self.ties(type=type, as_of=as_of)
+
+    @abstractmethod
+    def two_step_pairs(self, *, as_of: _dt.date | None = None, territory: str | None = None,
+                       min_common: int = 1) -> dict[tuple[str, str], int]:
+        """Pairs ``(a, b)``, ``a < b``, not tied to each other (ties of any type, active on `as_of`, either
+        direction) but with at least `min_common` common neighbours; value: how many. `territory` keeps pairs
+        whose two organisations are in it (the intermediary may be anywhere). Computed by the store."""
 
     @abstractmethod
     def alliances(self, *, as_of: _dt.date | None = None, theme: str | None = None) -> list[Alliance]:

@@ -23,13 +23,16 @@ from typing import Iterable
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
 from ..vocab import _fold
-from .base import (IntegrityError, Progress, Store, StoreError, StoreUnavailable, WriteSummary,
-                   missing_references, summarise)
+from .base import (IntegrityError, PartialWrite, Progress, Store, StoreError, StoreUnavailable, WriteSummary,
+                   check_unique_keys, missing_references, summarise)
 from .filters import parse_territory
 from .sqlite_store import search_key
 
 EXTRA = "extra."  # prefix of the properties that hold an organisation's extra columns
-BATCH = 10_000
+BATCH = 10_000  # rows per UNWIND statement (measured: see bench/bench_neo4j_bulk.py)
+ATOMIC_LIMIT = 250_000  # organisations + ties a write may hold and still be ONE transaction
+COMMIT_EVERY = 100_000  # rows per transaction above that (the batch-commit protocol, see `_write_batches`)
+CONFLICT_RETRIES = 5  # runs of a write whose CREATE met a row a concurrent writer created first
 
 CONSTRAINTS = (
     "CREATE CONSTRAINT catalyse_org_id IF NOT EXISTS FOR (o:Organisation) REQUIRE o.id IS UNIQUE",
@@ -42,12 +45,41 @@ CONSTRAINTS = (
 
 # Server-side comparison of what is written with what is stored: 0 new, 1 changed, 2 unchanged.
 # An organisation's `metiers` (its catalyser role) is not part of the organisation record.
-ORG_STATE = ("UNWIND $rows AS r OPTIONAL MATCH (o:Organisation {id: r.id}) "
-             "RETURN r.id AS key, CASE WHEN o IS NULL THEN 0 "
-             "WHEN all(k IN keys(r) WHERE o[k] = r[k]) AND size([k IN keys(o) WHERE k <> 'metiers']) = size(keys(r)) "
-             "THEN 2 ELSE 1 END AS state")
-TIE_STATE = ("UNWIND $rows AS r OPTIONAL MATCH (:Organisation {id: r.s})-[e:TIE {key: r.p.key}]->() "
-             "RETURN r.p.key AS key, CASE WHEN e IS NULL THEN 0 WHEN properties(e) = r.p THEN 2 ELSE 1 END AS state")
+# Only the positions of the new and changed rows come back (two short lists of integers, one record): shipping a
+# key and a state per row back to Python cost more than the writes themselves.
+ORG_STATE = ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS r OPTIONAL MATCH (o:Organisation {id: r.id}) "
+             "WITH i, CASE WHEN o IS NULL THEN 0 WHEN all(k IN keys(r) WHERE o[k] = r[k]) "
+             "AND size([k IN keys(o) WHERE k <> 'metiers']) = size(keys(r)) THEN 2 ELSE 1 END AS state "
+             "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed")
+# Ties are found by the key's uniqueness index (not by expanding the source node's relationships).
+TIE_STATE = ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS r "
+             "OPTIONAL MATCH ()-[e:TIE {key: r.p.key}]->() "
+             "WITH i, CASE WHEN e IS NULL THEN 0 WHEN properties(e) = r.p THEN 2 ELSE 1 END AS state "
+             "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed")
+# New rows are CREATEd (no MERGE look-up); if another writer created the same key since the classification, the
+# uniqueness constraint fails the transaction and `_write_tx` runs it again, when those rows classify as existing.
+ORG_CREATE = "UNWIND $rows AS r CREATE (o:Organisation) SET o = r"
+# Changed rows: lock the node first (SET o.id), THEN read its `metiers`, so that a catalyser role committed by a
+# concurrent writer is read after its commit and kept, never overwritten by a stale read (no lost update).
+ORG_UPDATE = ("UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) SET o.id = r.id "
+              "WITH o, r, o.metiers AS metiers SET o = r SET o.metiers = metiers")
+TIE_CREATE = ("UNWIND $rows AS r MATCH (s:Organisation {id: r.s}) MATCH (t:Organisation {id: r.t}) "
+              "CREATE (s)-[e:TIE]->(t) SET e = r.p RETURN count(*) AS n")
+TIE_UPDATE = ("UNWIND $rows AS r MATCH (s:Organisation {id: r.s}) MATCH (t:Organisation {id: r.t}) "
+              "MERGE (s)-[e:TIE {key: r.p.key}]->(t) SET e = r.p RETURN count(*) AS n")
+
+AS_OF_TIE = "(t.start IS NULL OR t.start <= $day) AND (t.end IS NULL OR t.end >= $day)"
+
+AS_OF_T1 = "(t1.start IS NULL OR t1.start <= $day) AND (t1.end IS NULL OR t1.end >= $day)"
+AS_OF_T2 = "(t2.start IS NULL OR t2.start <= $day) AND (t2.end IS NULL OR t2.end >= $day)"
+TIED = "EXISTS { MATCH (a)-[:TIE]-(b) }"
+TIED_AS_OF = "EXISTS { MATCH (a)-[t:TIE]-(b) WHERE " + AS_OF_TIE + " }"
+TERRITORY_PAIR_QUERIES = {
+    "commune": "a.commune = $territory AND b.commune = $territory",
+    "epci": "a.epci = $territory AND b.epci = $territory",
+    "departement": "a.departement = $territory AND b.departement = $territory",
+    "region": "a.region = $territory AND b.region = $territory",
+}
 
 TERRITORY_QUERIES = {  # one fixed query fragment per level: the level selects a constant, never formats Cypher
     "commune": "o.commune = $territory", "epci": "o.epci = $territory",
@@ -82,9 +114,22 @@ def _org_from(props: dict) -> Organisation:
                         extra={k[len(EXTRA):]: v for k, v in props.items() if k.startswith(EXTRA)})
 
 
+try:  # a Bolt Date is the structure 'D' of its epoch day: packed natively, 2× faster than the driver's date hook
+    from neo4j._codec.packstream import Structure as _Structure
+except ImportError:  # pragma: no cover - another driver version: plain dates (same result, slower)
+    _Structure = None
+_EPOCH = _dt.date(1970, 1, 1).toordinal()
+
+
+def _bolt_date(day: _dt.date | None):
+    if day is None or _Structure is None:
+        return day
+    return _Structure(b"D", day.toordinal() - _EPOCH)
+
+
 def _tie_props(t: Tie) -> dict:
-    props = {"key": t.key, "type": t.type, "directed": t.directed, "weight": t.weight, "start": t.start,
-             "end": t.end, "provenance": t.provenance, "confidence": t.confidence}
+    props = {"key": t.key, "type": t.type, "directed": t.directed, "weight": t.weight, "start": _bolt_date(t.start),
+             "end": _bolt_date(t.end), "provenance": t.provenance, "confidence": t.confidence}
     return {k: v for k, v in props.items() if v is not None}
 
 
@@ -119,6 +164,7 @@ def _intro_from(p: dict) -> Introduction:
                         outcome=p["outcome"], id=p["id"])
 
 
+
 def _batches(rows: list, size: int = BATCH):
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
@@ -137,7 +183,8 @@ class Neo4jStore(Store):
     kind = "neo4j"
 
     def __init__(self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
-                 database: str | None = None, batch_size: int = BATCH):
+                 database: str | None = None, batch_size: int = BATCH, atomic_limit: int = ATOMIC_LIMIT,
+                 commit_every: int = COMMIT_EVERY, retry_time: float = 60.0):
         import neo4j
         from neo4j import exceptions as nx_exc
 
@@ -148,10 +195,12 @@ class Neo4jStore(Store):
             secret = _password_from_file()
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
+        self.atomic_limit = atomic_limit
+        self.commit_every = commit_every
         self._exc = nx_exc
         try:
             self.driver = neo4j.GraphDatabase.driver(self.uri, auth=(self.user, secret or ""),
-                                                     connection_timeout=10, max_transaction_retry_time=30,
+                                                     connection_timeout=10, max_transaction_retry_time=retry_time,
                                                      notifications_min_severity="OFF")
             self.driver.verify_connectivity()
             for statement in CONSTRAINTS:
@@ -182,12 +231,38 @@ class Neo4jStore(Store):
         return records
 
     def _write_tx(self, fn):
+        """Run `fn` in one managed write transaction. The driver retries it on transient errors (deadlocks, lost
+        leader, connection drops before commit) for `retry_time` seconds; a uniqueness conflict with a concurrent
+        writer's CREATE is retried here (the function re-classifies, so the rows then count as existing)."""
+        in_doubt = False
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                return self._write_tx_once(fn)
+            except self._exc.ConstraintError as exc:
+                if attempt == CONFLICT_RETRIES - 1:
+                    raise StoreError(f"Neo4j refused the write; nothing was committed: {_first_line(exc)}") from None
+            except self._exc.IncompleteCommit:
+                in_doubt = True  # the commit may or may not have happened: the function is idempotent, run it again
+            except StoreUnavailable as exc:
+                if in_doubt:
+                    raise StoreUnavailable(f"lost Neo4j at {self.uri} while committing; the commit may or may not "
+                                           "have happened: re-run the same write to make sure (it is idempotent)"
+                                           ) from None
+                raise exc from None
+        raise StoreUnavailable(f"Neo4j at {self.uri} kept failing to confirm a commit; re-run the same write")
+
+    def _write_tx_once(self, fn):
         try:
             with self.driver.session(database=self.database) as session:
                 return session.execute_write(fn)
+        except (self._exc.ConstraintError, self._exc.IncompleteCommit):
+            raise
         except _RolledBack as rb:
             raise rb.error from None
         except (self._exc.ServiceUnavailable, self._exc.SessionExpired) as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri} during a write; nothing was committed: "
+                                   f"{_first_line(exc)}") from None
+        except (self._exc.DriverError, OSError) as exc:
             raise StoreUnavailable(f"lost Neo4j at {self.uri} during a write; nothing was committed: "
                                    f"{_first_line(exc)}") from None
         except self._exc.Neo4jError as exc:
@@ -219,78 +294,168 @@ class Neo4jStore(Store):
         return Dataset([], cats, alls, [], intros)
 
     @staticmethod
-    def _states(tx, query: str, rows: list[dict], size: int) -> dict[str, int]:
-        """key → 0 (new), 1 (changed) or 2 (unchanged), decided by the server: only small integers come back."""
-        states: dict[str, int] = {}
-        for chunk in _batches(rows, size):
-            states.update((r["key"], r["state"]) for r in tx.run(query, rows=chunk))
-        return states
+    def _states(tx, query: str, rows: list[dict], entity: str, summary: WriteSummary) -> tuple[list, list]:
+        """The new and the changed rows of `rows`, as decided by the server; counted in `summary`."""
+        r = tx.run(query, rows=rows).single()
+        new, changed = [rows[i] for i in r["new"]], [rows[i] for i in r["changed"]]
+        summary.new[entity] += len(new)
+        summary.changed[entity] += len(changed)
+        summary.unchanged[entity] += len(rows) - len(new) - len(changed)
+        return new, changed
 
-    def write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
+    # Each step writes one batch of rows. The same steps serve the atomic write (all batches in one transaction)
+    # and the batch-commit write (one transaction per batch).
+    def _orgs_step(self, tx, rows: list[dict], summary: WriteSummary) -> None:
+        new, changed = self._states(tx, ORG_STATE, rows, "organisations", summary)
+        if new:  # CREATE: a concurrent creator of the same id makes the uniqueness constraint fail → whole retry
+            tx.run(ORG_CREATE, rows=new).consume()
+        if changed:
+            tx.run(ORG_UPDATE, rows=changed).consume()
+
+    def _ties_step(self, tx, rows: list[dict], summary: WriteSummary) -> None:
+        new, changed = self._states(tx, TIE_STATE, rows, "ties", summary)
+        for query, chunk in ((TIE_CREATE, new), (TIE_UPDATE, changed)):
+            if chunk:
+                n = tx.run(query, rows=chunk).single()["n"]
+                if n != len(chunk):
+                    raise _RolledBack(StoreError("a tie's organisation vanished during the write; "
+                                                 "nothing of this transaction was committed"))
+
+    def _small_step(self, tx, data: Dataset, summary: WriteSummary, tick) -> None:
+        """Catalysers, alliances (with their members) and introductions: few, compared with what is stored."""
+        size = self.batch_size
+        old = self._existing_small(tx, data)
+        part = summarise(Dataset([], data.catalysers, data.alliances, [], data.introductions), old)
+        for e in ("catalysers", "alliances", "introductions"):
+            summary.new[e] += part.new[e]
+            summary.changed[e] += part.changed[e]
+            summary.unchanged[e] += part.unchanged[e]
+        keep_c = {c.org: c for c in old.catalysers}
+        rows = [{"id": c.org, "metiers": list(c.metiers)} for c in data.catalysers if keep_c.get(c.org) != c]
+        for chunk in _batches(rows, size):
+            n = tx.run("UNWIND $rows AS r MATCH (o:Organisation {id: r.id}) SET o:Catalyser, o.metiers = r.metiers "
+                       "RETURN count(*) AS n", rows=chunk).single()["n"]
+            if n != len(chunk):
+                raise _RolledBack(StoreError("a catalyser's organisation vanished during the write"))
+        tick(len(data.catalysers))
+        keep_a = {a.id: a for a in old.alliances}
+        rows = [{"props": _alliance_props(a), "members": [{"org": m.org, "role": m.role} for m in a.members]}
+                for a in data.alliances if keep_a.get(a.id) != a]
+        for chunk in _batches(rows, max(1, size // 10)):
+            tx.run("UNWIND $rows AS r MERGE (a:Alliance {id: r.props.id}) SET a = r.props "
+                   "WITH a, r OPTIONAL MATCH (:Organisation)-[m:MEMBER_OF]->(a) DELETE m", rows=chunk).consume()
+            created = tx.run("UNWIND $rows AS r MATCH (a:Alliance {id: r.props.id}) UNWIND r.members AS m "
+                             "MATCH (o:Organisation {id: m.org}) CREATE (o)-[:MEMBER_OF {role: m.role}]->(a) "
+                             "RETURN count(*) AS n", rows=chunk).single()["n"]
+            if created != sum(len(r["members"]) for r in chunk):
+                raise _RolledBack(StoreError("an alliance member vanished during the write"))
+        tick(len(data.alliances))
+        keep_i = {i.id: i for i in old.introductions}
+        rows = [_intro_props(i) for i in data.introductions if keep_i.get(i.id) != i]
+        for chunk in _batches(rows, size):
+            n = tx.run("UNWIND $rows AS r MERGE (i:Introduction {id: r.id}) SET i = r WITH i, r "
+                       "OPTIONAL MATCH (i)-[old:BY|BETWEEN]->() DELETE old WITH DISTINCT i, r "
+                       "MATCH (c:Organisation {id: r.catalyser}) MATCH (a:Organisation {id: r.a}) "
+                       "MATCH (b:Organisation {id: r.b}) "
+                       "CREATE (i)-[:BY]->(c), (i)-[:BETWEEN]->(a), (i)-[:BETWEEN]->(b) RETURN count(*) AS n",
+                       rows=chunk).single()["n"]
+            if n != len(chunk):
+                raise _RolledBack(StoreError("an introduced organisation vanished during the write"))
+        tick(len(data.introductions))
+
+    def write(self, data: Dataset, *, progress: Progress | None = None,
+              commit_every: int | None = None) -> WriteSummary:
+        """One transaction (all or nothing) up to `atomic_limit` rows; above it, or when `commit_every` is given,
+        the batch-commit protocol: one transaction per batch of `commit_every` rows, `PartialWrite` on failure."""
+        data = check_unique_keys(data)
         tick = progress or (lambda n: None)
+        total = len(data.organisations) + len(data.ties)
+        if commit_every is None and total > self.atomic_limit:
+            commit_every = self.commit_every
+        org_rows = [_org_props(o) for o in data.organisations]
+        tie_rows = [{"s": t.source, "t": t.target, "p": _tie_props(t)} for t in data.ties]
+        if commit_every:
+            return self._write_batches(data, org_rows, tie_rows, tick, commit_every)
         size = self.batch_size
 
         def work(tx):
             missing = missing_references(data, lambda ids: self._tx_existing_ids(tx, ids))
             if missing:
                 raise _RolledBack(IntegrityError(missing))
-            old = self._existing_small(tx, data)
-            summary = summarise(Dataset([], data.catalysers, data.alliances, [], data.introductions), old)
-            org_rows = [_org_props(o) for o in data.organisations]
-            org_state = self._states(tx, ORG_STATE, org_rows, size)
-            tie_rows = [{"s": t.source, "t": t.target, "p": _tie_props(t)} for t in data.ties]
-            tie_state = self._states(tx, TIE_STATE, tie_rows, size)
-            for entity, states in (("organisations", org_state), ("ties", tie_state)):
-                for state in states.values():
-                    (summary.new, summary.changed, summary.unchanged)[state][entity] += 1
-            rows = [r for r in org_rows if org_state[r["id"]] != 2]
-            for chunk in _batches(rows, size):
-                tx.run("UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) "
-                       "WITH o, r, o.metiers AS metiers SET o = r SET o.metiers = metiers", rows=chunk).consume()
+            summary = WriteSummary()
+            for chunk in _batches(org_rows, size):
+                self._orgs_step(tx, chunk, summary)
                 tick(len(chunk))
-            tick(len(data.organisations) - len(rows))
-            keep_c = {c.org: c for c in old.catalysers}
-            rows = [{"id": c.org, "metiers": list(c.metiers)} for c in data.catalysers if keep_c.get(c.org) != c]
-            for chunk in _batches(rows, size):
-                tx.run("UNWIND $rows AS r MATCH (o:Organisation {id: r.id}) SET o:Catalyser, o.metiers = r.metiers",
-                       rows=chunk).consume()
-            tick(len(data.catalysers))
-            keep_a = {a.id: a for a in old.alliances}
-            rows = [{"props": _alliance_props(a), "members": [{"org": m.org, "role": m.role} for m in a.members]}
-                    for a in data.alliances if keep_a.get(a.id) != a]
-            for chunk in _batches(rows, max(1, size // 10)):
-                tx.run("UNWIND $rows AS r MERGE (a:Alliance {id: r.props.id}) SET a = r.props "
-                       "WITH a, r OPTIONAL MATCH (:Organisation)-[m:MEMBER_OF]->(a) DELETE m", rows=chunk).consume()
-                created = tx.run("UNWIND $rows AS r MATCH (a:Alliance {id: r.props.id}) UNWIND r.members AS m "
-                                 "MATCH (o:Organisation {id: m.org}) CREATE (o)-[:MEMBER_OF {role: m.role}]->(a) "
-                                 "RETURN count(*) AS n", rows=chunk).single()["n"]
-                if created != sum(len(r["members"]) for r in chunk):
-                    raise _RolledBack(StoreError("an alliance member vanished during the write; nothing was committed"))
-            tick(len(data.alliances))
-            rows = [r for r in tie_rows if tie_state[r["p"]["key"]] != 2]
-            for chunk in _batches(rows, size):
-                n = tx.run("UNWIND $rows AS r MATCH (s:Organisation {id: r.s}) MATCH (t:Organisation {id: r.t}) "
-                           "MERGE (s)-[e:TIE {key: r.p.key}]->(t) SET e = r.p RETURN count(*) AS n",
-                           rows=chunk).single()["n"]
-                if n != len(chunk):
-                    raise _RolledBack(StoreError("a tie's organisation vanished during the write; nothing was committed"))
+            self._small_step(tx, data, summary, tick)
+            for chunk in _batches(tie_rows, size):
+                self._ties_step(tx, chunk, summary)
                 tick(len(chunk))
-            tick(len(data.ties) - len(rows))
-            keep_i = {i.id: i for i in old.introductions}
-            rows = [_intro_props(i) for i in data.introductions if keep_i.get(i.id) != i]
-            for chunk in _batches(rows, size):
-                n = tx.run("UNWIND $rows AS r MERGE (i:Introduction {id: r.id}) SET i = r WITH i, r "
-                           "OPTIONAL MATCH (i)-[old:BY|BETWEEN]->() DELETE old WITH DISTINCT i, r "
-                           "MATCH (c:Organisation {id: r.catalyser}) MATCH (a:Organisation {id: r.a}) "
-                           "MATCH (b:Organisation {id: r.b}) "
-                           "CREATE (i)-[:BY]->(c), (i)-[:BETWEEN]->(a), (i)-[:BETWEEN]->(b) RETURN count(*) AS n",
-                           rows=chunk).single()["n"]
-                if n != len(chunk):
-                    raise _RolledBack(StoreError("an introduced organisation vanished during the write"))
-            tick(len(data.introductions))
             return summary
 
         return self._write_tx(work)
+
+    def _write_batches(self, data: Dataset, org_rows, tie_rows, tick, commit_every: int) -> WriteSummary:
+        """The batch-commit protocol (writes too big for one transaction of the server's memory).
+
+        References are checked first (nothing written if one is missing); then organisations, then catalysers,
+        alliances and introductions, then ties, are committed `commit_every` rows per transaction, in key order.
+        Each batch is idempotent (classified, then created or updated), so the driver may retry it and a re-run
+        of a failed write completes it without duplicates. On failure `PartialWrite` says exactly which rows
+        were committed (acknowledged batches) and which were in doubt (the batch in flight).
+        """
+        missing = missing_references(data, self.existing_org_ids)
+        if missing:
+            raise IntegrityError(missing)
+        summary = WriteSummary()
+        committed = dict.fromkeys(("organisations", "catalysers", "alliances", "ties", "introductions"), 0)
+        total = {"organisations": len(org_rows), "catalysers": len(data.catalysers),
+                 "alliances": len(data.alliances), "ties": len(tie_rows),
+                 "introductions": len(data.introductions)}
+        small = Dataset([], data.catalysers, data.alliances, [], data.introductions)
+        plan = [("organisations", chunk) for chunk in _batches(org_rows, commit_every)]
+        if small:
+            plan.append(("small", small))
+        plan += [("ties", chunk) for chunk in _batches(tie_rows, commit_every)]
+        batches = 0
+        for entity, chunk in plan:
+            part = WriteSummary()
+
+            def work(tx, entity=entity, chunk=chunk, part=part):
+                # a retried transaction function starts again from a clean summary
+                for d in (part.new, part.changed, part.unchanged):
+                    d.update(dict.fromkeys(d, 0))
+                if entity == "organisations":
+                    for rows in _batches(chunk, self.batch_size):
+                        self._orgs_step(tx, rows, part)
+                elif entity == "ties":
+                    for rows in _batches(chunk, self.batch_size):
+                        self._ties_step(tx, rows, part)
+                else:
+                    self._small_step(tx, chunk, part, lambda n: None)
+                return part
+
+            try:
+                self._write_tx(work)
+            except StoreError as exc:
+                doubt = ({"catalysers": len(data.catalysers), "alliances": len(data.alliances),
+                          "introductions": len(data.introductions)} if entity == "small"
+                         else {entity: len(chunk)})
+                if not isinstance(exc, StoreUnavailable):
+                    doubt = {}  # refused by the server: rolled back, not in doubt
+                raise PartialWrite(committed, doubt, batches, total, str(exc)) from None
+            batches += 1
+            for d, p in ((summary.new, part.new), (summary.changed, part.changed),
+                         (summary.unchanged, part.unchanged)):
+                for e, n in p.items():
+                    d[e] += n
+            if entity == "small":
+                for e in ("catalysers", "alliances", "introductions"):
+                    committed[e] = total[e]
+                tick(len(data.catalysers) + len(data.alliances) + len(data.introductions))
+            else:
+                committed[entity] += len(chunk)
+                tick(len(chunk))
+        return summary
 
     @staticmethod
     def _tx_existing_ids(tx, ids: set[str]) -> set[str]:
@@ -353,20 +518,54 @@ class Neo4jStore(Store):
         return [_org_from(dict(r["o"])) for r in self._read(query, **params)]
 
     def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
-        where, params = [], {}
+        if org is None:
+            return list(self.iter_ties(type=type, as_of=as_of))
+        where, params = ["(s.id = $org OR d.id = $org)"], {"org": org}
         if type:
             where.append("t.type = $type")
             params["type"] = type
         if as_of:
-            where.append("(t.start IS NULL OR t.start <= $day) AND (t.end IS NULL OR t.end >= $day)")
+            where.append(AS_OF_TIE)
             params["day"] = as_of
-        if org:
-            where.append("(s.id = $org OR d.id = $org)")
-            params["org"] = org
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation)" + clause +
+        query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE " + " AND ".join(where) +
                  " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key")
         return [_tie_from(r["s"], r["d"], dict(r["t"])) for r in self._read(query, **params)]
+
+    def iter_ties(self, *, type=None, as_of=None, batch: int = 50_000):
+        """Keyset pagination on the tie-key index: each page is one short read of `batch` ties in key order, so
+        neither the server (no global sort) nor the client (no list of records) holds all ties at once."""
+        where, params = ["t.key > $after"], {"n": batch}
+        if type:
+            where.append("t.type = $type")
+            params["type"] = type
+        if as_of:
+            where.append(AS_OF_TIE)
+            params["day"] = as_of
+        query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE " + " AND ".join(where) +
+                 " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key LIMIT $n")
+        after = ""
+        while True:
+            records = self._read(query, after=after, **params)
+            for r in records:
+                yield _tie_from(r["s"], r["d"], dict(r["t"]))
+            if len(records) < batch:
+                return
+            after = records[-1]["t"]["key"]
+
+    def two_step_pairs(self, *, as_of=None, territory=None, min_common: int = 1) -> dict[tuple[str, str], int]:
+        where, params = ["a.id < b.id"], {"min": int(min_common)}
+        if as_of:
+            where += [AS_OF_T1, AS_OF_T2]
+            params["day"] = as_of
+        if territory:
+            level, code = parse_territory(territory)
+            where.append(TERRITORY_PAIR_QUERIES[level])
+            params["territory"] = code
+        direct = TIED_AS_OF if as_of else TIED
+        query = ("MATCH (a:Organisation)-[t1:TIE]-(m:Organisation)-[t2:TIE]-(b:Organisation) WHERE " +
+                 " AND ".join(where) + " AND NOT " + direct +
+                 " WITH a.id AS a, b.id AS b, count(DISTINCT m) AS n WHERE n >= $min RETURN a, b, n")
+        return {(r["a"], r["b"]): r["n"] for r in self._read(query, **params)}
 
     def alliances(self, *, as_of=None, theme=None) -> list[Alliance]:
         where, params = [], {}

@@ -17,8 +17,8 @@ from typing import Iterable
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
 from ..vocab import _fold
-from .base import (IntegrityError, Progress, Store, StoreUnavailable, WriteSummary, missing_references,
-                   summarise)
+from .base import (IntegrityError, Progress, Store, StoreUnavailable, WriteSummary, check_unique_keys,
+                   missing_references, summarise)
 from .filters import parse_territory
 
 SCHEMA_VERSION = "1"
@@ -152,7 +152,12 @@ class SqliteStore(Store):
             out.extend(make(r) for r in self.conn.execute(f"{sql} ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
+    def write(self, data: Dataset, *, progress: Progress | None = None,
+              commit_every: int | None = None) -> WriteSummary:
+        """Always ONE transaction, whatever the size (`commit_every` is accepted for the Neo4j store's sake and
+        ignored: SQLite holds W2 — 1M ties — in one transaction, in its WAL, and a killed process leaves the
+        file as it was before the write)."""
+        data = check_unique_keys(data)
         tick = progress or (lambda n: None)
         with self._tx() as db:
             missing = missing_references(data, self.existing_org_ids)
@@ -304,6 +309,42 @@ class SqliteStore(Store):
                         departement=r[5], region=r[6], start=_date(r[7]), end=_date(r[8]), status=r[9],
                         members=tuple(sorted(members.get(r[0], []), key=lambda m: m.org))) for r in rows]
         return sorted(out, key=lambda a: a.id)
+
+    def iter_ties(self, *, type=None, as_of=None, batch: int = 50_000):
+        """Streams from the cursor, `batch` rows per fetch (bounded memory)."""
+        where, args = [], []
+        if type:
+            where.append("type = ?")
+            args.append(type)
+        if as_of:
+            where.append("(start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)")
+            args += [as_of.isoformat(), as_of.isoformat()]
+        cur = self.conn.execute("SELECT * FROM ties" + (" WHERE " + " AND ".join(where) if where else "") +
+                                " ORDER BY key", args)
+        while rows := cur.fetchmany(batch):
+            yield from (self._tie(r) for r in rows)
+
+    def two_step_pairs(self, *, as_of=None, territory=None, min_common: int = 1) -> dict[tuple[str, str], int]:
+        args: list = []
+        active = ""
+        if as_of:
+            active = " WHERE (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)"
+            args += [as_of.isoformat(), as_of.isoformat()] * 2
+        inside = ""
+        if territory:
+            level, code = parse_territory(territory)
+            # level is one of four fixed column names (parse_territory), never user text
+            inside = (f" AND x.a IN (SELECT id FROM organisations WHERE {level} = ?)"
+                      f" AND y.b IN (SELECT id FROM organisations WHERE {level} = ?)")
+        sql = ("WITH e AS (SELECT source AS a, target AS b FROM ties" + active +
+               " UNION SELECT target, source FROM ties" + active + ") "
+               "SELECT x.a, y.b, count(*) FROM e x JOIN e y ON x.b = y.a "
+               "WHERE x.a < y.b" + inside + " AND NOT EXISTS (SELECT 1 FROM e z WHERE z.a = x.a AND z.b = y.b) "
+               "GROUP BY x.a, y.b HAVING count(*) >= ?")
+        if territory:
+            args += [code, code]
+        args.append(int(min_common))
+        return {(a, b): n for a, b, n in self.conn.execute(sql, args)}
 
     def alliances(self, *, as_of=None, theme=None) -> list[Alliance]:
         where, args = [], []
