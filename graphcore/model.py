@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as _dt
 import hashlib
 from dataclasses import dataclass, field
@@ -264,8 +265,9 @@ class Tie:
             object.__setattr__(self, "source", src)
             object.__setattr__(self, "target", dst)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        """(source, target, type, start) joined by `KEY_SEP`; computed once per tie (stores sort and index by it)."""
         return _key(self.source, self.target, self.type, _iso(self.start))
 
     def active_on(self, day: _dt.date) -> bool:
