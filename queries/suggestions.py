@@ -181,6 +181,20 @@ class SuggestionIndex(GraphIndex):
         """:func:`iter_suggest` on the indexed graph."""
         return iter_suggest(None, org, index=self, **kwargs)
 
+    def warm(self, *, communities=True, territory_level="epci", complementary=COMPLEMENTARY_SECTORS):
+        """Compute now what the first query would otherwise compute (Burt terms, components, Louvain if
+        ``communities``, the candidate matrices of ``territory_level``), so that every query is equally fast
+        (at W2: about 10 s once, then tens of milliseconds per organisation). Returns the index."""
+        from queries.candidates import _prepared
+
+        self.burt()
+        self.components()
+        self.neighbour_sectors()
+        if communities:
+            self.communities()
+        _prepared(self, territory_level, _normalise_pairs(complementary))
+        return self
+
     # -- lazily computed pieces -------------------------------------------------------------------------------
     def components(self):
         """Connected-component label of each organisation (undirected skeleton)."""

@@ -199,7 +199,8 @@ def test_index_reuse_communities_and_directed():
     top = idx.suggest("velo", as_of=AS_OF)[0]
     assert top.partner == "transp" and top.what_if["bridges_communities"] is True
     # Louvain computed by the index: the flag agrees with the index's own labels
-    idx2 = SuggestionIndex(G)
+    idx2 = SuggestionIndex(G).warm()
+    assert idx2._communities is not None and idx2._burt is not None and idx2.__dict__.get("_candidate_cache")
     lab = idx2.communities()
     r = idx2.suggest("velo", as_of=AS_OF)[0]
     assert r.what_if["bridges_communities"] == (lab[idx2.pos["velo"]] != lab[idx2.pos["transp"]])
