@@ -365,10 +365,15 @@ def evaluate(s: Settings, split, year, repeats, seed, fmt):
     if split in ("random", "both"):
         rows += do_evaluate(G, split="random", repeats=repeats, seed=seed, comembership=C)
     if split in ("temporal", "both"):
+        import dataclasses
+
         years = sorted(int(d["start"][:4]) for *_, d in G.edges(data=True) if d.get("start"))
         if not years:
             raise UserError("no dated tie: the temporal split needs tie start dates")
-        rows += do_evaluate(G, split="temporal", year=year or years[-1] - 1, seed=seed, comembership=C)
+        year = year or years[-1] - 1
+        cutoff = _dt.date(year, 1, 1)  # alliances formed from the test period on must not leak into training
+        before = dataclasses.replace(data, alliances=[a for a in data.alliances if a.start is None or a.start < cutoff])
+        rows += do_evaluate(G, split="temporal", year=year, seed=seed, comembership=comembership_graph(before))
     cols = ["split", "method", "auc", "auc_sd", "precision@10", "precision@100", "n_test", "candidate_recall"]
     for r in rows:
         for k in ("auc", "auc_sd", "precision@10", "precision@100", "candidate_recall"):

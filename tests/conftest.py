@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Under tests/, only test_*.py are test modules: other scripts (run as subprocesses by the tests, or
+    shared fixtures) must not be imported by --doctest-modules."""
+    if (collection_path.suffix == ".py" and ROOT / "tests" in collection_path.parents
+            and not collection_path.name.startswith(("test_", "conftest"))):
+        return True
+    return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
