@@ -44,6 +44,8 @@ def is_blank(value) -> bool:
 
 def text(value) -> str:
     """Strip surrounding white space and normalise to Unicode NFC (so 'é' typed two ways is one string)."""
+    if type(value) is str:
+        return value.strip() if value.isascii() else unicodedata.normalize("NFC", value).strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
@@ -155,8 +157,16 @@ def parse_epci(value) -> str:
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(value) -> _dt.date:
     """ISO ``2021-02-03``, French ``03/02/2021``, a bare year ``2021`` (→ 1 January), or a date object."""
+    if type(value) is str and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return _dt.date.fromisoformat(value.strip())  # the common case, without strptime's cost
+        except ValueError:
+            raise FieldError(f"invalid date {value.strip()!r}: expected YYYY-MM-DD or DD/MM/YYYY") from None
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -256,12 +266,15 @@ def parse_website(value) -> str:
     return s
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def parse_id(value, what: str = "id") -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     s = text(value)
     if not s:
         raise FieldError(f"missing {what}")
-    if len(s) > 200 or any(ord(c) < 32 for c in s):
+    if len(s) > 200 or _CONTROL.search(s):
         raise FieldError(f"invalid {what} {s[:40]!r}: at most 200 printable characters")
     return s

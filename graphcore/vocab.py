@@ -20,6 +20,7 @@ graphcore.vocab.VocabularyError: unknown sector 'asociation' (did you mean 'asso
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -156,8 +157,11 @@ def codes(kind: str) -> tuple[str, ...]:
     return tuple(term.code for term in VOCABULARIES[kind])
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(kind: str, value: str) -> str:
-    """Map a code, label or alias (any case or accents) to its code; raise `VocabularyError` with a suggestion."""
+    """Map a code, label or alias (any case or accents) to its code; raise `VocabularyError` with a suggestion.
+
+    Cached: an import repeats the same few labels on every row."""
     folded = _fold(value)
     index = _INDEXES[kind]
     if folded in index:
