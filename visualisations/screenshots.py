@@ -41,14 +41,14 @@ def _suggestions(G, org, top=8):
         return sorted(out, key=lambda s: -s["score"])[:top]
 
 
-def _shrink(path: Path, colors: int = 96) -> None:
+def _shrink(path: Path, colors: int = 256) -> None:
     """Palette PNG (the docs keep each image under 300 KB)."""
     try:
         from PIL import Image
     except ImportError:
         return
     with Image.open(path) as im:
-        small = im.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small = im.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     small.save(path, optimize=True)
 
 
