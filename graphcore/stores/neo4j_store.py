@@ -517,35 +517,37 @@ class Neo4jStore(Store):
             query = "MATCH (o:Organisation)" + clause + " RETURN properties(o) AS o ORDER BY o.id"
         return [_org_from(dict(r["o"])) for r in self._read(query, **params)]
 
-    def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
-        if org is None:
-            return list(self.iter_ties(type=type, as_of=as_of))
-        where, params = ["(s.id = $org OR d.id = $org)"], {"org": org}
+    @staticmethod
+    def _tie_where(type=None, as_of=None) -> tuple[list[str], dict]:
+        """Conditions (with their parameters) shared by `ties` and `iter_ties`."""
+        where, params = [], {}
         if type:
             where.append("t.type = $type")
             params["type"] = type
         if as_of:
             where.append(AS_OF_TIE)
             params["day"] = as_of
+        return where, params
+
+    def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
+        if org is None:
+            return list(self.iter_ties(type=type, as_of=as_of))
+        where, params = self._tie_where(type, as_of)
+        where.insert(0, "(s.id = $org OR d.id = $org)")
         query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE " + " AND ".join(where) +
                  " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key")
-        return [_tie_from(r["s"], r["d"], dict(r["t"])) for r in self._read(query, **params)]
+        return [_tie_from(r["s"], r["d"], dict(r["t"])) for r in self._read(query, org=org, **params)]
 
     def iter_ties(self, *, type=None, as_of=None, batch: int = 50_000):
         """Keyset pagination on the tie-key index: each page is one short read of `batch` ties in key order, so
         neither the server (no global sort) nor the client (no list of records) holds all ties at once."""
-        where, params = ["t.key > $after"], {"n": batch}
-        if type:
-            where.append("t.type = $type")
-            params["type"] = type
-        if as_of:
-            where.append(AS_OF_TIE)
-            params["day"] = as_of
+        where, params = self._tie_where(type, as_of)
+        where.insert(0, "t.key > $after")
         query = ("MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE " + " AND ".join(where) +
                  " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key LIMIT $n")
         after = ""
         while True:
-            records = self._read(query, after=after, **params)
+            records = self._read(query, after=after, n=batch, **params)
             for r in records:
                 yield _tie_from(r["s"], r["d"], dict(r["t"]))
             if len(records) < batch:

@@ -276,7 +276,9 @@ class SqliteStore(Store):
             return sorted(out, key=lambda o: o.id)
         return [self._organisation(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
 
-    def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
+    @staticmethod
+    def _tie_where(type=None, as_of=None, org=None) -> tuple[str, list]:
+        """The WHERE clause (with its arguments) shared by `ties` and `iter_ties`."""
         where, args = [], []
         if type:
             where.append("type = ?")
@@ -287,8 +289,11 @@ class SqliteStore(Store):
         if org:
             where.append("(source = ? OR target = ?)")
             args += [org, org]
-        sql = "SELECT * FROM ties" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY key"
-        return [self._tie(r) for r in self.conn.execute(sql, args)]
+        return (" WHERE " + " AND ".join(where) if where else ""), args
+
+    def ties(self, *, type=None, as_of=None, org=None) -> list[Tie]:
+        where, args = self._tie_where(type, as_of, org)
+        return [self._tie(r) for r in self.conn.execute("SELECT * FROM ties" + where + " ORDER BY key", args)]
 
     def _alliances_where(self, column: str | None, keys: list[str] | None, sql_where: str = "", args=()) -> list[Alliance]:
         rows = []
@@ -312,15 +317,8 @@ class SqliteStore(Store):
 
     def iter_ties(self, *, type=None, as_of=None, batch: int = 50_000):
         """Streams from the cursor, `batch` rows per fetch (bounded memory)."""
-        where, args = [], []
-        if type:
-            where.append("type = ?")
-            args.append(type)
-        if as_of:
-            where.append("(start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)")
-            args += [as_of.isoformat(), as_of.isoformat()]
-        cur = self.conn.execute("SELECT * FROM ties" + (" WHERE " + " AND ".join(where) if where else "") +
-                                " ORDER BY key", args)
+        where, args = self._tie_where(type, as_of)
+        cur = self.conn.execute("SELECT * FROM ties" + where + " ORDER BY key", args)
         while rows := cur.fetchmany(batch):
             yield from (self._tie(r) for r in rows)
 
