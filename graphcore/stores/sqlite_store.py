@@ -17,7 +17,7 @@ from typing import Iterable
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
 from ..vocab import _fold
-from .base import (IntegrityError, Progress, Store, StoreUnavailable, WriteSummary, check_unique_keys,
+from .base import (_keyed, IntegrityError, Progress, Store, StoreUnavailable, WriteSummary, check_unique_keys,
                    missing_references, summarise)
 from .filters import parse_territory
 
@@ -165,11 +165,7 @@ class SqliteStore(Store):
                 raise IntegrityError(missing)
             old = self._existing(data)
             summary = summarise(data, old)
-            keep = {"organisations": {o.id: o for o in old.organisations},
-                    "catalysers": {c.org: c for c in old.catalysers},
-                    "alliances": {a.id: a for a in old.alliances},
-                    "ties": {t.key: t for t in old.ties},
-                    "introductions": {i.id: i for i in old.introductions}}
+            keep = _keyed(old)
             orgs = [o for o in data.organisations if keep["organisations"].get(o.id) != o]
             for chunk in _chunks(orgs, 5000):
                 db.executemany(
