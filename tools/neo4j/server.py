@@ -166,7 +166,7 @@ class Neo4jServer:
             if s.connect_ex((HOST, self.port)) == 0:
                 raise Neo4jServerError(f"port {self.port} on {HOST} is already in use")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [java, f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", f"{JAR}{os.pathsep}{LIB}/*", MAIN_CLASS,
+        cmd = [java, f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", f"{JAR}{os.pathsep}{LIB}/*", MAIN_CLASS,
                "--port", str(self.port), "--home", str(self.data_dir), "--pagecache", self.pagecache]
         env = dict(os.environ, NEO4J_PASSWORD=self._password)
         with open(self.log_file, "a") as log:
