@@ -105,3 +105,21 @@ def test_streamed_ties_equal_ties(store, demo_data):
     assert list(store.iter_ties(batch=97)) == store.ties()
     day = dt.date(2020, 6, 1)
     assert list(store.iter_ties(as_of=day, batch=50)) == store.ties(as_of=day)
+
+
+def test_batch_commit_with_two_workers_writes_the_same_store(neo4j_store, demo_data):
+    """The batch-commit protocol with two transactions in flight (`workers=2`) stores exactly what one
+    transaction stores, counts what it did, and a re-run changes nothing."""
+    neo4j_store.workers = 2
+    try:
+        summary = neo4j_store.write(demo_data, commit_every=97)
+    finally:
+        neo4j_store.workers = 1
+    assert summary.new["ties"] == len(demo_data.ties) and summary.new["organisations"] == len(demo_data.organisations)
+    stored = neo4j_store.dataset()
+    assert {t.key: t for t in stored.ties} == {t.key: t for t in demo_data.ties}
+    assert {o.id: o for o in stored.organisations} == {o.id: o for o in demo_data.organisations}
+    assert {a.id: a for a in stored.alliances} == {a.id: a for a in demo_data.alliances}
+    assert {c.org: c for c in stored.catalysers} == {c.org: c for c in demo_data.catalysers}
+    assert {i.id: i for i in stored.introductions} == {i.id: i for i in demo_data.introductions}
+    assert not neo4j_store.write(demo_data, commit_every=97).modified

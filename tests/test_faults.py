@@ -4,7 +4,7 @@ Protocol (see graphcore/stores/neo4j_store.py):
 - a write of up to `atomic_limit` organisations + ties is ONE transaction: killed mid-way, the store holds exactly
   the state before the import, and the import reports failure (`StoreUnavailable`);
 - a bigger write uses the batch-commit protocol: killed mid-way, it raises `PartialWrite`, whose `committed` counts
-  are exactly the rows in the store (the batch in flight may be in doubt: `in_doubt`); re-running the same write
+  are exactly the rows in the store (the batches in flight may be in doubt: `in_doubt`); re-running the same write
   completes it without a duplicate.
 """
 
@@ -92,12 +92,21 @@ def test_neo4j_killed_mid_import_atomic_then_batched(own_neo4j):
     seed_ids, big_ids = {o.id for o in seed.organisations}, [o.id for o in big.organisations]
     assert err.committed["organisations"] == len(big_ids)  # the organisation batches came first and all committed
     assert {o.id for o in store.organisations()} == seed_ids | set(big_ids)
-    # the committed ties are exactly the first batches, in the order written: `committed`, or `committed` plus
-    # the batch in flight if its commit happened before the kill (the server could not say)
+    # the committed ties are exactly the acknowledged batches (`committed_rows`, ranges of positions in big.ties;
+    # with two writers not necessarily a prefix), plus each batch in doubt either whole or not at all
     seed_keys, stored = {t.key for t in seed.ties}, {t.key for t in store.ties()}
     done, doubt = err.committed["ties"], err.in_doubt.get("ties", 0)
+    ranges, doubtful = err.committed_rows.get("ties", []), err.in_doubt_rows.get("ties", [])
     assert done >= every and done % every == 0
-    assert stored in ({t.key for t in big.ties[:done]} | seed_keys, {t.key for t in big.ties[:done + doubt]} | seed_keys)
+    assert sum(hi - lo for lo, hi in ranges) == done and sum(hi - lo for lo, hi in doubtful) == doubt
+    acked = {t.key for lo, hi in ranges for t in big.ties[lo:hi]}
+    assert acked <= stored
+    extra = stored - acked - seed_keys
+    for lo, hi in doubtful:
+        keys = {t.key for t in big.ties[lo:hi]}
+        assert keys <= extra or not keys & extra  # a transaction commits whole or not at all
+        extra -= keys
+    assert extra == set()  # nothing outside the acknowledged and in-doubt batches
     # 3. re-run: completes, nothing duplicated
     summary = store.write(big)
     assert summary.new["ties"] == len({t.key for t in big.ties} - stored)

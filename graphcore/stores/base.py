@@ -44,14 +44,19 @@ class PartialWrite(StoreError):
     """A write too big for one transaction, committed in batches, failed part-way (the batch-commit protocol).
 
     `committed` counts, per entity, the rows of the batches whose commit the server acknowledged: they are in the
-    store. `in_doubt` counts the rows of the batch that was being committed when the failure came (committed or
-    not: the server did not say). Nothing else was written. Re-running the same write completes it: committed
+    store. `in_doubt` counts the rows of the batches that were being committed when the failure came (each one
+    committed whole or not at all: the server did not say). Nothing else was written; `committed_rows` and
+    `in_doubt_rows` give these rows as ``[start, stop)`` ranges of positions in the written lists. Re-running the same write completes it: committed
     rows are recognised as unchanged and nothing is duplicated.
     """
 
     def __init__(self, committed: dict[str, int], in_doubt: dict[str, int], batches: int, total: dict[str, int],
-                 cause: str):
+                 cause: str, *, committed_rows: dict[str, list] | None = None,
+                 in_doubt_rows: dict[str, list] | None = None):
         self.committed, self.in_doubt, self.batches, self.total, self.cause = committed, in_doubt, batches, total, cause
+        # which rows, as sorted [start, stop) ranges of positions in the write's list of each entity
+        self.committed_rows = committed_rows or {}
+        self.in_doubt_rows = in_doubt_rows or {}
         done = ", ".join(f"{e} {committed.get(e, 0):,}/{n:,}" for e, n in total.items() if n)
         doubt = ", ".join(f"{e} {n:,}" for e, n in in_doubt.items() if n)
         super().__init__(f"the write failed after {batches} committed batch{'es' if batches != 1 else ''} "
