@@ -124,12 +124,12 @@ class Neo4jServer:
     """One Neo4j JVM on 127.0.0.1:port with its data in data_dir (default run/data-PORT)."""
 
     def __init__(self, port: int = DEFAULT_PORT, data_dir: str | os.PathLike | None = None,
-                 password: str | None = None, heap: str | None = None):
+                 password: str | None = None, heap: str | None = None, pagecache: str | None = None):
         self.port = int(port)
         self.data_dir = Path(data_dir or RUN / f"data-{self.port}").resolve()
         self._password = password or default_password()
         self.heap = heap or os.environ.get("CATALYSE_NEO4J_HEAP", "3g")
-        self.pagecache = os.environ.get("CATALYSE_NEO4J_PAGECACHE", "256m")
+        self.pagecache = pagecache or os.environ.get("CATALYSE_NEO4J_PAGECACHE", "256m")
         self.pid_file = RUN / f"neo4j-{self.port}.pid"
         self.log_file = RUN / f"neo4j-{self.port}.log"
         self._proc: subprocess.Popen | None = None
