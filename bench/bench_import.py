@@ -25,6 +25,7 @@ import os
 import random
 import resource
 import secrets
+import shutil
 import socket
 import sys
 import tempfile
@@ -116,6 +117,7 @@ def main(argv=None) -> int:
                 store.close()
                 if server:
                     server.stop()
+                    shutil.rmtree(server.data_dir, ignore_errors=True)  # ≈ 700 MB at W2
         print(f"  done: {rows[-1]['store']}", flush=True)
 
     print()
