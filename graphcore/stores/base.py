@@ -46,15 +46,14 @@ class PartialWrite(StoreError):
     `committed` counts, per entity, the rows of the batches whose commit the server acknowledged: they are in the
     store. `in_doubt` counts the rows of the batches that were being committed when the failure came (each one
     committed whole or not at all: the server did not say). Nothing else was written; `committed_rows` and
-    `in_doubt_rows` give these rows as ``[start, stop)`` ranges of positions in the written lists. Re-running the same write completes it: committed
-    rows are recognised as unchanged and nothing is duplicated.
+    `in_doubt_rows` give these rows as ``[start, stop)`` ranges of positions in the written lists. Re-running the
+    same write completes it: committed rows are recognised as unchanged and nothing is duplicated.
     """
 
     def __init__(self, committed: dict[str, int], in_doubt: dict[str, int], batches: int, total: dict[str, int],
                  cause: str, *, committed_rows: dict[str, list] | None = None,
                  in_doubt_rows: dict[str, list] | None = None):
         self.committed, self.in_doubt, self.batches, self.total, self.cause = committed, in_doubt, batches, total, cause
-        # which rows, as sorted [start, stop) ranges of positions in the write's list of each entity
         self.committed_rows = committed_rows or {}
         self.in_doubt_rows = in_doubt_rows or {}
         done = ", ".join(f"{e} {committed.get(e, 0):,}/{n:,}" for e, n in total.items() if n)
@@ -97,6 +96,12 @@ class WriteSummary:
     @property
     def modified(self) -> bool:
         return any(self.new.values()) or any(self.changed.values())
+
+    def add(self, other: "WriteSummary") -> None:
+        """Count `other` (the summary of part of a write) in this one."""
+        for mine, theirs in ((self.new, other.new), (self.changed, other.changed), (self.unchanged, other.unchanged)):
+            for e, n in theirs.items():
+                mine[e] += n
 
     def rows(self) -> list[dict]:
         return [{"entity": e, "new": self.new[e], "changed": self.changed[e], "unchanged": self.unchanged[e]}

@@ -63,12 +63,12 @@ ORG_CREATE = "UNWIND $rows AS r CREATE (o:Organisation) SET o = r"
 # concurrent writer is read after its commit and kept, never overwritten by a stale read (no lost update).
 ORG_UPDATE = ("UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) SET o.id = r.id "
               "WITH o, r, o.metiers AS metiers SET o = r SET o.metiers = metiers")
-# A tie row is a flat list (packs and unpacks faster than a map): source, target, then the TIE properties in
-# TIE_FIELDS order. One statement per batch finds each key by the uniqueness index, CREATEs the new ties with their
-# properties spelled out (faster than `SET e = map`) and returns the positions of the new and changed rows; the
-# changed ones are then updated by key. Measured on 100,000 ties (2 cores): the former pair of statements
-# (classify, then `CREATE … SET e = r.p`) ran at 8,900 ties/s, this one at 11,500.
-TIE_FIELDS = ("key", "type", "directed", "weight", "start", "end", "provenance", "confidence")
+# A tie row is a flat list (packs and unpacks faster than a map): source, target, key, type, directed, weight,
+# start, end, provenance, confidence (see `_tie_row`). One statement per batch finds each key by the uniqueness
+# index (a seek, forced: a plan cached on an empty store scanned the index for every row), CREATEs the new ties
+# with their properties spelled out (faster than `SET e = map`) and returns the positions of the new and changed
+# rows; the changed ones are then updated by key. Measured on 100,000 ties (2 cores): the former pair of
+# statements (classify, then `CREATE … SET e = r.p`) ran at 8,900 ties/s, this one at 11,500.
 TIE_WRITE = (
     "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS r "
     "OPTIONAL MATCH ()-[e:TIE {key: r[2]}]->() USING INDEX SEEK e:TIE(key) "
@@ -85,9 +85,9 @@ TIE_WRITE = (
     "provenance: r[8], confidence: r[9]}]->(t) RETURN count(*) AS created } "
     "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed, "
     "sum(created) AS created")
-TIE_UPDATE = ("UNWIND $rows AS r MATCH ()-[e:TIE {key: r[2]}]->() USING INDEX SEEK e:TIE(key) SET e.type = r[3], e.directed = r[4], "
-              "e.weight = r[5], e.start = r[6], e.end = r[7], e.provenance = r[8], e.confidence = r[9] "
-              "RETURN count(*) AS n")
+TIE_UPDATE = ("UNWIND $rows AS r MATCH ()-[e:TIE {key: r[2]}]->() USING INDEX SEEK e:TIE(key) "
+              "SET e.type = r[3], e.directed = r[4], e.weight = r[5], e.start = r[6], e.end = r[7], "
+              "e.provenance = r[8], e.confidence = r[9] RETURN count(*) AS n")
 
 CLEAR_QUERIES = (  # one fixed query per label
     "MATCH (n:Introduction) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n",
@@ -155,7 +155,7 @@ def _bolt_date(day: _dt.date | None):
 
 
 def _tie_row(t: Tie) -> list:
-    """[source, target, *TIE_FIELDS] (None for a missing property: Cypher does not store null)."""
+    """The flat row TIE_WRITE reads (None for a missing property: Cypher does not store null)."""
     return [t.source, t.target, t.key, t.type, t.directed, t.weight, _bolt_date(t.start), _bolt_date(t.end),
             t.provenance, t.confidence]
 
@@ -356,45 +356,38 @@ class Neo4jStore(Store):
         return Dataset([], cats, alls, [], intros)
 
     @staticmethod
-    def _states(tx, query: str, rows: list[dict], entity: str, summary: WriteSummary) -> tuple[list, list]:
-        """The new and the changed rows of `rows`, as decided by the server; counted in `summary`."""
+    def _states(tx, query: str, rows: list, entity: str, summary: WriteSummary):
+        """Run `query`, which classifies `rows` (and may write the new ones) and returns the positions of the new
+        and the changed rows; count them in `summary`. Returns the record, the new rows and the changed rows."""
         r = tx.run(query, rows=rows).single()
         new, changed = [rows[i] for i in r["new"]], [rows[i] for i in r["changed"]]
         summary.new[entity] += len(new)
         summary.changed[entity] += len(changed)
         summary.unchanged[entity] += len(rows) - len(new) - len(changed)
-        return new, changed
+        return r, new, changed
 
     # Each step writes one batch of rows. The same steps serve the atomic write (all batches in one transaction)
     # and the batch-commit write (one transaction per batch).
     def _orgs_step(self, tx, rows: list[dict], summary: WriteSummary) -> None:
-        new, changed = self._states(tx, ORG_STATE, rows, "organisations", summary)
+        _, new, changed = self._states(tx, ORG_STATE, rows, "organisations", summary)
         if new:  # CREATE: a concurrent creator of the same id makes the uniqueness constraint fail → whole retry
             tx.run(ORG_CREATE, rows=new).consume()
         if changed:
             tx.run(ORG_UPDATE, rows=changed).consume()
 
     def _ties_step(self, tx, rows: list[list], summary: WriteSummary) -> None:
-        r = tx.run(TIE_WRITE, rows=rows).single()
-        new, changed = r["new"], r["changed"]
-        summary.new["ties"] += len(new)
-        summary.changed["ties"] += len(changed)
-        summary.unchanged["ties"] += len(rows) - len(new) - len(changed)
+        r, new, changed = self._states(tx, TIE_WRITE, rows, "ties", summary)  # TIE_WRITE creates the new ones
         if (r["created"] or 0) != len(new):
             raise _RolledBack(StoreError("a tie's organisation vanished during the write; "
                                          "nothing of this transaction was committed"))
-        if changed and tx.run(TIE_UPDATE, rows=[rows[i] for i in changed]).single()["n"] != len(changed):
+        if changed and tx.run(TIE_UPDATE, rows=changed).single()["n"] != len(changed):
             raise _RolledBack(StoreError("a tie vanished during the write; nothing of this transaction was committed"))
 
     def _small_step(self, tx, data: Dataset, summary: WriteSummary, tick) -> None:
         """Catalysers, alliances (with their members) and introductions: few, compared with what is stored."""
         size = self.batch_size
         old = self._existing_small(tx, data)
-        part = summarise(Dataset([], data.catalysers, data.alliances, [], data.introductions), old)
-        for e in ("catalysers", "alliances", "introductions"):
-            summary.new[e] += part.new[e]
-            summary.changed[e] += part.changed[e]
-            summary.unchanged[e] += part.unchanged[e]
+        summary.add(summarise(Dataset([], data.catalysers, data.alliances, [], data.introductions), old))
         keep_c = {c.org: c for c in old.catalysers}
         rows = [{"id": c.org, "metiers": list(c.metiers)} for c in data.catalysers if keep_c.get(c.org) != c]
         for chunk in _batches(rows, size):
@@ -475,10 +468,8 @@ class Neo4jStore(Store):
         if missing:
             raise IntegrityError(missing)
         summary = WriteSummary()
-        entities = ("organisations", "catalysers", "alliances", "ties", "introductions")
-        committed = dict.fromkeys(entities, 0)
-        committed_rows: dict[str, list] = {e: [] for e in entities}
-        doubt_rows: dict[str, list] = {e: [] for e in entities}
+        committed_rows: dict[str, list] = {}  # entity -> [start, stop) ranges of acknowledged batches
+        doubt_rows: dict[str, list] = {}  # entity -> ranges of batches whose commit the server could not confirm
         total = {"organisations": len(org_rows), "catalysers": len(data.catalysers),
                  "alliances": len(data.alliances), "ties": len(tie_rows),
                  "introductions": len(data.introductions)}
@@ -516,29 +507,29 @@ class Neo4jStore(Store):
                 return [(e, 0, total[e]) for e in small_entities if total[e]]
             return [(entity, start, start + len(chunk))]
 
-        batches, failures = 0, []
+        def rows_in(ranges: dict[str, list]) -> dict[str, int]:
+            return {e: sum(hi - lo for lo, hi in r) for e, r in ranges.items()}
+
+        batches, failure = 0, None
         for phase in phases:
             for task, outcome in _run_bounded(run, phase, self.workers):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
                         for e, lo, hi in spans(task):
-                            doubt_rows[e].append((lo, hi))
-                    failures.append(outcome)
+                            doubt_rows.setdefault(e, []).append((lo, hi))
+                    failure = failure or outcome
                     continue
                 batches += 1
-                for d, p in ((summary.new, outcome.new), (summary.changed, outcome.changed),
-                             (summary.unchanged, outcome.unchanged)):
-                    for e, n in p.items():
-                        d[e] += n
-                for e, lo, hi in spans(task):
-                    committed[e] += hi - lo
-                    committed_rows[e].append((lo, hi))
-                tick(sum(hi - lo for _, lo, hi in spans(task)))
-            if failures:
-                in_doubt = {e: sum(hi - lo for lo, hi in r) for e, r in doubt_rows.items() if r}
-                raise PartialWrite(committed, in_doubt, batches, total, str(failures[0]),
-                                   committed_rows={e: sorted(r) for e, r in committed_rows.items() if r},
-                                   in_doubt_rows={e: sorted(r) for e, r in doubt_rows.items() if r})
+                summary.add(outcome)
+                done = spans(task)
+                for e, lo, hi in done:
+                    committed_rows.setdefault(e, []).append((lo, hi))
+                tick(sum(hi - lo for _, lo, hi in done))
+            if failure:
+                committed = dict.fromkeys(total, 0) | rows_in(committed_rows)
+                raise PartialWrite(committed, rows_in(doubt_rows), batches, total, str(failure),
+                                   committed_rows={e: sorted(r) for e, r in committed_rows.items()},
+                                   in_doubt_rows={e: sorted(r) for e, r in doubt_rows.items()})
         return summary
 
     @staticmethod
