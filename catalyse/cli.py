@@ -238,6 +238,16 @@ def orgs_search(s: Settings, text, sector, territory, theme, limit, fmt):
     _list_orgs(s, fmt, limit, search=text, sector=sector, territory=territory, theme=theme)
 
 
+#: French labels of `orgs show`'s fields and of its tie and alliance columns (the keys serve as the English labels).
+_SHOW_FR = {"id": "identifiant", "name": "nom", "sector": "secteur", "epci": "EPCI", "departement": "département",
+            "region": "région", "lat": "latitude", "lon": "longitude", "themes": "thèmes", "tags": "étiquettes",
+            "siren": "SIREN", "siret": "SIRET", "rna": "RNA", "website": "site web",
+            "catalyser_metiers": "métiers de catalyseur", "with": "avec", "direction": "sens", "weight": "poids",
+            "start": "début", "end": "fin", "role": "rôle"}
+#: French names of a tie's direction as seen from the organisation shown.
+_DIRECTION_FR = {"out": "sortant", "in": "entrant", "both": "réciproque"}
+
+
 @orgs.command(name="show")
 @click.argument("org")
 @click.option("--ties", "ties_shown", type=click.IntRange(min=0), default=10, show_default=True,
@@ -267,16 +277,24 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
         click.echo(render([record], fmt, list(record)))
         return
     lang = s.lang
-    click.echo(render_pairs([(k, vocab.label("sector", v, lang) if k == "sector" else v)
-                             for k, v in record.items() if k not in ("ties", "alliances")]))
+    t = (lambda fr, en: en) if lang == "en" else (lambda fr, en: fr)
+    fr = {} if lang == "en" else _SHOW_FR  # field keys are already the English labels; extra columns stay verbatim
+    labelled = {"sector": vocab.label("sector", record["sector"], lang),
+                "catalyser_metiers": tuple(vocab.label("metier", m, lang) for m in record["catalyser_metiers"] or ())}
+    click.echo(render_pairs([(fr.get(k, k), labelled.get(k, v)) for k, v in record.items()
+                             if k not in ("ties", "alliances")]))
     if record["ties"]:
-        recent = sorted(record["ties"], key=lambda t: t["start"] or _dt.date.min, reverse=True)[:ties_shown]
-        more = f", the {len(recent)} most recent shown (--ties N for more)" if len(ties) > len(recent) else ""
-        click.echo(f"\nties ({len(ties)}{more}):")
-        click.echo(render([{**t, "type": vocab.label("tie_type", t["type"], lang)} for t in recent]))
+        recent = sorted(record["ties"], key=lambda r: r["start"] or _dt.date.min, reverse=True)[:ties_shown]
+        more = (t(f", les {len(recent)} plus récents affichés (--ties N pour plus)",
+                  f", the {len(recent)} most recent shown (--ties N for more)") if len(ties) > len(recent) else "")
+        click.echo(f"\n{t('liens', 'ties')} ({len(ties)}{more}):")
+        click.echo(render([{**r, "type": vocab.label("tie_type", r["type"], lang),
+                            "direction": t(_DIRECTION_FR[r["direction"]], r["direction"])} for r in recent],
+                          headers=fr))
     if record["alliances"]:
         click.echo(f"\nalliances ({len(alliances)}):")
-        click.echo(render([{**a, "role": vocab.label("role", a["role"], lang)} for a in record["alliances"]]))
+        click.echo(render([{**a, "role": vocab.label("role", a["role"], lang)} for a in record["alliances"]],
+                          headers=fr))
 
 
 # -- statistics ---------------------------------------------------------------------------------------------------

@@ -89,6 +89,32 @@ def test_orgs_list_search_show_formats(run):
     assert missing.exit_code == 1 and missing.output.startswith("Error: no organisation 'nope-xyz'")
 
 
+def test_orgs_show_table_is_french_by_default_english_on_request_csv_json_keys_unchanged(run):
+    run("demo", "--orgs", "80", "--report", "")
+    data = generate_territory(80)
+    tied = {t.target for t in data.ties if t.directed} & {m.org for a in data.alliances for m in a.members}
+    org = sorted(tied & {c.org for c in data.catalysers})[0]  # shows ties, a directed one, alliances and métiers
+    fr = run("orgs", "show", org, "--ties", "1000").output
+    for heading in ("identifiant ", "nom ", "secteur ", "métiers de catalyseur ", "\nliens (", "\nalliances (",
+                    "avec ", " sens ", " poids ", " début ", " rôle", " entrant "):
+        assert heading in fr, heading
+    assert not re.search(r"^(name|sector|catalyser_metiers) |\nties \(|\bdirection\b|\bweight\b", fr, re.M)
+    en = run("--lang", "en", "orgs", "show", org, "--ties", "1000").output
+    for heading in ("\nname ", "\nsector ", "\ncatalyser_metiers ", "\nties (", "\nalliances (", "with ",
+                    " direction ", " weight ", " start ", " role", " in "):
+        assert heading in en, heading
+    assert not re.search(r"\b(liens|sens|poids|rôle|réciproque|entrant)\b", en)
+    for lang in ("fr", "en"):
+        record = json.loads(run("--lang", lang, "orgs", "show", org, "--format", "json").output)[0]
+        assert list(record)[:3] == ["id", "name", "sector"]
+        assert {"catalyser_metiers", "ties", "alliances"} <= set(record)
+        assert list(record["ties"][0]) == ["with", "type", "direction", "weight", "start", "end"]
+        assert {t["direction"] for t in record["ties"]} <= {"out", "in", "both"}
+        assert list(record["alliances"][0]) == ["id", "name", "role"]
+        header = run("--lang", lang, "orgs", "show", org, "--format", "csv").output.splitlines()[0].split(",")
+        assert header == list(record)
+
+
 def test_neo4j_unreachable_one_line_and_no_password(run):
     secret = "S3cr3t-do-not-print"
     r = run("--store", "neo4j", "stats", env={"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": secret})
