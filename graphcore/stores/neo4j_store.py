@@ -48,11 +48,15 @@ CONSTRAINTS = (
     "CREATE INDEX catalyse_org_commune IF NOT EXISTS FOR (o:Organisation) ON (o.commune)",
 )
 
+# Every look-up by key names its index (`USING INDEX SEEK`): on a freshly started server the index statistics still
+# say "empty" after the first large write, and a plan made then scanned the whole index for every row (W2: 1,667
+# catalysers took 59 s instead of 1 s; the tie-key scan, found earlier, made a W2 import take 841 s).
 # Server-side comparison of what is written with what is stored: 0 new, 1 changed, 2 unchanged.
 # An organisation's `metiers` (its catalyser role) is not part of the organisation record.
 # Only the positions of the new and changed rows come back (two short lists of integers, one record): shipping a
 # key and a state per row back to Python cost more than the writes themselves.
 ORG_STATE = ("UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS r OPTIONAL MATCH (o:Organisation {id: r.id}) "
+             "USING INDEX SEEK o:Organisation(id) "
              "WITH i, CASE WHEN o IS NULL THEN 0 WHEN all(k IN keys(r) WHERE o[k] = r[k]) "
              "AND size([k IN keys(o) WHERE k <> 'metiers']) = size(keys(r)) THEN 2 ELSE 1 END AS state "
              "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed")
@@ -80,7 +84,8 @@ TIE_WRITE = (
     "AND coalesce(e.confidence = r[9], e.confidence IS NULL AND r[9] IS NULL) THEN 2 ELSE 1 END AS state "
     # an aggregating subquery yields one row (0 or 1) for every row, so that no row is dropped
     "CALL { WITH r, state WITH r WHERE state = 0 "
-    "MATCH (s:Organisation {id: r[0]}) MATCH (t:Organisation {id: r[1]}) "
+    "MATCH (s:Organisation {id: r[0]}) USING INDEX SEEK s:Organisation(id) "
+    "MATCH (t:Organisation {id: r[1]}) USING INDEX SEEK t:Organisation(id) "
     "CREATE (s)-[:TIE {key: r[2], type: r[3], directed: r[4], weight: r[5], start: r[6], end: r[7], "
     "provenance: r[8], confidence: r[9]}]->(t) RETURN count(*) AS created } "
     "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed, "
@@ -335,7 +340,8 @@ class Neo4jStore(Store):
         found: set[str] = set()
         for chunk in _batches(sorted(ids)):
             found.update(r["id"] for r in self._read(
-                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o.id AS id", ids=chunk))
+                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id) "
+                "RETURN o.id AS id", ids=chunk))
         return found
 
     @staticmethod
@@ -344,15 +350,18 @@ class Neo4jStore(Store):
         cats, alls, intros = [], [], []
         for chunk in _batches([c.org for c in data.catalysers]):
             cats += [Catalyser(r["id"], tuple(r["metiers"] or ())) for r in tx.run(
-                "UNWIND $ids AS id MATCH (o:Organisation:Catalyser {id: id}) RETURN o.id AS id, o.metiers AS metiers",
+                "UNWIND $ids AS id MATCH (o:Organisation:Catalyser {id: id}) USING INDEX SEEK o:Organisation(id) "
+                "RETURN o.id AS id, o.metiers AS metiers",
                 ids=chunk)]
         for chunk in _batches([a.id for a in data.alliances]):
             alls += [_alliance_from(dict(r["a"]), r["members"]) for r in tx.run(
-                "UNWIND $ids AS id MATCH (a:Alliance {id: id}) OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
+                "UNWIND $ids AS id MATCH (a:Alliance {id: id}) USING INDEX SEEK a:Alliance(id) "
+                "OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
                 "RETURN properties(a) AS a, collect({org: o.id, role: m.role}) AS members", ids=chunk)]
         for chunk in _batches([i.id for i in data.introductions]):
             intros += [_intro_from(dict(r["i"])) for r in tx.run(
-                "UNWIND $ids AS id MATCH (i:Introduction {id: id}) RETURN properties(i) AS i", ids=chunk)]
+                "UNWIND $ids AS id MATCH (i:Introduction {id: id}) USING INDEX SEEK i:Introduction(id) "
+                "RETURN properties(i) AS i", ids=chunk)]
         return Dataset([], cats, alls, [], intros)
 
     @staticmethod
@@ -391,7 +400,8 @@ class Neo4jStore(Store):
         keep_c = {c.org: c for c in old.catalysers}
         rows = [{"id": c.org, "metiers": list(c.metiers)} for c in data.catalysers if keep_c.get(c.org) != c]
         for chunk in _batches(rows, size):
-            n = tx.run("UNWIND $rows AS r MATCH (o:Organisation {id: r.id}) SET o:Catalyser, o.metiers = r.metiers "
+            n = tx.run("UNWIND $rows AS r MATCH (o:Organisation {id: r.id}) USING INDEX SEEK o:Organisation(id) "
+                       "SET o:Catalyser, o.metiers = r.metiers "
                        "RETURN count(*) AS n", rows=chunk).single()["n"]
             if n != len(chunk):
                 raise _RolledBack(StoreError("a catalyser's organisation vanished during the write"))
@@ -402,8 +412,10 @@ class Neo4jStore(Store):
         for chunk in _batches(rows, max(1, size // 10)):
             tx.run("UNWIND $rows AS r MERGE (a:Alliance {id: r.props.id}) SET a = r.props "
                    "WITH a, r OPTIONAL MATCH (:Organisation)-[m:MEMBER_OF]->(a) DELETE m", rows=chunk).consume()
-            created = tx.run("UNWIND $rows AS r MATCH (a:Alliance {id: r.props.id}) UNWIND r.members AS m "
-                             "MATCH (o:Organisation {id: m.org}) CREATE (o)-[:MEMBER_OF {role: m.role}]->(a) "
+            created = tx.run("UNWIND $rows AS r MATCH (a:Alliance {id: r.props.id}) USING INDEX SEEK a:Alliance(id) "
+                             "UNWIND r.members AS m "
+                             "MATCH (o:Organisation {id: m.org}) USING INDEX SEEK o:Organisation(id) "
+                             "CREATE (o)-[:MEMBER_OF {role: m.role}]->(a) "
                              "RETURN count(*) AS n", rows=chunk).single()["n"]
             if created != sum(len(r["members"]) for r in chunk):
                 raise _RolledBack(StoreError("an alliance member vanished during the write"))
@@ -413,8 +425,9 @@ class Neo4jStore(Store):
         for chunk in _batches(rows, size):
             n = tx.run("UNWIND $rows AS r MERGE (i:Introduction {id: r.id}) SET i = r WITH i, r "
                        "OPTIONAL MATCH (i)-[old:BY|BETWEEN]->() DELETE old WITH DISTINCT i, r "
-                       "MATCH (c:Organisation {id: r.catalyser}) MATCH (a:Organisation {id: r.a}) "
-                       "MATCH (b:Organisation {id: r.b}) "
+                       "MATCH (c:Organisation {id: r.catalyser}) USING INDEX SEEK c:Organisation(id) "
+                       "MATCH (a:Organisation {id: r.a}) USING INDEX SEEK a:Organisation(id) "
+                       "MATCH (b:Organisation {id: r.b}) USING INDEX SEEK b:Organisation(id) "
                        "CREATE (i)-[:BY]->(c), (i)-[:BETWEEN]->(a), (i)-[:BETWEEN]->(b) RETURN count(*) AS n",
                        rows=chunk).single()["n"]
             if n != len(chunk):
@@ -537,7 +550,8 @@ class Neo4jStore(Store):
         found: set[str] = set()
         for chunk in _batches(sorted(ids)):
             found.update(r["id"] for r in tx.run(
-                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o.id AS id", ids=chunk))
+                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id) "
+                "RETURN o.id AS id", ids=chunk))
         return found
 
     def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
@@ -546,16 +560,19 @@ class Neo4jStore(Store):
 
         def work(tx):
             done = {}
-            done["introductions"] = tx.run("UNWIND $ids AS id MATCH (i:Introduction {id: id}) DETACH DELETE i "
+            done["introductions"] = tx.run("UNWIND $ids AS id MATCH (i:Introduction {id: id}) "
+                                           "USING INDEX SEEK i:Introduction(id) DETACH DELETE i "
                                            "RETURN count(*) AS n", ids=intros).single()["n"]
             done["ties"] = tx.run("UNWIND $keys AS k MATCH ()-[t:TIE {key: k}]->() USING INDEX SEEK t:TIE(key) "
                                   "DELETE t RETURN count(*) AS n",
                                   keys=keys).single()["n"]
-            done["alliances"] = tx.run("UNWIND $ids AS id MATCH (a:Alliance {id: id}) DETACH DELETE a "
+            done["alliances"] = tx.run("UNWIND $ids AS id MATCH (a:Alliance {id: id}) "
+                                       "USING INDEX SEEK a:Alliance(id) DETACH DELETE a "
                                        "RETURN count(*) AS n", ids=alls).single()["n"]
             tx.run("UNWIND $ids AS id MATCH (i:Introduction) WHERE i.catalyser = id OR i.a = id OR i.b = id "
                    "DETACH DELETE i", ids=orgs).consume()
-            done["organisations"] = tx.run("UNWIND $ids AS id MATCH (o:Organisation {id: id}) DETACH DELETE o "
+            done["organisations"] = tx.run("UNWIND $ids AS id MATCH (o:Organisation {id: id}) "
+                                           "USING INDEX SEEK o:Organisation(id) DETACH DELETE o "
                                            "RETURN count(*) AS n", ids=orgs).single()["n"]
             return done
 
@@ -588,7 +605,8 @@ class Neo4jStore(Store):
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         if ids is not None:
             params["ids"] = sorted(set(ids))
-            query = "UNWIND $ids AS id MATCH (o:Organisation {id: id})" + clause + " RETURN properties(o) AS o ORDER BY o.id"
+            query = ("UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id)"
+                     + clause + " RETURN properties(o) AS o ORDER BY o.id")
         else:
             query = "MATCH (o:Organisation)" + clause + " RETURN properties(o) AS o ORDER BY o.id"
         return [_org_from(dict(r["o"])) for r in self._read(query, **params)]
