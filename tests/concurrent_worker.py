@@ -37,7 +37,7 @@ def main(kind, where, worker, n_orgs, n_ties, rounds="3"):
     worker, n_orgs, n_ties = int(worker), int(n_orgs), int(n_ties)
     orgs = shared_orgs(n_orgs)
     store = open_store(kind, where)
-    done = {"ties": 0, "introductions": 0}
+    done = {"ties": 0, "introductions": 0, "new_organisations": 0}
     for r in range(int(rounds)):
         ties = [Tie(orgs[(worker * 7919 + i) % n_orgs].id, orgs[(worker * 104729 + i * 31 + 1) % n_orgs].id,
                     "exchange", directed=True, start=dt.date(2000 + 3 * worker, 1, 1) + dt.timedelta(days=i))
@@ -47,7 +47,8 @@ def main(kind, where, worker, n_orgs, n_ties, rounds="3"):
         intros = [Introduction(cat.id, orgs[(worker + 3 + i) % n_orgs].id, orgs[(worker + 50 + i) % n_orgs].id,
                                dt.date(2024, 1, 1) + dt.timedelta(days=r)) for i in range(5)]
         intros = [i for i in intros if i.a != i.b]
-        store.write(Dataset(orgs, [Catalyser(cat.id, ("dialogue",))], [], ties, intros))
+        summary = store.write(Dataset(orgs, [Catalyser(cat.id, ("dialogue",))], [], ties, intros))
+        done["new_organisations"] += summary.new["organisations"]
         done["ties"] = len(ties)
         done["introductions"] += len(intros)
     store.close()
