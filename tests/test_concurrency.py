@@ -126,3 +126,45 @@ def test_batch_commit_with_two_workers_writes_the_same_store(neo4j_store, demo_d
     assert {c.org: c for c in stored.catalysers} == {c.org: c for c in demo_data.catalysers}
     assert {i.id: i for i in stored.introductions} == {i.id: i for i in demo_data.introductions}
     assert not neo4j_store.write(demo_data, commit_every=97).modified
+
+
+def _same_store(store, data):
+    stored = store.dataset()
+    assert {t.key: t for t in stored.ties} == {t.key: t for t in data.ties}
+    assert {o.id: o for o in stored.organisations} == {o.id: o for o in data.organisations}
+    assert store.counts()["ties"] == len(data.ties)
+
+
+def test_bulk_write_in_one_transaction_takes_the_first_load_path(neo4j_store, demo_data):
+    """Batches of 97 rows in one transaction: the first-load statements (no look-up by key, endpoints by element
+    id read in the transaction) store exactly the data and count every row new; a re-run classifies everything
+    as unchanged."""
+    neo4j_store.batch_size = 97
+    try:
+        summary = neo4j_store.write(demo_data)
+        assert summary.new["ties"] == len(demo_data.ties)
+        assert summary.new["organisations"] == len(demo_data.organisations)
+        _same_store(neo4j_store, demo_data)
+        again = neo4j_store.write(demo_data)
+    finally:
+        neo4j_store.batch_size = 10_000
+    assert not again.modified and again.unchanged["ties"] == len(demo_data.ties)
+
+
+def test_stale_element_ids_are_caught_and_the_batch_rerun_by_id(neo4j_store, demo_data, monkeypatch):
+    """Element ids read before the tie batches that no longer name the organisations (here: every one shifted to
+    another organisation's node, as after a delete and re-create) must not attach a tie to the wrong node: each
+    batch notices, rolls back and runs again finding the endpoints by id."""
+    from graphcore.stores.neo4j_store import Neo4jStore
+
+    real = Neo4jStore._node_ids
+
+    def shifted(run, tie_rows):
+        ids = real(run, tie_rows)
+        keys = sorted(ids)
+        return dict(zip(keys, [ids[k] for k in keys[1:] + keys[:1]]))
+
+    monkeypatch.setattr(Neo4jStore, "_node_ids", staticmethod(shifted))
+    summary = neo4j_store.write(demo_data, commit_every=500)
+    assert summary.new["ties"] == len(demo_data.ties)
+    _same_store(neo4j_store, demo_data)

@@ -68,12 +68,28 @@ ORG_CREATE = "UNWIND $rows AS r CREATE (o:Organisation) SET o = r"
 ORG_UPDATE = ("UNWIND $rows AS r MERGE (o:Organisation {id: r.id}) SET o.id = r.id "
               "WITH o, r, o.metiers AS metiers SET o = r SET o.metiers = metiers")
 # A tie row is a flat list (packs and unpacks faster than a map): source, target, key, type, directed, weight,
-# start, end, provenance, confidence (see `_tie_row`). One statement per batch finds each key by the uniqueness
-# index (a seek, forced: a plan cached on an empty store scanned the index for every row), CREATEs the new ties
-# with their properties spelled out (faster than `SET e = map`) and returns the positions of the new and changed
-# rows; the changed ones are then updated by key. Measured on 100,000 ties (2 cores): the former pair of
-# statements (classify, then `CREATE … SET e = r.p`) ran at 8,900 ties/s, this one at 11,500.
-TIE_WRITE = (
+# start, end, provenance, confidence (see `_tie_row`), then the element ids of the source and target nodes, read
+# once per write (NODE_IDS): a node found by element id costs less than a look-up in the id index (200,000 ties of
+# a first load: 17,300 ties/s vs 15,300). A node deleted since, or an element id reused, would match the wrong node
+# or none: the statement counts the endpoints whose label and id are the row's (`ok`), and the write reads the
+# batch again finding the endpoints by their ids when a count falls short (see `_ties_step`). Writes of one batch
+# (a catalyser's single tie) find them by id: reading element ids first would cost a round trip more.
+NODE_IDS = ("UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id) "
+            "RETURN collect(o.id) AS ids, collect(elementId(o)) AS nodes")
+_ENDPOINTS = {  # by element id (True) or by id (False)
+    True: "MATCH (s) WHERE elementId(s) = r[10] MATCH (t) WHERE elementId(t) = r[11] ",
+    False: "MATCH (s:Organisation {id: r[0]}) USING INDEX SEEK s:Organisation(id) "
+           "MATCH (t:Organisation {id: r[1]}) USING INDEX SEEK t:Organisation(id) "}
+_CREATE_TIE = (
+    "CREATE (s)-[:TIE {key: r[2], type: r[3], directed: r[4], weight: r[5], start: r[6], end: r[7], "
+    "provenance: r[8], confidence: r[9]}]->(t) RETURN count(*) AS created, "
+    "sum(CASE WHEN s:Organisation AND s.id = r[0] AND t:Organisation AND t.id = r[1] THEN 1 ELSE 0 END) AS ok")
+# One statement per batch finds each key by the uniqueness index (a seek, forced: a plan cached on an empty store
+# scanned the index for every row), CREATEs the new ties with their properties spelled out (faster than
+# `SET e = map`) and returns the positions of the new and changed rows; the changed ones are then updated by key.
+# Measured on 100,000 ties (2 cores): the former pair of statements (classify, then `CREATE … SET e = r.p`) ran at
+# 8,900 ties/s, this one at 11,500.
+TIE_WRITE = {by_node: (
     "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS r "
     "OPTIONAL MATCH ()-[e:TIE {key: r[2]}]->() USING INDEX SEEK e:TIE(key) "
     "WITH i, r, CASE WHEN e IS NULL THEN 0 "
@@ -83,20 +99,13 @@ TIE_WRITE = (
     "AND coalesce(e.provenance = r[8], e.provenance IS NULL AND r[8] IS NULL) "
     "AND coalesce(e.confidence = r[9], e.confidence IS NULL AND r[9] IS NULL) THEN 2 ELSE 1 END AS state "
     # an aggregating subquery yields one row (0 or 1) for every row, so that no row is dropped
-    "CALL { WITH r, state WITH r WHERE state = 0 "
-    "MATCH (s:Organisation {id: r[0]}) USING INDEX SEEK s:Organisation(id) "
-    "MATCH (t:Organisation {id: r[1]}) USING INDEX SEEK t:Organisation(id) "
-    "CREATE (s)-[:TIE {key: r[2], type: r[3], directed: r[4], weight: r[5], start: r[6], end: r[7], "
-    "provenance: r[8], confidence: r[9]}]->(t) RETURN count(*) AS created } "
+    "CALL { WITH r, state WITH r WHERE state = 0 " + _ENDPOINTS[by_node] + _CREATE_TIE + " } "
     "RETURN collect(CASE state WHEN 0 THEN i END) AS new, collect(CASE state WHEN 1 THEN i END) AS changed, "
-    "sum(created) AS created")
+    "sum(created) AS created, sum(ok) AS ok") for by_node in (False, True)}
 # First load: when the store held no tie as the write began, the look-up by key finds nothing and is skipped (on
 # its first attempt; a concurrent writer's tie with the same key fails the uniqueness constraint, and the retry
 # classifies). Organisations likewise (ORG_CREATE alone). Measured on 200,000 ties: 15,300 ties/s vs 12,200.
-TIE_CREATE = ("UNWIND $rows AS r MATCH (s:Organisation {id: r[0]}) USING INDEX SEEK s:Organisation(id) "
-              "MATCH (t:Organisation {id: r[1]}) USING INDEX SEEK t:Organisation(id) "
-              "CREATE (s)-[:TIE {key: r[2], type: r[3], directed: r[4], weight: r[5], start: r[6], end: r[7], "
-              "provenance: r[8], confidence: r[9]}]->(t) RETURN count(*) AS created")
+TIE_CREATE = {by_node: "UNWIND $rows AS r " + _ENDPOINTS[by_node] + _CREATE_TIE for by_node in (False, True)}
 EMPTINESS = ("CALL { MATCH (o:Organisation) RETURN count(o) AS orgs } "  # both read from the count store
              "CALL { MATCH ()-[e:TIE]->() RETURN count(e) AS ties } RETURN orgs = 0 AS orgs, ties = 0 AS ties")
 TIE_UPDATE = ("UNWIND $rows AS r MATCH ()-[e:TIE {key: r[2]}]->() USING INDEX SEEK e:TIE(key) "
@@ -162,10 +171,16 @@ except ImportError:  # pragma: no cover - another driver version: plain dates (s
 _EPOCH = _dt.date(1970, 1, 1).toordinal()
 
 
+_DATES: dict = {}  # one structure per distinct day (a million ties have a few thousand): 2x faster rows
+
+
 def _bolt_date(day: _dt.date | None):
     if day is None or _Structure is None:
         return day
-    return _Structure(b"D", day.toordinal() - _EPOCH)
+    s = _DATES.get(day)
+    if s is None:
+        s = _DATES[day] = _Structure(b"D", day.toordinal() - _EPOCH)
+    return s
 
 
 def _tie_row(t: Tie) -> list:
@@ -243,6 +258,10 @@ def _run_bounded(fn, tasks, workers: int):
             if not failed:
                 for task in itertools.islice(todo, workers - len(running)):
                     running[pool.submit(fn, task)] = task
+
+
+class _StaleNodes(Exception):
+    """Element ids read before a transaction no longer name the organisations (deleted or re-created since)."""
 
 
 class _RolledBack(Exception):
@@ -397,14 +416,32 @@ class Neo4jStore(Store):
         if changed:
             tx.run(ORG_UPDATE, rows=changed).consume()
 
-    def _ties_step(self, tx, rows: list[list], summary: WriteSummary, fresh: bool = False) -> None:
+    @staticmethod
+    def _node_ids(run, tie_rows: list[list]) -> dict[str, str]:
+        """Element ids of the tie endpoints' nodes (`run(query, ids=...)` → records: a transaction's or a read)."""
+        ids = sorted({r[0] for r in tie_rows} | {r[1] for r in tie_rows})
+        out: dict[str, str] = {}
+        for chunk in _batches(ids):
+            rec = run(NODE_IDS, ids=chunk)[0]
+            out.update(zip(rec["ids"], rec["nodes"]))
+        return out
+
+    def _ties_step(self, tx, rows: list[list], summary: WriteSummary, fresh: bool = False,
+                   nodes: dict[str, str] | None = None, stale_raises: bool = False) -> None:
+        """`nodes`: the endpoints' element ids (None: find them by id). When a created tie's endpoint is not the
+        row's organisation: `_StaleNodes` if `stale_raises` (the element ids were read before the transaction: run
+        it again by id), else an organisation was deleted during the write."""
+        by_node = nodes is not None
+        if by_node:
+            rows = [r + [nodes.get(r[0]), nodes.get(r[1])] for r in rows]
         if fresh:  # the store held no tie: every row is new
             summary.new["ties"] += len(rows)
-            created, new, changed = tx.run(TIE_CREATE, rows=rows).single()["created"], rows, []
-        else:
-            r, new, changed = self._states(tx, TIE_WRITE, rows, "ties", summary)  # TIE_WRITE creates the new ones
-            created = r["created"] or 0
-        if created != len(new):
+            r, new, changed = tx.run(TIE_CREATE[by_node], rows=rows).single(), rows, []
+        else:  # TIE_WRITE creates the new ones
+            r, new, changed = self._states(tx, TIE_WRITE[by_node], rows, "ties", summary)
+        if (r["created"] or 0) != len(new) or (r["ok"] or 0) != len(new):
+            if stale_raises:
+                raise _StaleNodes()
             raise _RolledBack(StoreError("a tie's organisation vanished during the write; "
                                          "nothing of this transaction was committed"))
         if changed and tx.run(TIE_UPDATE, rows=changed).single()["n"] != len(changed):
@@ -472,15 +509,18 @@ class Neo4jStore(Store):
             missing = missing_references(data, lambda ids: self._tx_existing_ids(tx, ids))
             if missing:
                 raise _RolledBack(IntegrityError(missing))
-            first = next(attempts) == 0  # a retry (concurrent writer, lost connection) classifies every row
-            fresh = tx.run(EMPTINESS).single() if first else {"orgs": False, "ties": False}
+            # A write of more than one batch, on its first attempt, may take the first-load path; a retry
+            # (concurrent writer, lost connection) classifies every row.
+            bulk = next(attempts) == 0 and len(org_rows) + len(tie_rows) > size
+            fresh = tx.run(EMPTINESS).single() if bulk else {"orgs": False, "ties": False}
             summary = WriteSummary()
             for chunk in _batches(org_rows, size):
                 self._orgs_step(tx, chunk, summary, fresh["orgs"])
                 tick(len(chunk))
             self._small_step(tx, data, summary, tick)
+            nodes = self._node_ids(lambda q, **p: list(tx.run(q, **p)), tie_rows) if len(tie_rows) > size else None
             for chunk in _batches(tie_rows, size):
-                self._ties_step(tx, chunk, summary, fresh["ties"])
+                self._ties_step(tx, chunk, summary, fresh["ties"], nodes)
                 tick(len(chunk))
             return summary
 
@@ -522,8 +562,9 @@ class Neo4jStore(Store):
             attempts = itertools.count()
 
             def work(tx):
-                # a retried transaction function starts again from a clean summary, and classifies every row: a
-                # batch of a first load may have been committed (unacknowledged) or met a concurrent writer
+                # a retried transaction function starts again from a clean summary, classifies every row (a batch
+                # of a first load may have been committed unacknowledged, or met a concurrent writer) and finds
+                # the endpoints by id
                 for d in (part.new, part.changed, part.unchanged):
                     d.update(dict.fromkeys(d, 0))
                 first = next(attempts) == 0
@@ -532,12 +573,15 @@ class Neo4jStore(Store):
                         self._orgs_step(tx, rows, part, first and empty["orgs"])
                 elif entity == "ties":
                     for rows in _batches(chunk, self.batch_size):
-                        self._ties_step(tx, rows, part, first and empty["ties"])
+                        self._ties_step(tx, rows, part, first and empty["ties"], nodes if first else None, first)
                 else:
                     self._small_step(tx, chunk, part, lambda n: None)
                 return part
 
-            return self._write_tx(work)
+            try:
+                return self._write_tx(work)
+            except _StaleNodes:  # rolled back: run again, finding the endpoints by id
+                return self._write_tx(work)
 
         def spans(task):
             entity, start, chunk = task
@@ -548,8 +592,10 @@ class Neo4jStore(Store):
         def rows_in(ranges: dict[str, list]) -> dict[str, int]:
             return {e: sum(hi - lo for lo, hi in r) for e, r in ranges.items()}
 
-        batches, failure = 0, None
+        batches, failure, nodes = 0, None, {}
         for phase in phases:
+            if phase and phase[0][0] == "ties" and not failure:
+                nodes = self._node_ids(lambda q, **p: self._read(q, **p), tie_rows)
             for task, outcome in _run_bounded(run, phase, self.workers):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
