@@ -210,7 +210,8 @@ def orgs():
 def _list_orgs(s: Settings, fmt, limit, **filters):
     found = s.store().organisations(**filters)
     rows = [_org_row(o, "code" if fmt != "table" else s.lang) for o in found[:limit]]
-    click.echo(render(rows, fmt, ["id", "name", "sector", "commune", "themes"]))
+    headers = _SHOW_FR if s.lang == "fr" else None  # labels of the table format only
+    click.echo(render(rows, fmt, ["id", "name", "sector", "commune", "themes"], headers=headers))
     if fmt == "table" and len(found) > len(rows):
         click.echo(f"({len(found) - len(rows)} more; use --limit)", err=True)
 

@@ -115,6 +115,16 @@ def test_orgs_show_table_is_french_by_default_english_on_request_csv_json_keys_u
         assert header == list(record)
 
 
+def test_orgs_list_and_search_tables_are_french_by_default(run):
+    run("demo", "--orgs", "80", "--report", "")
+    for args in (("orgs", "list"), ("orgs", "search", "a")):
+        fr = run(*args).output.splitlines()[0].split()
+        assert fr[:3] == ["identifiant", "nom", "secteur"] and fr[-1] == "thèmes", fr
+        en = run("--lang", "en", *args).output.splitlines()[0].split()
+        assert en == ["id", "name", "sector", "commune", "themes"], en
+        assert run(*args, "--format", "csv").output.splitlines()[0] == "id,name,sector,commune,themes"
+
+
 def test_neo4j_unreachable_one_line_and_no_password(run):
     secret = "S3cr3t-do-not-print"
     r = run("--store", "neo4j", "stats", env={"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": secret})
