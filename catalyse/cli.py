@@ -239,7 +239,8 @@ def orgs_search(s: Settings, text, sector, territory, theme, limit, fmt):
     _list_orgs(s, fmt, limit, search=text, sector=sector, territory=territory, theme=theme)
 
 
-#: French labels of `orgs show`'s fields and of its tie and alliance columns (the keys serve as the English labels).
+#: French labels of the organisation fields and of the tie and alliance columns of `orgs show`, `list` and
+#: `search` (the keys serve as the English labels).
 _SHOW_FR = {"id": "identifiant", "name": "nom", "sector": "secteur", "epci": "EPCI", "departement": "département",
             "region": "région", "lat": "latitude", "lon": "longitude", "themes": "thèmes", "tags": "étiquettes",
             "siren": "SIREN", "siret": "SIRET", "rna": "RNA", "website": "site web",

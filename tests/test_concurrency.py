@@ -159,8 +159,8 @@ def test_stale_element_ids_are_caught_and_the_batch_rerun_by_id(neo4j_store, dem
 
     real = Neo4jStore._node_ids
 
-    def shifted(run, tie_rows):
-        ids = real(run, tie_rows)
+    def shifted(run, org_ids):
+        ids = real(run, org_ids)
         keys = sorted(ids)
         return dict(zip(keys, [ids[k] for k in keys[1:] + keys[:1]]))
 

@@ -260,6 +260,15 @@ def _run_bounded(fn, tasks, workers: int):
                     running[pool.submit(fn, task)] = task
 
 
+def _tx_reader(tx):
+    """`run(query, **params)` → records, in transaction `tx` (the transaction's counterpart of `_read`)."""
+    return lambda query, **params: list(tx.run(query, **params))
+
+
+def _endpoints(tie_rows: list[list]) -> set[str]:
+    return {r[0] for r in tie_rows} | {r[1] for r in tie_rows}
+
+
 class _StaleNodes(Exception):
     """Element ids read before a transaction no longer name the organisations (deleted or re-created since)."""
 
@@ -365,12 +374,7 @@ class Neo4jStore(Store):
 
     # -- writing ------------------------------------------------------------------------------------------------
     def existing_org_ids(self, ids: set[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _batches(sorted(ids)):
-            found.update(r["id"] for r in self._read(
-                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id) "
-                "RETURN o.id AS id", ids=chunk))
-        return found
+        return set(self._node_ids(self._read, ids))
 
     @staticmethod
     def _existing_small(tx, data: Dataset) -> Dataset:
@@ -417,11 +421,11 @@ class Neo4jStore(Store):
             tx.run(ORG_UPDATE, rows=changed).consume()
 
     @staticmethod
-    def _node_ids(run, tie_rows: list[list]) -> dict[str, str]:
-        """Element ids of the tie endpoints' nodes (`run(query, ids=...)` → records: a transaction's or a read)."""
-        ids = sorted({r[0] for r in tie_rows} | {r[1] for r in tie_rows})
+    def _node_ids(run, ids: Iterable[str]) -> dict[str, str]:
+        """Element id of each stored organisation of `ids` (`run(query, **params)` → records: `_read`, or
+        `_tx_reader(tx)` inside a transaction). Its keys are the ids that exist."""
         out: dict[str, str] = {}
-        for chunk in _batches(ids):
+        for chunk in _batches(sorted(set(ids))):
             rec = run(NODE_IDS, ids=chunk)[0]
             out.update(zip(rec["ids"], rec["nodes"]))
         return out
@@ -506,7 +510,7 @@ class Neo4jStore(Store):
         attempts = itertools.count()
 
         def work(tx):
-            missing = missing_references(data, lambda ids: self._tx_existing_ids(tx, ids))
+            missing = missing_references(data, lambda ids: set(self._node_ids(_tx_reader(tx), ids)))
             if missing:
                 raise _RolledBack(IntegrityError(missing))
             # A write of more than one batch, on its first attempt, may take the first-load path; a retry
@@ -518,7 +522,7 @@ class Neo4jStore(Store):
                 self._orgs_step(tx, chunk, summary, fresh["orgs"])
                 tick(len(chunk))
             self._small_step(tx, data, summary, tick)
-            nodes = self._node_ids(lambda q, **p: list(tx.run(q, **p)), tie_rows) if len(tie_rows) > size else None
+            nodes = self._node_ids(_tx_reader(tx), _endpoints(tie_rows)) if len(tie_rows) > size else None
             for chunk in _batches(tie_rows, size):
                 self._ties_step(tx, chunk, summary, fresh["ties"], nodes)
                 tick(len(chunk))
@@ -594,8 +598,8 @@ class Neo4jStore(Store):
 
         batches, failure, nodes = 0, None, {}
         for phase in phases:
-            if phase and phase[0][0] == "ties" and not failure:
-                nodes = self._node_ids(lambda q, **p: self._read(q, **p), tie_rows)
+            if phase and phase[0][0] == "ties":
+                nodes = self._node_ids(self._read, _endpoints(tie_rows))
             for task, outcome in _run_bounded(run, phase, self.workers):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
@@ -615,15 +619,6 @@ class Neo4jStore(Store):
                                    committed_rows={e: sorted(r) for e, r in committed_rows.items()},
                                    in_doubt_rows={e: sorted(r) for e, r in doubt_rows.items()})
         return summary
-
-    @staticmethod
-    def _tx_existing_ids(tx, ids: set[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _batches(sorted(ids)):
-            found.update(r["id"] for r in tx.run(
-                "UNWIND $ids AS id MATCH (o:Organisation {id: id}) USING INDEX SEEK o:Organisation(id) "
-                "RETURN o.id AS id", ids=chunk))
-        return found
 
     def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
                introductions: Iterable[str] = ()) -> dict[str, int]:
