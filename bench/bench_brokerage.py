@@ -11,7 +11,12 @@ For the main workload (W1: 2,000 organisations / 15,000 ties; W2: 100,000 / 1,00
 grouped by ``sector``, and
 
 * ``ours``: ``queries.brokerage.brokerage(G)`` for all nodes, best of ``--repeat`` runs (expectations and z
-  included, dict results built); peak traced memory of one more run under ``tracemalloc``;
+  included, dict results built), once per counting engine (``numpy``; ``numba`` when installed, its first call,
+  which imports numba and loads or compiles the kernels, timed apart); peak traced memory of one more numpy run
+  under ``tracemalloc``;
+* ``ours, arrays``: ``queries.brokerage.brokerage_arrays(n, src, dst, codes, engine="numba")``, the input R's
+  ``brokerage(el, cl)`` call gets (an arc list of node numbers and one group per node), best of ``--repeat``
+  runs (counts, expectations, sd and z as arrays); its values are checked equal to the graph function's;
 * ``R``: the same graph written to CSV, ``Rscript tests/queries/data/make_brokerage_reference.R ONE ...``; the
   time of the ``brokerage()`` call measured inside R, and the wall time of the whole Rscript process (start,
   CSV reading, writing every value at %.17g); skipped past ``--r-timeout`` seconds (default 300). When R
@@ -42,7 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from queries.brokerage import ROLES, SNA_NAMES, brokerage  # noqa: E402
+import numpy as np  # noqa: E402
+
+from queries.brokerage import ROLES, SNA_NAMES, brokerage, brokerage_arrays  # noqa: E402
 
 R_SCRIPT = ROOT / "tests" / "queries" / "data" / "make_brokerage_reference.R"
 OUT = ROOT / "bench" / "out"
@@ -98,18 +105,51 @@ def _local_workload(n_orgs, n_ties, seed):
 # ------------------------------------------------------------------------------------------------------------
 
 
-def time_ours(G, repeat):
+def best_of(repeat, fn):
     best = math.inf
     result = None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        result = brokerage(G)
+        result = fn()
         best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def time_ours(G, repeat):
+    best, result = best_of(repeat, lambda: brokerage(G, engine="numpy"))
     tracemalloc.start()
-    brokerage(G)
+    brokerage(G, engine="numpy")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return best, peak, result
+
+
+def has_numba():
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
+def time_numba(G, repeat, reference):
+    """(first call s, best graph-function s, best arrays s, arrays-equal-to-reference) with the numba engine."""
+    t0 = time.perf_counter()
+    first = brokerage(G, engine="numba")
+    cold = time.perf_counter() - t0
+    if first["raw"] != reference["raw"]:
+        raise AssertionError("numba engine: counts differ from the numpy engine")
+    warm, _ = best_of(repeat, lambda: brokerage(G, engine="numba"))
+    order = list(G)
+    index = {v: i for i, v in enumerate(order)}
+    labels = {}
+    codes = np.array([labels.setdefault(d["sector"], len(labels)) for _, d in G.nodes(data=True)], dtype=np.int64)
+    arcs = [(index[u], index[v]) for u, v in G.edges() if u != v]  # the arc list written for R
+    src = np.array([a for a, _ in arcs], dtype=np.int64)
+    dst = np.array([b for _, b in arcs], dtype=np.int64)
+    arrays, r = best_of(max(repeat, 10), lambda: brokerage_arrays(len(order), src, dst, codes, engine="numba"))
+    same = all(r["raw"][i].tolist() == [reference["raw"][v][x] for x in ROLES] and
+               np.array_equal(r["z"][i], [reference["z"][v][x] for x in ROLES], equal_nan=True)
+               for i, v in enumerate(order))
+    return cold, warm, arrays, same
 
 
 def python_loop(G, deadline):
@@ -212,7 +252,7 @@ def compare(result, rows):
 def fmt_s(x):
     if x is None:
         return "—"
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+    return f"{x:.4f}" if x < 0.1 else f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
 def main(argv=None):
@@ -239,9 +279,12 @@ def main(argv=None):
     print(f"machine: {platform.machine()} {platform.processor() or ''} | {os.cpu_count()} cores "
           f"(sched: {len(os.sched_getaffinity(0))}) | Python {platform.python_version()} | "
           f"{_cpu_name()}", flush=True)
-    lines = ["| workload | organisations | arcs | ours (s) | ours peak traced MB | R brokerage() (s) | "
-             "R wall (s) | speed-up vs R (call / wall) | Python loop (s) | speed-up vs loop | identical |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    numba = has_numba()
+    lines = ["| workload | organisations | arcs | ours, graph, numpy (s) | ours, graph, numba (s) | "
+             "ours, arrays, numba (s) | first numba call (s) | ours peak traced MB | R brokerage() (s) | "
+             "R wall (s) | R call ÷ ours (graph numpy / graph numba / arrays) | Python loop (s) | "
+             "speed-up vs loop | identical |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for (n, t), (with_r, with_loop, label) in sorted(plan.items()):
         t0 = time.perf_counter()
         G = workload(n, t, args.seed)
@@ -250,6 +293,12 @@ def main(argv=None):
         ours, peak, result = time_ours(G, args.repeat)
         print(f"[{label}] ours {ours:.3f} s, peak traced {peak / 2**20:.0f} MB", flush=True)
         checks = []
+        cold = warm = arrays = None
+        if numba:
+            cold, warm, arrays, same = time_numba(G, args.repeat, result)
+            checks.append(f"arrays: {'identical' if same else 'DIFFER'}")
+            print(f"[{label}] numba: first call {cold:.3f} s, graph {warm:.4f} s, arrays {arrays:.4f} s; "
+                  f"{checks[-1]}", flush=True)
         r_call = r_wall = None
         if with_r:
             r_call, r_wall, rows = run_r(G, args.r_timeout)
@@ -271,11 +320,12 @@ def main(argv=None):
             else:
                 checks.append(f"loop: stopped at {args.loop_timeout:.0f} s after {stopped_at:,}/{n:,} brokers")
             print(f"[{label}] loop {elapsed:.1f} s; {checks[-1]}", flush=True)
-        sp_r = f"{r_call / ours:.0f}× / {r_wall / ours:.0f}×" if r_call is not None else "—"
+        sp_r = " / ".join(f"{r_call / x:.0f}×" if x else "—" for x in (ours, warm, arrays)) if r_call else "—"
         sp_l = f"{loop_s / ours:.0f}×" if loop_s is not None else "—"
         r_wall_cell = fmt_s(r_wall) if r_call is not None else (f"> {args.r_timeout:.0f} (stopped)"
                                                                 if r_wall is not None else "—")
         lines.append(f"| {label} | {G.number_of_nodes():,} | {G.number_of_edges():,} | {fmt_s(ours)} | "
+                     f"{fmt_s(warm)} | {fmt_s(arrays)} | {fmt_s(cold)} | "
                      f"{peak / 2**20:.0f} | {fmt_s(r_call)} | {r_wall_cell} | {sp_r} | "
                      f"{fmt_s(loop_s) if loop_s is not None else ('> %.0f (stopped)' % args.loop_timeout if with_loop else '—')} | "
                      f"{sp_l} | {'; '.join(checks) or '—'} |")

@@ -25,8 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-echo "test.sh: installing catalyse and its test dependencies"
-python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[test]"
+echo "test.sh: installing catalyse, its compiled extra and its test dependencies"
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[test,fast]"
 
 echo "test.sh: building the Neo4j launcher (first time: Maven downloads Neo4j 5.26 from Maven Central)"
 python3 tools/neo4j/server.py build

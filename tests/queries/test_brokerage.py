@@ -11,6 +11,9 @@ Where the expected values come from:
 (c) ``test_*_enumeration``: a plain-Python two-path enumeration (slow, below) on random graphs, which checks
     the undirected convention (one path per unordered pair of endpoints, representative + gatekeeper merged).
 
+The reference tests run once per counting engine (``engine`` fixture: the numpy path and the compiled numba
+path, which needs the ``fast`` extra; in CI a skip is a failure, so both run there).
+
 Counts must be exactly equal; real values agree within 1e-9 (absolute below 1, relative above: ``|x - ref| <=
 1e-9 * max(1, |ref|)``), and sna's ``NaN``/``Inf`` (0/0 and x/0 z-scores) must be reproduced as such.
 """
@@ -29,7 +32,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from queries.brokerage import ROLES, SNA_NAMES, UNDIRECTED_ROLES, brokerage, brokerage_table
+import numpy as np
+
+from queries.brokerage import ROLES, SNA_NAMES, UNDIRECTED_ROLES, brokerage, brokerage_arrays, brokerage_table
 
 DATA = Path(__file__).parent / "data"
 R_SCRIPT = DATA / "make_brokerage_reference.R"
@@ -40,6 +45,13 @@ MEASURE = {"raw": "raw", "exp": "expected", "sd": "sd", "z": "z"}
 
 # ------------------------------------------------------------------------------------------------------------
 # helpers
+
+
+@pytest.fixture(params=["numpy", "numba"])
+def engine(request):
+    if request.param == "numba":
+        pytest.importorskip("numba", reason="the compiled engine needs numba (pip install catalyse[fast])")
+    return request.param
 
 
 def close(got, ref):
@@ -228,11 +240,11 @@ def test_hand_undirected_counts():
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_sna_fixture(case):
+def test_sna_fixture(case, engine):
     G, _, _ = read_case(case)
     ref = read_ref(DATA / f"brokerage_{case}_ref.csv")
     assert {r["value"] for r in ref if r["measure"] == "sna_version"} == {"2.7.1"}
-    compare_to_sna(brokerage(G), ref)
+    compare_to_sna(brokerage(G, engine=engine), ref)
 
 
 def test_fixture_inputs_are_networkx_graphs():
@@ -249,14 +261,14 @@ def test_fixture_inputs_are_networkx_graphs():
 
 
 @pytest.mark.parametrize("case", ["florentine", "davis"])
-def test_sna_fixture_undirected_convention(case):
+def test_sna_fixture_undirected_convention(case, engine):
     # Florentine and Davis are stored as symmetric digraphs: sna's output for them checks the undirected result.
     G, _, _ = read_case(case)
     assert all(G.has_edge(v, u) for u, v in G.edges())
     ref = read_ref(DATA / f"brokerage_{case}_ref.csv")
     U = nx.Graph(G)
     U.add_nodes_from(G.nodes(data=True))
-    compare_to_sna(brokerage(U), ref, undirected=True)
+    compare_to_sna(brokerage(U, engine=engine), ref, undirected=True)
 
 
 def _rscript_with_sna():
@@ -304,12 +316,12 @@ def test_sna_live(tmp_path, seed, n, p, k, symmetric):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_undirected_enumeration(seed):
+def test_undirected_enumeration(seed, engine):
     rng = random.Random(seed)
     n = rng.randrange(5, 60)
     G = nx.gnp_random_graph(n, rng.uniform(0.03, 0.4), seed=seed)
     groups = random_groups(rng, list(G), rng.randrange(1, 6), singleton=seed % 2 == 0)
-    r = brokerage(G, groups)
+    r = brokerage(G, groups, engine=engine)
     assert r["raw"] == enumerate_undirected(G, groups)
     assert r["graph"]["raw"] == {role: sum(c[role] for c in r["raw"].values()) for role in UNDIRECTED_ROLES}
     # expectations and z follow the symmetric digraph (module notes)
@@ -331,12 +343,12 @@ def test_undirected_enumeration(seed):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_directed_enumeration(seed):
+def test_directed_enumeration(seed, engine):
     rng = random.Random(100 + seed)
     n = rng.randrange(4, 60)
     G = nx.gnp_random_graph(n, rng.uniform(0.03, 0.5), seed=seed, directed=True)
     groups = random_groups(rng, list(G), rng.randrange(1, 7))
-    assert brokerage(G, groups, expected=False)["raw"] == enumerate_directed(G, groups)
+    assert brokerage(G, groups, expected=False, engine=engine)["raw"] == enumerate_directed(G, groups)
 
 
 @pytest.mark.parametrize("method,block,limit", [("triangles", 7, 2 ** 63), ("triangles", 10 ** 9, 2 ** 63),
@@ -364,28 +376,28 @@ def test_closed_pair_methods(monkeypatch, method, block, limit):
 # edge cases and API
 
 
-def test_self_loops_and_multiedges_are_ignored():
+def test_self_loops_and_multiedges_are_ignored(engine):
     G = hand_digraph()
     want = brokerage(G)
     M = nx.MultiDiGraph(G)
     M.add_edges_from([("a", "a"), ("b", "b"), ("a", "b"), ("b", "c")])
-    got = brokerage(M)
+    got = brokerage(M, engine=engine)
     assert got["m"] == 8
     assert got["raw"] == want["raw"]
     assert got["z"]["b"] == want["z"]["b"]
 
 
-def test_empty_and_tiny_graphs():
-    r = brokerage(nx.DiGraph())
+def test_empty_and_tiny_graphs(engine):
+    r = brokerage(nx.DiGraph(), engine=engine)
     assert r["raw"] == {} and r["graph"]["raw"] == dict.fromkeys(ROLES, 0) and r["n"] == 0
     G = nx.DiGraph()
     G.add_node("a", sector="x")
-    r = brokerage(G)
+    r = brokerage(G, engine=engine)
     assert r["raw"]["a"] == dict.fromkeys(ROLES, 0)
     assert math.isnan(r["density"])  # 0 / (1 · 0), as in R
     H = nx.Graph()
     H.add_nodes_from("abc", sector="x")
-    r = brokerage(H)  # no ties: d = 0, every sd is 0, z = 0/0
+    r = brokerage(H, engine=engine)  # no ties: d = 0, every sd is 0, z = 0/0
     assert r["density"] == 0 and math.isnan(r["z"]["a"]["total"])
 
 
@@ -403,6 +415,67 @@ def test_group_options():
     assert list(r2["raw"]) == ["b"] and r2["raw"]["b"] == r["raw"]["b"]
     assert list(r2["groups"]) == ["X", "Y", "Z"]  # first appearance along the node order, like sna's unique(cl)
     assert r2["groups"]["Z"]["size"] == 1
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_arrays_match_the_graph_function(engine, directed):
+    # brokerage_arrays on the integer form of a graph (arcs shuffled, repeated, with self-loops) gives the arrays
+    # behind brokerage(G): same counts, and the same floats bit for bit (same formulas on the same inputs).
+    rng = random.Random(5)
+    G = nx.gnp_random_graph(90, 0.08, seed=5, directed=directed)
+    groups = random_groups(rng, list(G), 6)
+    ref = brokerage(G, groups, engine="numpy")
+    labels = list(dict.fromkeys(groups[v] for v in G))
+    codes = [labels.index(groups[v]) for v in G]
+    arcs = list(G.edges()) + list(G.edges())[:15] + [(3, 3), (7, 7)]
+    rng.shuffle(arcs)
+    src, dst = zip(*arcs)
+    r = brokerage_arrays(len(G), src, dst, codes, directed=directed, engine=engine)
+    assert r["roles"] == ref["roles"] and r["m"] == ref["m"] and r["density"] == ref["density"]
+    roles = ref["roles"]
+    for v in G:
+        assert r["raw"][v].tolist() == [ref["raw"][v][x] for x in roles]
+        for key in ("expected", "sd", "z"):
+            np.testing.assert_array_equal(r[key][v], [ref[key][v][x] for x in roles])
+    assert r["graph"]["raw"].tolist() == [ref["graph"]["raw"][x] for x in roles]
+    for g, lab in enumerate(labels):
+        assert r["group_sizes"][g] == ref["groups"][lab]["size"]
+        np.testing.assert_array_equal(r["group_sd"][g], [ref["groups"][lab]["sd"][x] for x in roles])
+
+
+def test_auto_engine_compiles_only_large_graphs(monkeypatch):
+    # "auto" keeps the numpy path below _NUMBA_MIN_ARCS arcs (numba's load time would dominate) and compiles
+    # above it, when numba is installed; the counts are the same.
+    pytest.importorskip("numba", reason="the compiled engine needs numba (pip install catalyse[fast])")
+    import queries.brokerage as mod
+
+    used = []
+    real = mod._numba_kernels
+    monkeypatch.setattr(mod, "_numba_kernels", lambda: used.append(True) or real())
+    G = hand_digraph()
+    small = brokerage(G)
+    assert used == []
+    monkeypatch.setattr(mod, "_NUMBA_MIN_ARCS", G.number_of_edges())
+    big = brokerage(G)
+    assert used == [True]
+    assert big["raw"] == small["raw"] and repr(big["z"]) == repr(small["z"])  # repr: nan z-scores compare equal
+
+
+def test_arrays_reject_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        brokerage_arrays(3, [0, 1], [1], [0, 0, 0])
+    with pytest.raises(ValueError, match=r"in \[0, 3\)"):
+        brokerage_arrays(3, [0, 3], [1, 2], [0, 0, 0])
+    with pytest.raises(ValueError, match=r"in \[0, 3\)"):
+        brokerage_arrays(3, [0, -1], [1, 2], [0, 0, 0])
+    with pytest.raises(ValueError, match="one group code per node"):
+        brokerage_arrays(3, [0], [1], [0, 0])
+    with pytest.raises(ValueError, match="non-negative"):
+        brokerage_arrays(3, [0], [1], [0, -1, 0])
+    with pytest.raises(ValueError, match="integers"):
+        brokerage_arrays(3, [0.0], [1.0], [0, 0, 0])
+    with pytest.raises(ValueError, match="engine"):
+        brokerage_arrays(3, [0], [1], [0, 0, 0], engine="fortran")
 
 
 def test_table():
