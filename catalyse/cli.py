@@ -287,8 +287,13 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
                              if k not in ("ties", "alliances")]))
     if record["ties"]:
         recent = sorted(record["ties"], key=lambda r: r["start"] or _dt.date.min, reverse=True)[:ties_shown]
-        more = (t(f", les {len(recent)} plus récents affichés (--ties N pour plus)",
-                  f", the {len(recent)} most recent shown (--ties N for more)") if len(ties) > len(recent) else "")
+        if len(ties) <= len(recent):
+            more = ""
+        elif len(recent) == 1:
+            more = t(", le plus récent affiché (--ties N pour plus)", ", the most recent shown (--ties N for more)")
+        else:
+            more = t(f", les {len(recent)} plus récents affichés (--ties N pour plus)",
+                     f", the {len(recent)} most recent shown (--ties N for more)")
         click.echo(f"\n{t('liens', 'ties')} ({len(ties)}{more}):")
         click.echo(render([{**r, "type": vocab.label("tie_type", r["type"], lang),
                             "direction": t(_DIRECTION_FR[r["direction"]], r["direction"])} for r in recent],

@@ -115,6 +115,23 @@ def test_orgs_show_table_is_french_by_default_english_on_request_csv_json_keys_u
         assert header == list(record)
 
 
+def test_orgs_show_says_how_many_ties_it_shows_in_singular_and_plural(run):
+    run("demo", "--orgs", "80", "--report", "")
+    data = generate_territory(80)
+    degree = {}
+    for t in data.ties:
+        for end in (t.source, t.target):
+            degree[end] = degree.get(end, 0) + 1
+    org = max(degree, key=degree.get)
+    n = degree[org]
+    assert n > 3
+    assert f"\nliens ({n}, le plus récent affiché (--ties N pour plus)):" in run("orgs", "show", org, "--ties", "1").output
+    assert f"\nliens ({n}, les 3 plus récents affichés" in run("orgs", "show", org, "--ties", "3").output
+    en = run("--lang", "en", "orgs", "show", org, "--ties", "1").output
+    assert f"\nties ({n}, the most recent shown (--ties N for more)):" in en
+    assert f"\nliens ({n}):" in run("orgs", "show", org, "--ties", str(n)).output
+
+
 def test_orgs_list_and_search_tables_are_french_by_default(run):
     run("demo", "--orgs", "80", "--report", "")
     for args in (("orgs", "list"), ("orgs", "search", "a")):
