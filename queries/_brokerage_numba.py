@@ -50,6 +50,23 @@ CLOSED_COUNTS, CLOSED_ENTRIES = _closed_table()
 
 
 @njit(cache=True, nogil=True)
+def _counting_sort(n, keys, values):  # pragma: no cover - compiled
+    """`values` grouped by their key in ``[0, n)``, stably: ``(ptr, out)``, ``out[ptr[k]:ptr[k + 1]]`` for key k."""
+    ptr = np.zeros(n + 1, np.int64)
+    for e in range(keys.shape[0]):
+        ptr[keys[e] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:n].copy()
+    out = np.empty(keys.shape[0], np.int32)
+    for e in range(keys.shape[0]):
+        k = keys[e]
+        out[fill[k]] = values[e]
+        fill[k] += 1
+    return ptr, out
+
+
+@njit(cache=True, nogil=True)
 def _out_lists(n, src, dst):  # pragma: no cover - compiled
     """CSR out-lists of the arcs, loops and repeated arcs dropped; row order is the arcs' order.
 
@@ -64,17 +81,7 @@ def _out_lists(n, src, dst):  # pragma: no cover - compiled
         ptr = np.searchsorted(src, np.arange(n + 1))
         tmp = dst.astype(np.int32)
     else:
-        ptr = np.zeros(n + 1, np.int64)
-        for e in range(m_in):
-            ptr[src[e] + 1] += 1
-        for i in range(n):
-            ptr[i + 1] += ptr[i]
-        fill = ptr[:n].copy()
-        tmp = np.empty(m_in, np.int32)
-        for e in range(m_in):
-            s = src[e]
-            tmp[fill[s]] = dst[e]
-            fill[s] += 1
+        ptr, tmp = _counting_sort(n, src, dst)
     stamp = np.full(n, -1, np.int32)
     indptr = np.zeros(n + 1, np.int32)
     w = 0
@@ -91,22 +98,12 @@ def _out_lists(n, src, dst):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def _in_lists(indptr, indices):  # pragma: no cover - compiled
-    """CSR in-lists (the transpose) of CSR out-lists: a counting sort on the target."""
+    """CSR in-lists (the transpose) of CSR out-lists; each in-list comes out sorted by source."""
     n = indptr.shape[0] - 1
-    m = indices.shape[0]
-    tptr = np.zeros(n + 1, np.int32)
-    for j in range(m):
-        tptr[indices[j] + 1] += 1
-    for i in range(n):
-        tptr[i + 1] += tptr[i]
-    fill = tptr[:n].copy()
-    tind = np.empty(m, np.int32)
+    sources = np.empty(indices.shape[0], np.int32)
     for u in range(n):
-        for j in range(indptr[u], indptr[u + 1]):
-            c = indices[j]
-            tind[fill[c]] = u
-            fill[c] += 1
-    return tptr, tind
+        sources[indptr[u]:indptr[u + 1]] = u
+    return _counting_sort(n, indices, sources)
 
 
 @njit(cache=True, nogil=True)
