@@ -101,6 +101,29 @@ def test_password_never_echoed(neo4j_server, tmp_path):
         assert password not in log.read_text(errors="replace")
 
 
+def test_driver_debug_log_holds_row_counts_not_organisation_data(neo4j_store, caplog):
+    # The neo4j driver logs every RUN's parameters at DEBUG level (and formats them even when that level is off):
+    # the store passes its batches as rows whose repr is their count, so a debug log of a write names no
+    # organisation, and the write itself is unchanged (the data reads back).
+    import logging
+
+    from graphcore.model import Dataset, Organisation, Tie
+
+    secret = "Fondation Très-Discrète"
+    orgs = [Organisation(id=f"discrete-{i}", name=f"{secret} {i}", sector="foundation") for i in range(3)]
+    ties = [Tie(source="discrete-0", target="discrete-1", type="partnership"),
+            Tie(source="discrete-1", target="discrete-2", type="partnership")]
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        neo4j_store.write(Dataset(organisations=orgs, ties=ties))
+    runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
+    assert runs, "the driver logged no RUN message at DEBUG level"
+    assert any("<3 rows>" in m for m in runs) and any("<2 rows>" in m for m in runs)
+    assert not any(secret in m or "discrete-1" in m for m in runs)
+    got = neo4j_store.dataset()
+    assert {o.name for o in got.organisations} == {o.name for o in orgs}
+    assert {(t.source, t.target) for t in got.ties} == {(t.source, t.target) for t in ties}
+
+
 def test_hostile_names_are_escaped_in_the_map():
     from graphcore.model import Dataset, Organisation, Tie
     from graphcore.projection import tie_graph
