@@ -556,7 +556,13 @@ class Neo4jStore(Store):
         `PartialWrite` says exactly which rows were committed (acknowledged batches, `committed_rows`) and which
         are in doubt (batches whose commit the server could not confirm, `in_doubt_rows`).
         """
-        missing = missing_references(data, self.existing_org_ids)
+        read: dict[str, str] = {}  # id -> element id of the stored organisations the reference check read
+
+        def known(ids: set[str]) -> set[str]:
+            read.update(self._node_ids(self._read, ids))
+            return set(read)
+
+        missing = missing_references(data, known)
         if missing:
             raise IntegrityError(missing)
         empty = self._read(EMPTINESS)[0]
@@ -613,7 +619,9 @@ class Neo4jStore(Store):
         batches, failure, nodes = 0, None, {}
         for phase in phases:
             if phase and phase[0][0] == "ties":
-                nodes = self._node_ids(self._read, _endpoints(tie_rows))
+                # a write that brings no organisation creates none: the element ids read by the reference check
+                # are those of every endpoint (a concurrent delete is caught by the stale check of the batch)
+                nodes = read if not org_rows else self._node_ids(self._read, _endpoints(tie_rows))
             for task, outcome in _run_bounded(run, phase, self.workers):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
