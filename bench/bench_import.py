@@ -4,7 +4,12 @@
 Workloads (graphcore.demo.workload): W1 = 2,000 organisations / 15,000 ties; W2 = 100,000 / 1,000,000.
 
 For each store it measures
-- the batched import of the whole workload (`Store.write`: one transaction, batched statements) → ties/s;
+- the batched import of the whole workload, as a territory would load it: one `Store.write` of the
+  organisations, catalysers, alliances and introductions, then one `Store.write` of the ties (each one
+  transaction, or the batch-commit protocol above the store's atomic limit); its total time gives the rows of
+  the whole import per second counted as ties (total ties ÷ total time), and the second write alone the
+  batched tie rate, which is what "one write per row" below is compared with (both write ties into a store that
+  holds their organisations);
 - the re-import of the same data (idempotent: nothing changes) → ties/s;
 - one write per row: the same ties written one `Store.write` (one transaction) each, on a sample of
   `--per-row` ties (writing 1,000,000 ties one by one would take hours), → ties/s and the speed-up;
@@ -61,7 +66,11 @@ def timed(fn):
 def bench_store(name: str, store, data: Dataset, per_row: int, seed: int) -> dict:
     n_ties = len(data.ties)
     store.clear()
-    _, batched = timed(lambda: store.write(data))
+    rest = Dataset(organisations=data.organisations, catalysers=data.catalysers, alliances=data.alliances,
+                   introductions=data.introductions)
+    _, first = timed(lambda: store.write(rest))
+    _, tie_step = timed(lambda: store.write(Dataset(ties=data.ties)))
+    batched = first + tie_step
     summary, rerun = timed(lambda: store.write(data))
     assert not summary.modified, "re-import changed something"
     G, project = timed(lambda: tie_graph(store.dataset()))
@@ -71,10 +80,12 @@ def bench_store(name: str, store, data: Dataset, per_row: int, seed: int) -> dic
     store.delete(ties=[t.key for t in sample])
     _, single = timed(lambda: [store.write(Dataset(ties=[t])) for t in sample])
     assert store.counts()["ties"] == n_ties
+    per_row = len(sample) / single
     return {"store": name, "ties": n_ties, "batched_s": batched, "batched_ties_per_s": n_ties / batched,
-            "rerun_s": rerun, "per_row_sample": len(sample), "per_row_ties_per_s": len(sample) / single,
-            "speedup": (n_ties / batched) / (len(sample) / single), "projection_s": project,
-            "peak_rss_mb": peak_mb()}
+            "tie_step_s": tie_step, "tie_step_per_s": n_ties / tie_step,
+            "rerun_s": rerun, "per_row_sample": len(sample), "per_row_ties_per_s": per_row,
+            "speedup": (n_ties / tie_step) / per_row, "speedup_whole": (n_ties / batched) / per_row,
+            "projection_s": project, "peak_rss_mb": peak_mb()}
 
 
 def main(argv=None) -> int:
@@ -121,13 +132,16 @@ def main(argv=None) -> int:
         print(f"  done: {rows[-1]['store']}", flush=True)
 
     print()
-    print("| store | ties | batched import | batched ties/s | re-import (no change) | one write per row (sample) "
-          "| per-row ties/s | batched ÷ per-row | projection to networkx | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| store | ties | whole import | ties ÷ whole import time | tie write | batched ties/s (tie write) "
+          "| re-import (no change) | one write per row (sample) | per-row ties/s | batched ÷ per-row "
+          "(tie write / whole import) | projection to networkx | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['store']} | {r['ties']:,} | {r['batched_s']:.1f} s | {r['batched_ties_per_s']:,.0f} | "
+              f"{r['tie_step_s']:.1f} s | {r['tie_step_per_s']:,.0f} | "
               f"{r['rerun_s']:.1f} s | {r['per_row_sample']:,} | {r['per_row_ties_per_s']:,.1f} | "
-              f"{r['speedup']:,.0f}× | {r['projection_s']:.1f} s | {r['peak_rss_mb']:,.0f} MB |")
+              f"{r['speedup']:,.0f}× / {r['speedup_whole']:,.0f}× | {r['projection_s']:.1f} s | "
+              f"{r['peak_rss_mb']:,.0f} MB |")
     return 0
 
 
