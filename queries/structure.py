@@ -221,22 +221,28 @@ def degree_centralization(G, *, mode=None):
     >>> degree_centralization(nx.DiGraph(nx.star_graph(4)))  # 4 * (8 - 2) / (4 * (2*4 - 2))
     1.0
     """
-    H = _simple(G)
-    mode = _mode(H, mode)
-    n = len(H)
-    if n < 3:
+    view = _freeman_view(G, mode)
+    if view is None:
         return None
-    if mode == "graph":
-        H = nx.Graph(H.to_undirected(as_view=True)) if H.is_directed() else H
-        deg = [d for _, d in H.degree()]
-        tmax = (n - 1) * (n - 2)
-    else:
-        if not H.is_directed():
-            H = H.to_directed(as_view=True)
-        deg = [d for _, d in H.degree()]  # in + out
-        tmax = (n - 1) * (2 * (n - 1) - 2)
+    H, mode = view
+    n = len(H)
+    deg = [d for _, d in H.degree()]  # in + out in digraph mode
+    tmax = (n - 1) * (n - 2) if mode == "graph" else (n - 1) * (2 * (n - 1) - 2)
     cmax = max(deg)
     return sum(cmax - d for d in deg) / tmax
+
+
+def _freeman_view(G, mode):
+    """``(H, mode)`` for a Freeman centralisation: the simple graph of `G`, undirected in ``"graph"`` mode and
+    directed (an undirected graph's symmetric digraph) in ``"digraph"`` mode; ``None`` when ``n < 3`` (sna divides
+    by zero)."""
+    H = _simple(G)
+    mode = _mode(H, mode)
+    if len(H) < 3:
+        return None
+    if mode == "graph":
+        return (nx.Graph(H.to_undirected(as_view=True)) if H.is_directed() else H), mode
+    return (H if H.is_directed() else nx.DiGraph(H)), mode
 
 
 def _raw_betweenness(H, backend="auto"):
@@ -274,18 +280,12 @@ def betweenness_centralization(G, *, mode=None, backend="auto"):
     >>> betweenness_centralization(nx.star_graph(4)), betweenness_centralization(nx.cycle_graph(6))
     (1.0, 0.0)
     """
-    H = _simple(G)
-    mode = _mode(H, mode)
-    n = len(H)
-    if n < 3:
+    view = _freeman_view(G, mode)
+    if view is None:
         return None
-    if mode == "graph":
-        H = nx.Graph(H.to_undirected(as_view=True)) if H.is_directed() else H
-        tmax = (n - 1) ** 2 * (n - 2) / 2
-    else:
-        if not H.is_directed():
-            H = nx.DiGraph(H)
-        tmax = (n - 1) ** 2 * (n - 2)
+    H, mode = view
+    n = len(H)
+    tmax = (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
     bet = _raw_betweenness(H, backend)
     cmax = max(bet)
     return sum(cmax - b for b in bet) / tmax
