@@ -129,6 +129,69 @@ def test_batch_commit_with_two_workers_writes_the_same_store(neo4j_store, demo_d
     assert not neo4j_store.write(demo_data, commit_every=97).modified
 
 
+def test_disjoint_schedule_keeps_the_batches_of_a_round_apart(demo_data):
+    """Pure check of the tie schedule of several writers: every tie once, batches of at most `size`, each batch in
+    one block (pair of parts), and within a round, batches of different blocks share no organisation (what keeps
+    two writers off each other's locks)."""
+    from graphcore.stores.neo4j_store import _disjoint_schedule, _tie_row
+
+    rows = [_tie_row(t) for t in demo_data.ties]
+    for workers, size in ((2, 37), (3, 50), (2, 10 ** 6)):
+        rounds = _disjoint_schedule(rows, workers, size)
+        assert len(rounds) == 2 + (2 * workers - 1)  # inside-part rounds, then the tournament's rounds
+        flat = [p for batches in rounds for batch in batches for p in batch]
+        assert sorted(flat) == list(range(len(rows)))
+        for batches in rounds:
+            orgs = [{rows[p][0] for p in b} | {rows[p][1] for p in b} for b in batches]
+            assert all(0 < len(b) <= size for b in batches)
+            groups = []  # batches of the same block share organisations; batches of different blocks must not
+            for i, b in enumerate(orgs):
+                same = [g for g in groups if g[0] & b]
+                assert len(same) <= 1, "a batch touches the organisations of two blocks of its round"
+                if same:
+                    same[0][0].update(b)
+                    same[0][1].append(i)
+                else:
+                    groups.append([set(b), [i]])
+            assert len(groups) <= workers
+
+
+def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_store, demo_data, monkeypatch):
+    """With two writers the tie batches are reordered; when one fails, `PartialWrite.committed_rows` still names
+    exactly the ties in the store (positions in the written list, merged into ranges)."""
+    from graphcore.model import Dataset
+    from graphcore.stores.base import PartialWrite, StoreError
+    from graphcore.stores.neo4j_store import Neo4jStore
+
+    neo4j_store.write(replace(demo_data, ties=[]))
+    real = Neo4jStore._ties_step
+    calls = []
+
+    def failing(self, tx, rows, *args, **kwargs):
+        calls.append(len(rows))
+        if len(calls) == 6:
+            raise StoreError("injected failure of one tie batch")
+        return real(self, tx, rows, *args, **kwargs)
+
+    monkeypatch.setattr(Neo4jStore, "_ties_step", failing)
+    neo4j_store.workers = 2
+    try:
+        with pytest.raises(PartialWrite) as info:
+            neo4j_store.write(Dataset(ties=demo_data.ties), commit_every=41)
+    finally:
+        neo4j_store.workers = 1
+    err = info.value
+    ranges = err.committed_rows["ties"]
+    committed = {demo_data.ties[p].key for lo, hi in ranges for p in range(lo, hi)}
+    assert ranges == sorted(ranges) and all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))  # merged
+    assert 0 < len(committed) == err.committed["ties"] < len(demo_data.ties)
+    assert {t.key for t in neo4j_store.dataset().ties} == committed
+    monkeypatch.setattr(Neo4jStore, "_ties_step", real)
+    summary = neo4j_store.write(Dataset(ties=demo_data.ties), commit_every=41)  # the re-run completes it
+    assert summary.unchanged["ties"] == len(committed)
+    _same_store(neo4j_store, demo_data)
+
+
 def _same_store(store, data):
     stored = store.dataset()
     assert {t.key: t for t in stored.ties} == {t.key: t for t in data.ties}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import os
+import zlib
 from typing import Iterable
 
 from .. import fields as F
@@ -272,6 +273,68 @@ def _run_bounded(fn, tasks, workers: int):
             if not failed:
                 for task in itertools.islice(todo, workers - len(running)):
                     running[pool.submit(fn, task)] = task
+
+
+def _ranges(positions) -> list[tuple[int, int]]:
+    """``[start, stop)`` ranges covering `positions` (a ``range``, or increasing integers)."""
+    if isinstance(positions, range):
+        return [(positions.start, positions.stop)] if len(positions) else []
+    out: list[list[int]] = []
+    for p in positions:
+        if out and out[-1][1] == p:
+            out[-1][1] = p + 1
+        else:
+            out.append([p, p + 1])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _merged(ranges: list) -> list[tuple[int, int]]:
+    """Sorted ranges, adjacent ones joined."""
+    out: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if out and out[-1][1] == lo:
+            out[-1][1] = hi
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _disjoint_schedule(tie_rows: list[list], workers: int, size: int) -> list[list[list[int]]]:
+    """Rounds of tie batches (lists of positions in `tie_rows`, at most `size` each) where the batches of different
+    blocks of a round touch disjoint sets of organisations, so that batches in flight together do not wait for
+    each other's locks.
+
+    Creating a relationship locks both of its nodes until commit: batches of random ties in parallel queue behind
+    each other and deadlock. Here the organisations fall in ``K = 2 * workers`` parts (CRC-32 of the id), each tie in
+    the block of its pair of parts, and the blocks are taken in rounds of `workers` blocks without a common part:
+    the blocks inside one part, then the pairs of parts of a round-robin tournament (circle method: ``K - 1``
+    rounds of ``K / 2`` pairs). Within a round, batches alternate between its blocks (run the rounds in order, each
+    round's batches in the order given). Scheduling only: any order writes the same data.
+    """
+    k = 2 * workers
+    part: dict[str, int] = {}
+
+    def part_of(org: str) -> int:
+        p = part.get(org)
+        if p is None:
+            p = part[org] = zlib.crc32(org.encode("utf-8")) % k
+        return p
+
+    blocks: dict[tuple[int, int], list[int]] = {}
+    for i, r in enumerate(tie_rows):
+        a, b = part_of(r[0]), part_of(r[1])
+        blocks.setdefault((a, b) if a <= b else (b, a), []).append(i)
+    inside = [(p, p) for p in range(k)]
+    rounds = [inside[i:i + workers] for i in range(0, k, workers)]
+    for r in range(k - 1):  # circle method: part k - 1 stays, the others turn
+        pairs = [(r, k - 1)] + [((r + i) % (k - 1), (r - i) % (k - 1)) for i in range(1, k // 2)]
+        rounds.append([(min(a, b), max(a, b)) for a, b in pairs])
+    schedule = []
+    for blocks_of_round in rounds:
+        split = [[rows[j:j + size] for j in range(0, len(rows), size)]
+                 for rows in (blocks.get(b, []) for b in blocks_of_round)]
+        schedule.append([batch for batch_row in itertools.zip_longest(*split) for batch in batch_row if batch])
+    return schedule
 
 
 def _tx_reader(tx):
@@ -550,9 +613,10 @@ class Neo4jStore(Store):
         References are checked first (nothing written if one is missing); then organisations, then catalysers,
         alliances and introductions, then ties, are committed `commit_every` rows per transaction. Organisation
         batches, and then tie batches, run `workers` at a time (each in its own session and transaction; the
-        server serialises what they share, and the driver retries a deadlock). Each batch is idempotent
-        (classified, then created or updated), so the driver may retry it and a re-run of a failed write
-        completes it without duplicates. On failure no new batch starts, the ones in flight are waited for, and
+        server serialises what they share, and the driver retries a deadlock); with several workers the tie batches
+        are ordered so that those in flight together touch disjoint organisations (`_disjoint_schedule`), and the
+        row ranges below are then unions of ranges. Each batch is idempotent (classified, then created or
+        updated), so the driver may retry it and a re-run of a failed write completes it without duplicates. On failure no new batch starts, the ones in flight are waited for, and
         `PartialWrite` says exactly which rows were committed (acknowledged batches, `committed_rows`) and which
         are in doubt (batches whose commit the server could not confirm, `in_doubt_rows`).
         """
@@ -574,11 +638,10 @@ class Neo4jStore(Store):
                  "introductions": len(data.introductions)}
         small = Dataset([], data.catalysers, data.alliances, [], data.introductions)
         small_entities = ("catalysers", "alliances", "introductions")
-        phases = [[("organisations", i, chunk) for i, chunk in zip(range(0, len(org_rows), commit_every),
-                                                                   _batches(org_rows, commit_every))],
+        phases = [[("organisations", range(i, i + len(chunk)), chunk)
+                   for i, chunk in zip(range(0, len(org_rows), commit_every), _batches(org_rows, commit_every))],
                   [("small", 0, small)] if small else [],
-                  [("ties", i, chunk) for i, chunk in zip(range(0, len(tie_rows), commit_every),
-                                                          _batches(tie_rows, commit_every))]]
+                  self._tie_tasks(tie_rows, commit_every)]
 
         def run(task):
             entity, _, chunk = task
@@ -608,10 +671,10 @@ class Neo4jStore(Store):
                 return self._write_tx(work)
 
         def spans(task):
-            entity, start, chunk = task
+            entity, positions, _ = task
             if entity == "small":
                 return [(e, 0, total[e]) for e in small_entities if total[e]]
-            return [(entity, start, start + len(chunk))]
+            return [(entity, lo, hi) for lo, hi in _ranges(positions)]
 
         def rows_in(ranges: dict[str, list]) -> dict[str, int]:
             return {e: sum(hi - lo for lo, hi in r) for e, r in ranges.items()}
@@ -638,9 +701,18 @@ class Neo4jStore(Store):
             if failure:
                 committed = dict.fromkeys(total, 0) | rows_in(committed_rows)
                 raise PartialWrite(committed, rows_in(doubt_rows), batches, total, str(failure),
-                                   committed_rows={e: sorted(r) for e, r in committed_rows.items()},
-                                   in_doubt_rows={e: sorted(r) for e, r in doubt_rows.items()})
+                                   committed_rows={e: _merged(r) for e, r in committed_rows.items()},
+                                   in_doubt_rows={e: _merged(r) for e, r in doubt_rows.items()})
         return summary
+
+    def _tie_tasks(self, tie_rows: list[list], commit_every: int) -> list[tuple]:
+        """``("ties", positions, rows)`` per transaction: in order with one writer; with several, in the order of
+        `_disjoint_schedule` (batches in flight together share no organisation)."""
+        if self.workers <= 1 or len(tie_rows) <= commit_every:
+            return [("ties", range(i, i + len(chunk)), chunk)
+                    for i, chunk in zip(range(0, len(tie_rows), commit_every), _batches(tie_rows, commit_every))]
+        return [("ties", positions, _Rows(tie_rows[i] for i in positions))
+                for batches in _disjoint_schedule(tie_rows, self.workers, commit_every) for positions in batches]
 
     def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
                introductions: Iterable[str] = ()) -> dict[str, int]:
