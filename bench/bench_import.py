@@ -94,6 +94,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stores", default="embedded,neo4j")
     ap.add_argument("--per-row", type=int, default=2000, help="ties written one per transaction (sample)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--neo4j-workers", type=int, default=1,
+                    help="batch transactions in flight in the Neo4j store (Neo4jStore(workers=N))")
     args = ap.parse_args(argv)
 
     data, gen = timed(lambda: workload(args.workload, seed=args.seed))
@@ -112,7 +114,7 @@ def main(argv=None) -> int:
             from graphcore.stores.neo4j_store import Neo4jStore
             server = None
             if os.environ.get("NEO4J_URI"):
-                store = Neo4jStore()
+                store = Neo4jStore(workers=args.neo4j_workers)
             else:
                 from server import Neo4jServer
                 password = secrets.token_urlsafe(18)
@@ -121,7 +123,7 @@ def main(argv=None) -> int:
                 server = Neo4jServer(port=free_port(), data_dir=tempfile.mkdtemp(prefix="bench-neo4j-"),
                                      password=password, pagecache=os.environ.get("CATALYSE_NEO4J_PAGECACHE", "2g"),
                                      ).start(timeout=300)
-                store = Neo4jStore(server.uri, password=password)
+                store = Neo4jStore(server.uri, password=password, workers=args.neo4j_workers)
             try:
                 rows.append(bench_store(name, store, data, min(args.per_row, 500), args.seed))
             finally:
@@ -129,6 +131,8 @@ def main(argv=None) -> int:
                 if server:
                     server.stop()
                     shutil.rmtree(server.data_dir, ignore_errors=True)  # ≈ 700 MB at W2
+        if name == "neo4j" and args.neo4j_workers > 1:
+            rows[-1]["store"] = f"neo4j, {args.neo4j_workers} writers"
         print(f"  done: {rows[-1]['store']}", flush=True)
 
     print()
