@@ -347,11 +347,18 @@ def _numba_kernels():
     return _brokerage_numba
 
 
-def _use_numba(engine, arcs):
+#: The compiled kernels index nodes and arcs with int32.
+_NUMBA_MAX = 2 ** 31 - 1
+
+
+def _use_numba(engine, arcs, n):
     if engine not in _ENGINES:
         raise ValueError(f"engine must be one of {', '.join(_ENGINES)}, not {engine!r}")
+    fits = arcs < _NUMBA_MAX and n < _NUMBA_MAX
     if engine == "auto":
-        return arcs >= _NUMBA_MIN_ARCS and importlib.util.find_spec("numba") is not None
+        return fits and arcs >= _NUMBA_MIN_ARCS and importlib.util.find_spec("numba") is not None
+    if engine == "numba" and not fits:
+        raise ValueError(f"engine='numba' counts up to {_NUMBA_MAX:,} nodes and arcs; use engine='numpy'")
     return engine == "numba"
 
 
@@ -359,7 +366,7 @@ def _compute(n, codes, k, directed, expected, engine, *, A=None, src=None, dst=N
     """Counts and null model as arrays, from a CSR adjacency `A` (binary, loop-free; the symmetric digraph of an
     undirected graph) or from arcs `src`, `dst` (any, both directions given for an undirected graph)."""
     arcs = A.nnz if A is not None else len(src)
-    if _use_numba(engine, arcs):
+    if _use_numba(engine, arcs, n):
         kern = _numba_kernels()
         if src is None:
             src = np.repeat(np.arange(n, dtype=np.int64), np.diff(A.indptr))

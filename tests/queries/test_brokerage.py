@@ -461,6 +461,18 @@ def test_auto_engine_compiles_only_large_graphs(monkeypatch):
     assert big["raw"] == small["raw"] and repr(big["z"]) == repr(small["z"])  # repr: nan z-scores compare equal
 
 
+def test_engine_choice_limits():
+    # int32 indices in the compiled kernels: beyond 2**31 - 1 nodes or arcs "auto" counts with numpy and an
+    # explicit "numba" is refused rather than overflowing.
+    import queries.brokerage as mod
+
+    assert mod._use_numba("numpy", 10 ** 6, 10) is False
+    assert mod._use_numba("auto", 2 ** 31, 10) is False and mod._use_numba("auto", 10, 2 ** 31) is False
+    with pytest.raises(ValueError, match="engine='numpy'"):
+        mod._use_numba("numba", 2 ** 31, 10)
+    assert mod._use_numba("numba", 2 ** 31 - 2, 10) is True
+
+
 def test_arrays_reject_bad_input():
     with pytest.raises(ValueError, match="same length"):
         brokerage_arrays(3, [0, 1], [1], [0, 0, 0])
