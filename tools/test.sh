@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command, and exactly what CI runs (.ci/run): install what the tests need, then run them all.
-#  - Python: catalyse with its [test] extra (pytest, igraph, playwright — never `playwright install`);
+#  - Python: catalyse with its [test] and [fast] extras (pytest, playwright — never `playwright install`; numba for
+#    the compiled brokerage engine, whose tests run beside the numpy engine's);
 #  - Debian (when root, or already there): chromium for the browser tests, R with sna/network for the live
 #    reference checks, Java 17 + Maven for the Neo4j launcher;
 #  - Neo4j 5.26 from Maven Central, built by tools/neo4j (the tests start it on a free 127.0.0.1 port).
