@@ -192,6 +192,21 @@ def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_stor
     _same_store(neo4j_store, demo_data)
 
 
+def test_workers_setting_from_the_environment(monkeypatch):
+    from graphcore.stores.base import StoreError
+    from graphcore.stores.neo4j_store import WORKERS, _workers_setting
+
+    monkeypatch.delenv("CATALYSE_NEO4J_WORKERS", raising=False)
+    assert _workers_setting(None) == WORKERS == 1
+    monkeypatch.setenv("CATALYSE_NEO4J_WORKERS", " 2 ")
+    assert _workers_setting(None) == 2
+    assert _workers_setting(3) == 3  # an explicit argument wins
+    for bad in ("two", "0", "-1", "1.5", "65"):
+        monkeypatch.setenv("CATALYSE_NEO4J_WORKERS", bad)
+        with pytest.raises(StoreError, match="CATALYSE_NEO4J_WORKERS must be a whole number from 1 to 64"):
+            _workers_setting(None)
+
+
 def _same_store(store, data):
     stored = store.dataset()
     assert {t.key: t for t in stored.ties} == {t.key: t for t in data.ties}

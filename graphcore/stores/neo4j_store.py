@@ -11,7 +11,8 @@ Uniqueness constraints on organisation, alliance and introduction ids and on the
 transaction (`session.execute_write`, retried by the driver on transient errors) of `UNWIND $rows` batches with
 idempotent `MERGE`s: all of it is committed, or none. Every query takes parameters; no user text is ever
 formatted into Cypher. Connection settings come from the environment (`NEO4J_URI`, `NEO4J_USER`,
-`NEO4J_PASSWORD`, `NEO4J_DATABASE`); the password is never printed.
+`NEO4J_PASSWORD`, `NEO4J_DATABASE`; `CATALYSE_NEO4J_WORKERS` for the batch transactions in flight of a large
+import); the password is never printed.
 """
 
 from __future__ import annotations
@@ -364,7 +365,7 @@ class Neo4jStore(Store):
 
     def __init__(self, uri: str | None = None, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = BATCH, atomic_limit: int = ATOMIC_LIMIT,
-                 commit_every: int = COMMIT_EVERY, retry_time: float = 60.0, workers: int = WORKERS):
+                 commit_every: int = COMMIT_EVERY, retry_time: float = 60.0, workers: int | None = None):
         import neo4j
         from neo4j import exceptions as nx_exc
 
@@ -377,7 +378,7 @@ class Neo4jStore(Store):
         self.batch_size = batch_size
         self.atomic_limit = atomic_limit
         self.commit_every = commit_every
-        self.workers = max(1, int(workers))
+        self.workers = _workers_setting(workers)
         self._exc = nx_exc
         try:
             self.driver = neo4j.GraphDatabase.driver(self.uri, auth=(self.user, secret or ""),
@@ -884,6 +885,18 @@ def _first_line(exc: BaseException) -> str:
     if reason:
         return reason.group(1)
     return " ".join(text.split())[:300]
+
+
+def _workers_setting(workers: int | None) -> int:
+    """Batch transactions in flight: `workers`, else `CATALYSE_NEO4J_WORKERS`, else `WORKERS`."""
+    if workers is None:
+        text = os.environ.get("CATALYSE_NEO4J_WORKERS", "").strip()
+        if not text:
+            return WORKERS
+        if not text.isdigit() or not 1 <= int(text) <= 64:
+            raise StoreError(f"CATALYSE_NEO4J_WORKERS must be a whole number from 1 to 64, not {text!r}")
+        return int(text)
+    return max(1, int(workers))
 
 
 def _password_from_file() -> str | None:
