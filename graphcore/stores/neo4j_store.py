@@ -276,21 +276,8 @@ def _run_bounded(fn, tasks, workers: int):
                     running[pool.submit(fn, task)] = task
 
 
-def _ranges(positions) -> list[tuple[int, int]]:
-    """``[start, stop)`` ranges covering `positions` (a ``range``, or increasing integers)."""
-    if isinstance(positions, range):
-        return [(positions.start, positions.stop)] if len(positions) else []
-    out: list[list[int]] = []
-    for p in positions:
-        if out and out[-1][1] == p:
-            out[-1][1] = p + 1
-        else:
-            out.append([p, p + 1])
-    return [(lo, hi) for lo, hi in out]
-
-
-def _merged(ranges: list) -> list[tuple[int, int]]:
-    """Sorted ranges, adjacent ones joined."""
+def _merged(ranges) -> list[tuple[int, int]]:
+    """``[start, stop)`` ranges sorted, adjacent ones joined."""
     out: list[list[int]] = []
     for lo, hi in sorted(ranges):
         if out and out[-1][1] == lo:
@@ -298,6 +285,19 @@ def _merged(ranges: list) -> list[tuple[int, int]]:
         else:
             out.append([lo, hi])
     return [(lo, hi) for lo, hi in out]
+
+
+def _ranges(positions) -> list[tuple[int, int]]:
+    """``[start, stop)`` ranges covering `positions` (a ``range``, or integers)."""
+    if isinstance(positions, range):
+        return [(positions.start, positions.stop)] if len(positions) else []
+    return _merged((p, p + 1) for p in positions)
+
+
+def _contiguous_tasks(entity: str, rows: list, size: int) -> list[tuple]:
+    """``(entity, positions, rows)`` per transaction of `size` rows, in order."""
+    return [(entity, range(i, i + len(chunk)), chunk) for i, chunk in zip(range(0, len(rows), size),
+                                                                           _batches(rows, size))]
 
 
 def _disjoint_schedule(tie_rows: list[list], workers: int, size: int) -> list[list[list[int]]]:
@@ -508,6 +508,25 @@ class Neo4jStore(Store):
             out.update(zip(rec["ids"], rec["nodes"]))
         return out
 
+    @classmethod
+    def _check_references(cls, run, data: Dataset) -> tuple[list, dict[str, str]]:
+        """`missing_references` of `data`, and the element ids of the stored organisations it refers to (read
+        with `run`, as in `_node_ids`)."""
+        read: dict[str, str] = {}
+
+        def known(ids: set[str]) -> set[str]:
+            read.update(cls._node_ids(run, ids))
+            return set(read)
+
+        return missing_references(data, known), read
+
+    @classmethod
+    def _endpoint_ids(cls, run, read: dict[str, str], org_rows: list, tie_rows: list) -> dict[str, str]:
+        """Element ids of the ties' endpoints, once the write's organisations are stored. A write that brings no
+        organisation creates none: the reference check's `read` holds every endpoint (a concurrent delete is
+        caught by the stale check of the tie batches)."""
+        return read if not org_rows else cls._node_ids(run, _endpoints(tie_rows))
+
     def _ties_step(self, tx, rows: list[list], summary: WriteSummary, fresh: bool = False,
                    nodes: dict[str, str] | None = None, stale_raises: bool = False) -> None:
         """`nodes`: the endpoints' element ids (None: find them by id). When a created tie's endpoint is not the
@@ -588,7 +607,8 @@ class Neo4jStore(Store):
         attempts = itertools.count()
 
         def work(tx):
-            missing = missing_references(data, lambda ids: set(self._node_ids(_tx_reader(tx), ids)))
+            run = _tx_reader(tx)
+            missing, read = self._check_references(run, data)
             if missing:
                 raise _RolledBack(IntegrityError(missing))
             # A write of more than one batch, on its first attempt, may take the first-load path; a retry
@@ -600,7 +620,7 @@ class Neo4jStore(Store):
                 self._orgs_step(tx, chunk, summary, fresh["orgs"])
                 tick(len(chunk))
             self._small_step(tx, data, summary, tick)
-            nodes = self._node_ids(_tx_reader(tx), _endpoints(tie_rows)) if len(tie_rows) > size else None
+            nodes = self._endpoint_ids(run, read, org_rows, tie_rows) if len(tie_rows) > size else None
             for chunk in _batches(tie_rows, size):
                 self._ties_step(tx, chunk, summary, fresh["ties"], nodes)
                 tick(len(chunk))
@@ -617,17 +637,12 @@ class Neo4jStore(Store):
         server serialises what they share, and the driver retries a deadlock); with several workers the tie batches
         are ordered so that those in flight together touch disjoint organisations (`_disjoint_schedule`), and the
         row ranges below are then unions of ranges. Each batch is idempotent (classified, then created or
-        updated), so the driver may retry it and a re-run of a failed write completes it without duplicates. On failure no new batch starts, the ones in flight are waited for, and
-        `PartialWrite` says exactly which rows were committed (acknowledged batches, `committed_rows`) and which
-        are in doubt (batches whose commit the server could not confirm, `in_doubt_rows`).
+        updated), so the driver may retry it and a re-run of a failed write completes it without duplicates. On
+        failure no new batch starts, the ones in flight are waited for, and `PartialWrite` says exactly which rows
+        were committed (acknowledged batches, `committed_rows`) and which are in doubt (batches whose commit the
+        server could not confirm, `in_doubt_rows`).
         """
-        read: dict[str, str] = {}  # id -> element id of the stored organisations the reference check read
-
-        def known(ids: set[str]) -> set[str]:
-            read.update(self._node_ids(self._read, ids))
-            return set(read)
-
-        missing = missing_references(data, known)
+        missing, read = self._check_references(self._read, data)
         if missing:
             raise IntegrityError(missing)
         empty = self._read(EMPTINESS)[0]
@@ -639,8 +654,7 @@ class Neo4jStore(Store):
                  "introductions": len(data.introductions)}
         small = Dataset([], data.catalysers, data.alliances, [], data.introductions)
         small_entities = ("catalysers", "alliances", "introductions")
-        phases = [[("organisations", range(i, i + len(chunk)), chunk)
-                   for i, chunk in zip(range(0, len(org_rows), commit_every), _batches(org_rows, commit_every))],
+        phases = [_contiguous_tasks("organisations", org_rows, commit_every),
                   [("small", 0, small)] if small else [],
                   self._tie_tasks(tie_rows, commit_every)]
 
@@ -683,9 +697,7 @@ class Neo4jStore(Store):
         batches, failure, nodes = 0, None, {}
         for phase in phases:
             if phase and phase[0][0] == "ties":
-                # a write that brings no organisation creates none: the element ids read by the reference check
-                # are those of every endpoint (a concurrent delete is caught by the stale check of the batch)
-                nodes = read if not org_rows else self._node_ids(self._read, _endpoints(tie_rows))
+                nodes = self._endpoint_ids(self._read, read, org_rows, tie_rows)
             for task, outcome in _run_bounded(run, phase, self.workers):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
@@ -710,8 +722,7 @@ class Neo4jStore(Store):
         """``("ties", positions, rows)`` per transaction: in order with one writer; with several, in the order of
         `_disjoint_schedule` (batches in flight together share no organisation)."""
         if self.workers <= 1 or len(tie_rows) <= commit_every:
-            return [("ties", range(i, i + len(chunk)), chunk)
-                    for i, chunk in zip(range(0, len(tie_rows), commit_every), _batches(tie_rows, commit_every))]
+            return _contiguous_tasks("ties", tie_rows, commit_every)
         return [("ties", positions, _Rows(tie_rows[i] for i in positions))
                 for batches in _disjoint_schedule(tie_rows, self.workers, commit_every) for positions in batches]
 
