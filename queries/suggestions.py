@@ -26,6 +26,11 @@ by default (ties form less often across sectors, see :class:`queries.link_predic
 still named in the reasons and measured by the what-if (share of cross-sector ties); ``between=`` asks for
 cross-world matches only.
 
+Since closure and activity favour well-connected organisations, a few hubs top most lists (on the demo territory
+the 10 most-suggested partners get 31 % of every organisation's top 5). The **diversity rule** ``max_per_partner=k``
+(off by default) suggests each organisation as a partner at most ``k`` times in one call, best-scored pairs first,
+and says in the reasons of a moved suggestion which better-scored partners were set aside (see :func:`suggest`).
+
 Examples
 --------
 >>> import networkx as nx
@@ -60,7 +65,7 @@ from scipy.sparse.csgraph import connected_components
 
 from graphcore.vocab import label
 from queries.candidates import (COMPLEMENTARY_SECTORS, SOURCES, _candidate_blocks, _exclude_keys,
-                                _normalise_pairs, _source_names, _top_per_row)
+                                _normalise_pairs, _source_names, _tiebreak, _top_per_row)
 from queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
 
 __all__ = ["Suggestion", "SuggestionIndex", "suggest", "iter_suggest", "INTRODUCER_RULE"]
@@ -103,6 +108,7 @@ class Suggestion:
     what_if: dict
     _reasons: list | None = field(default=None, repr=False)
     _why: tuple | None = field(default=None, repr=False, compare=False)
+    _diversity: tuple | None = field(default=None, repr=False)  # (max_per_partner, skipped partners)
 
     @property
     def reasons(self):
@@ -121,6 +127,18 @@ class Suggestion:
     def pair(self):
         return (self.org, self.partner)
 
+    @property
+    def skipped_partners(self):
+        """Better-scored candidates of ``org`` set aside by the ``max_per_partner`` rule before this suggestion
+        (best first; always empty without the rule)."""
+        return list(self._diversity[1]) if self._diversity else []
+
+    @property
+    def score_rank(self):
+        """Rank of ``partner`` among ``org``'s candidates by score alone: ``rank`` plus the number of better-scored
+        partners the ``max_per_partner`` rule set aside (equal to ``rank`` without the rule)."""
+        return self.rank + len(self._diversity[1]) if self._diversity else self.rank
+
     def as_dict(self):
         d = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
         d["components"] = dict(self.components)
@@ -129,6 +147,9 @@ class Suggestion:
         d["shared_themes"] = list(self.shared_themes)
         d["reasons"] = list(self.reasons)
         d["pair"] = self.pair
+        if self._diversity is not None:  # only with max_per_partner, so that the default dict is unchanged
+            d["score_rank"] = self.score_rank
+            d["skipped_partners"] = self.skipped_partners
         return d
 
 
@@ -433,6 +454,11 @@ _TEXT = {
         "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
         "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
         "sdg": "ODD {k}", "na": "–",
+        "diversity": ("Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs ({names}) "
+                      "; rang au score {rank}",
+                      "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
+                      "({names}) ; rang au score {rank}"),
+        "times": ("{k} fois", "{k} fois"),
     },
     "en": {
         "partners": ("{k} partner in common: {names}", "{k} partners in common: {names}"),
@@ -454,6 +480,11 @@ _TEXT = {
         "communities": "Would join two distinct communities of the network (Louvain)",
         "cross": "Share of cross-sector ties: {a} {x} → {y}; {b} {z} → {w}",
         "sdg": "SDG {k}", "na": "–",
+        "diversity": ("Diversity rule: {k} better-scored partner set aside, already suggested {cap} elsewhere "
+                      "({names}); score rank {rank}",
+                      "Diversity rule: {k} better-scored partners set aside, already suggested {cap} elsewhere "
+                      "({names}); score rank {rank}"),
+        "times": ("once", "{k} times"),
     },
 }
 
@@ -543,6 +574,12 @@ def _reasons(rec, index, lang, private):
                                       y=_pct(w["cross_share_org_after"], lang), b=rec.partner_name,
                                       z=_pct(w["cross_share_partner_before"], lang),
                                       w=_pct(w["cross_share_partner_after"], lang)))
+    if rec._diversity and rec._diversity[1]:  # placed after partners set aside by max_per_partner
+        cap, skipped = rec._diversity
+        k = len(skipped)
+        names = [index.names[index.pos[x]] for x in skipped[:3]]
+        out.append(tx["diversity"][k > 1].format(k=k, cap=tx["times"][cap > 1].format(k=cap),
+                                                 names=_enum(names, lang, total=k), rank=rec.score_rank))
     return out
 
 
@@ -574,7 +611,7 @@ def _territory_mask(G, index, territory):
 def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
             lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
             complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
-            catalyser_factor=2.0, explain=True, index=None):
+            catalyser_factor=2.0, explain=True, index=None, max_per_partner=None):
     """Suggested introductions, best first, with reasons, introducer and what-if gain.
 
     Parameters
@@ -621,6 +658,19 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
         ``reasons`` empty (every structured field is still there).
     index : SuggestionIndex, optional
         Prebuilt index (required for speed on large graphs).
+    max_per_partner : int, optional
+        Diversity rule, off by default (``None``: every list is the score-ordered list, so a few well-connected
+        hubs top most of them). With ``max_per_partner=k`` an organisation is **suggested as a partner at most k
+        times** in all the lists of this call: the candidate pairs of every organisation are taken together, best
+        score first (equal scores: the organisation first in node order), and a pair is kept when its
+        organisation's list has fewer than ``top`` entries and its partner has been suggested fewer than ``k``
+        times; otherwise it is set aside.
+        Each list is therefore its score-ordered list with the partners that reached the cap skipped, and a
+        partner's ``k`` places go to the organisations for which it scores best. Lists can come out shorter than
+        ``top`` when candidates run out. ``rank`` is the position in the list as given; a suggestion placed after
+        set-aside partners says so in its reasons and has ``score_rank`` (its rank by score alone) and
+        ``skipped_partners``, also in ``as_dict()``. With one ``org`` the rule changes nothing (a partner appears
+        once in a list). The cap does not count the hub's own list (where it is ``org``, not ``partner``).
 
     Returns
     -------
@@ -635,23 +685,50 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     [('a', 'b', 1), ('a', 'c', 2)]
     >>> len(suggest(G, top=1, lang="en"))  # a, b, c each get one; w is tied to everybody
     3
+
+    The diversity rule. Associations a, b, c (3, 2 and 1 partners) and companies H, M, L (4, 3 and 2 partners)
+    are two steps apart; by score, the most connected company H heads every association's list. With
+    ``max_per_partner=1``, H and M go to a, whose pairs with them score best; both candidates of b are taken, and
+    c gets L, its second best.
+
+    >>> G = nx.Graph([("a", "p"), ("a", "q"), ("a", "r"), ("b", "p"), ("b", "q"), ("c", "r"), ("H", "p"),
+    ...               ("H", "q"), ("H", "r"), ("H", "t"), ("M", "p"), ("M", "q"), ("M", "t"), ("L", "r"), ("L", "t")])
+    >>> nx.set_node_attributes(G, {x: "association" for x in "abc"} | {x: "company" for x in "HML"}, "sector")
+    >>> kw = dict(top=2, between=("association", "company"), sources=("two_step",), what_if=False, lang="en")
+    >>> lists = lambda res: {x: [s.partner for s in res if s.org == x] for x in "abc"}
+    >>> lists(suggest(G, **kw))
+    {'a': ['H', 'M'], 'b': ['H', 'M'], 'c': ['H', 'L']}
+    >>> res = suggest(G, **kw, max_per_partner=1)
+    >>> lists(res)
+    {'a': ['H', 'M'], 'b': [], 'c': ['L']}
+    >>> c = next(s for s in res if s.org == "c")
+    >>> c.rank, c.score_rank, c.skipped_partners
+    (1, 2, ['H'])
+    >>> c.reasons[-1]
+    'Diversity rule: 1 better-scored partner set aside, already suggested once elsewhere (H); score rank 2'
     """
     return list(iter_suggest(G, org, top=top, between=between, territory=territory, theme=theme, exclude=exclude,
                              comembership=comembership, lang=lang, weights=weights, as_of=as_of, sources=sources,
                              territory_level=territory_level, complementary=complementary, cap=cap,
                              what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
-                             catalyser_factor=catalyser_factor, explain=explain, index=index))
+                             catalyser_factor=catalyser_factor, explain=explain, index=index,
+                             max_per_partner=max_per_partner))
 
 
 def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
             lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
             complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
-            catalyser_factor=2.0, explain=True, index=None):
+            catalyser_factor=2.0, explain=True, index=None, max_per_partner=None):
     """The suggestions of :func:`suggest` (same arguments, same order), yielded block of organisations by block.
 
     Memory stays bounded whatever the number of organisations: candidates and scores are computed by blocks of
     rows (a few thousand organisations), each block's suggestions are yielded before the next block is computed,
     and the reasons in words are only written when read. Nothing is computed before the first item is requested.
+
+    With ``max_per_partner`` (see :func:`suggest`) the lists depend on each other, so every candidate pair is
+    scored before the first suggestion is yielded: the memory is then that of the candidate pairs (a few tens of
+    bytes each, about 3 million pairs for 100,000 organisations), and the suggestions are still yielded block by
+    block with their reasons written when read.
 
     Examples
     --------
@@ -663,6 +740,9 @@ def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=Non
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+    if max_per_partner is not None and (isinstance(max_per_partner, bool) or not isinstance(max_per_partner, int)
+                                        or max_per_partner < 1):
+        raise ValueError(f"max_per_partner must be None or an integer ≥ 1, not {max_per_partner!r}")
     if index is None:
         index = SuggestionIndex(G, comembership=comembership)
     elif comembership is not None and index.comembership is None:
@@ -708,9 +788,12 @@ def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=Non
     blocks = _candidate_blocks(index, rows, sources=tuple(sources), territory=territory_level,
                                complementary=_normalise_pairs(complementary), cap=cap, exclude_keys=ex,
                                pair_filter=pair_filter)
-    return _generate(index, blocks, top=top, weights=weights, as_of=as_of, lang=lang, what_if=what_if,
-                     communities=communities, new_tie_weight=new_tie_weight, catalyser_factor=catalyser_factor,
-                     explain=explain)
+    kw = dict(lang=lang, what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
+              catalyser_factor=catalyser_factor, explain=explain)
+    if max_per_partner is not None:
+        return _generate_capped(index, blocks, top=top, max_per_partner=max_per_partner, weights=weights,
+                                as_of=as_of, **kw)
+    return _generate(index, blocks, top=top, weights=weights, as_of=as_of, **kw)
 
 
 def _generate(index, blocks, *, top, weights, as_of, **kw):
@@ -722,6 +805,64 @@ def _generate(index, blocks, *, top, weights, as_of, **kw):
         sel = _top_per_row(r, c, comp["score"], top)
         sel = sel[np.lexsort((-comp["score"][sel], r[sel]))]
         yield from _records(index, r[sel], c[sel], mask[sel], {k: v[sel] for k, v in comp.items()}, E, **kw)
+
+
+def _generate_capped(index, blocks, *, top, max_per_partner, weights, as_of, **kw):
+    """The ``max_per_partner`` rule (see :func:`suggest`): one greedy pass over every candidate pair, best first."""
+    E = index.vitality(weights, as_of)
+    rs, cs, ms, ss = [], [], [], []
+    for r, c, mask in blocks:
+        if len(r):
+            rs.append(r)
+            cs.append(c)
+            ms.append(mask)
+            ss.append(_alliance_positions(index, r, c, weights, as_of)["score"])
+    if not rs:
+        return
+    r, c, mask, score = (np.concatenate(x) for x in (rs, cs, ms, ss))
+    del rs, cs, ms, ss
+    # best score first, compared like _top_per_row (single precision, then its fixed pseudo-random order of
+    # candidates), equal scores of different organisations in node order
+    bits = np.maximum(score, 0).astype(np.float32).view(np.int32)
+    order = np.lexsort((_tiebreak(c), r, -bits.astype(np.int64)))
+    filled = np.zeros(index.n, dtype=np.int64)
+    used = np.zeros(index.n, dtype=np.int64)
+    skipped: dict = {}
+    keep, keep_skipped = [], []
+    r_order = r[order]
+    for i, u, v in zip(order.tolist(), r_order.tolist(), c[order].tolist()):
+        if filled[u] >= top:
+            continue
+        if used[v] >= max_per_partner:
+            skipped.setdefault(u, []).append(v)
+            continue
+        filled[u] += 1
+        used[v] += 1
+        keep.append(i)
+        keep_skipped.append(tuple(skipped.get(u, ())))
+    keep = np.asarray(keep, dtype=np.int64)
+    by_org = np.argsort(r[keep], kind="stable")  # node order, then the order in which the rule took them
+    keep = keep[by_org]
+    keep_skipped = [keep_skipped[k] for k in by_org.tolist()]
+    del r_order, order
+    nodes = index.nodes
+    # yield by blocks of whole lists (a list cut in two would restart its ranks)
+    starts = np.flatnonzero(np.r_[True, r[keep][1:] != r[keep][:-1]]).tolist() + [len(keep)]
+    lo = 0
+    while lo < len(keep):
+        hi = starts[min(int(np.searchsorted(starts, lo + _RECORD_BLOCK, side="right")), len(starts) - 1)]
+        sel = keep[lo:hi]
+        us, vs = r[sel], c[sel]
+        comp = _alliance_positions(index, us, vs, weights, as_of)
+        recs = _records(index, us, vs, mask[sel], comp, E, **kw)
+        for rec, sk in zip(recs, keep_skipped[lo:hi]):
+            rec._diversity = (max_per_partner, tuple(nodes[j] for j in sk))
+        yield from recs
+        lo = hi
+
+
+#: Suggestions written per block by the ``max_per_partner`` path (whole lists; about what one block of rows gives).
+_RECORD_BLOCK = 1 << 16
 
 
 def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_tie_weight, catalyser_factor,

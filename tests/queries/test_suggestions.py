@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from queries.link_prediction import AllianceWeights
 from queries.suggestions import SuggestionIndex, suggest
 
 AS_OF = "2025-01-01"
@@ -252,3 +253,164 @@ def test_communities_left_out_without_igraph_on_large_graphs(monkeypatch):
     idx = SuggestionIndex(drome())
     assert idx.communities() is not None
     assert "bridges_communities" in idx.suggest("velo", as_of=AS_OF)[0].what_if
+
+
+# -- the diversity rule (max_per_partner) ---------------------------------------------------------------------------
+
+def hubs():
+    """Associations a, b, c and companies H, M, L, two steps apart through the institutions p, q, r, t.
+
+    Partners: a 3 (p, q, r), b 2 (p, q), c 1 (r); H 4 (p, q, r, t), M 3 (p, q, t), L 2 (r, t).
+    """
+    G = nx.Graph()
+    for x in "abc":
+        G.add_node(x, sector="association")
+    for x in "HML":
+        G.add_node(x, sector="company")
+    for x in "pqrt":
+        G.add_node(x, sector="institution")
+    G.add_edges_from([("a", "p"), ("a", "q"), ("a", "r"), ("b", "p"), ("b", "q"), ("c", "r"),
+                      ("H", "p"), ("H", "q"), ("H", "r"), ("H", "t"), ("M", "p"), ("M", "q"), ("M", "t"),
+                      ("L", "r"), ("L", "t")])
+    return G
+
+
+# Activity alone: the score 1 - exp(-sqrt(k_u k_v) / mean degree) increases with the product of the numbers of
+# partners, so the order can be read off by hand. The association–company pairs two steps apart and their products:
+#   a–H 3·4 = 12, a–M 3·3 = 9, b–H 2·4 = 8, a–L 3·2 = 6, b–M 2·3 = 6, c–H 1·4 = 4, c–L 1·2 = 2
+# (b–L and c–M share no partner: not candidates).
+ACTIVITY = AllianceWeights(closure=0, activity=1, themes=0, geography=0, bridging=0, alliances=0, ties=0)
+HUBS = dict(top=2, between=("association", "company"), sources=("two_step",), what_if=False, weights=ACTIVITY)
+
+
+def lists(res):
+    return {x: [s.partner for s in res if s.org == x] for x in "abcHML"}
+
+
+def test_max_per_partner_lists_by_hand():
+    G = hubs()
+    # by score, each organisation's two best: H heads every association's list, a every company's
+    plain = suggest(G, **HUBS)
+    assert lists(plain) == {"a": ["H", "M"], "b": ["H", "M"], "c": ["H", "L"],
+                            "H": ["a", "b"], "M": ["a", "b"], "L": ["a", "c"]}
+    assert suggest(G, **HUBS, max_per_partner=None) == plain
+    # cap 1, pairs taken best first (equal scores: the organisation first in node order, a b c H M L):
+    #   12 a–H kept (H used), H–a kept (a used); 9 a–M kept (M used; a's list is full), M–a: a used, skipped;
+    #    8 b–H: H used, skipped; H–b kept (b used; H full); 6 b–M: M used, skipped (b has nothing left);
+    #      M–b: b used, skipped (M has nothing left); L–a: a used, skipped (a–L: a is full);
+    #    4 c–H: H used, skipped; 2 c–L kept, L–c kept.
+    res = suggest(G, **HUBS, max_per_partner=1)
+    assert lists(res) == {"a": ["H", "M"], "b": [], "c": ["L"], "H": ["a", "b"], "M": [], "L": ["c"]}
+    got = {s.pair: (s.rank, s.score_rank, s.skipped_partners) for s in res}
+    assert got == {("a", "H"): (1, 1, []), ("a", "M"): (2, 2, []), ("c", "L"): (1, 2, ["H"]),
+                   ("H", "a"): (1, 1, []), ("H", "b"): (2, 2, []), ("L", "c"): (1, 2, ["a"])}
+    # cap 2: a and b both get H and M (H, M used twice), c–H is then skipped (H used twice) and c gets L;
+    # L–a is skipped (a is in H's and M's lists), L gets c
+    res = suggest(G, **HUBS, max_per_partner=2)
+    assert lists(res) == {"a": ["H", "M"], "b": ["H", "M"], "c": ["L"],
+                          "H": ["a", "b"], "M": ["a", "b"], "L": ["c"]}
+    # scores are those of the plain run, only the lists change
+    scores = {s.pair: s.score for s in plain}
+    assert all(s.score == scores[s.pair] for s in res)
+    # a cap no partner reaches changes nothing (the rank by score is the rank)
+    big = suggest(G, **HUBS, max_per_partner=3)
+    assert [(s.pair, s.rank, s.score) for s in big] == [(s.pair, s.rank, s.score) for s in plain]
+    assert all(s.score_rank == s.rank and s.skipped_partners == [] for s in big)
+
+
+def test_max_per_partner_reasons_say_what_was_set_aside():
+    G = hubs()
+    for n, name in (("H", "Hub"), ("a", "Asso A")):
+        G.nodes[n]["name"] = name
+    kw = dict(HUBS, what_if=True, max_per_partner=1)
+    c = next(s for s in suggest(G, **kw) if s.org == "c")
+    assert c.reasons[-1] == ("Règle de diversité : 1 partenaire mieux noté écarté, déjà proposé 1 fois ailleurs "
+                             "(Hub) ; rang au score 2")
+    c = next(s for s in suggest(G, **dict(kw, max_per_partner=2), lang="en") if s.org == "c")
+    assert c.reasons[-1] == ("Diversity rule: 1 better-scored partner set aside, already suggested 2 times "
+                             "elsewhere (Hub); score rank 2")
+    d = c.as_dict()
+    assert d["rank"] == 1 and d["score_rank"] == 2 and d["skipped_partners"] == ["H"]
+    # a suggestion the rule did not move claims nothing, and the default dict has no new key
+    a = next(s for s in suggest(G, **kw) if s.org == "a")
+    assert not any("diversit" in r.lower() for r in a.reasons)
+    assert "score_rank" not in suggest(G, **HUBS)[0].as_dict()
+    # two partners set aside (French plural): a company W tied to q only gives b a third candidate, b–W 2·1 = 2;
+    # with cap 1, H and M are taken before it (above), so b gets W at rank 1, third by score
+    G.add_node("W", sector="company")
+    G.add_edge("W", "q")
+    b = [s for s in suggest(G, **kw) if s.org == "b"]
+    assert [(s.partner, s.rank, s.score_rank, s.skipped_partners) for s in b] == [("W", 1, 3, ["H", "M"])]
+    assert b[0].reasons[-1] == ("Règle de diversité : 2 partenaires mieux notés écartés, déjà proposés 1 fois "
+                                "ailleurs (Hub et M) ; rang au score 3")
+
+
+def test_max_per_partner_rule_holds_on_the_drome_territory():
+    G = drome()
+    full = suggest(G, top=100, as_of=AS_OF, what_if=False)  # every candidate of every organisation, by score
+    score = {s.pair: s.score for s in full}
+    order = {}
+    for s in full:
+        order.setdefault(s.org, []).append(s.partner)
+    for k in (1, 2, 3):
+        res = suggest(G, top=2, as_of=AS_OF, what_if=False, max_per_partner=k)
+        count = {}
+        for s in res:
+            count[s.partner] = count.get(s.partner, 0) + 1
+        assert max(count.values()) <= k
+        assert k > 1 or any(s.skipped_partners for s in res)  # the cap does move suggestions here
+        by_org = {}
+        for s in res:
+            by_org.setdefault(s.org, []).append(s)
+        for org, recs in by_org.items():
+            assert [s.rank for s in recs] == list(range(1, len(recs) + 1))
+            for s in recs:
+                # what lies above it in its list by score is either kept above it or set aside because that
+                # partner reached the cap; its rank by score alone counts both (equal scores, e.g. ccval's ferme
+                # and amap, may come in either order)
+                kept = [x.partner for x in recs[:s.rank - 1]]
+                above = set(kept) | set(s.skipped_partners)
+                assert s.score_rank == len(kept) + len(s.skipped_partners) + 1
+                assert {p for p in order[org] if score[org, p] > s.score} <= above
+                assert all(score[org, p] >= s.score for p in above) and s.partner not in above
+                assert score[org, order[org][s.score_rank - 1]] == s.score
+                assert all(count[p] == k for p in s.skipped_partners)
+                assert [x.score for x in recs] == sorted((x.score for x in recs), reverse=True)
+    # streamed and listed agree
+    from queries.suggestions import iter_suggest
+    a = [r.as_dict() for r in suggest(G, top=2, as_of=AS_OF, max_per_partner=1)]
+    b = [r.as_dict() for r in iter_suggest(G, top=2, as_of=AS_OF, max_per_partner=1)]
+    assert a == b
+    # one organisation: a partner appears once in a list anyway, nothing changes
+    one = suggest(G, "velo", as_of=AS_OF, max_per_partner=1)
+    assert [(s.partner, s.rank, s.score) for s in one] == [(s.partner, s.rank, s.score)
+                                                          for s in suggest(G, "velo", as_of=AS_OF)]
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError):
+            suggest(G, max_per_partner=bad)
+
+
+def test_max_per_partner_spreads_the_demo_territory_suggestions():
+    """The figure of the README: every organisation's top 5 on the demo territory (`catalyse demo`), as
+    `catalyse suggest --all` computes it (introductions excluded, co-membership), the share of the suggestions that
+    go to the 10 most-suggested partners."""
+    from collections import Counter
+
+    from graphcore.demo import generate_territory
+    from graphcore.projection import comembership_graph, tie_graph
+
+    data = generate_territory(300)
+    G = tie_graph(data)
+    kw = dict(top=5, exclude={(i.a, i.b) for i in data.introductions}, comembership=comembership_graph(data),
+              what_if=False, explain=False, index=SuggestionIndex(G, comembership=comembership_graph(data)))
+
+    def spread(res):
+        count = Counter(s.partner for s in res)
+        return len(res), sum(c for _, c in count.most_common(10)), len({s.org for s in res}), count.most_common(1)
+
+    n, top10, orgs, (first,) = spread(suggest(G, **kw))
+    assert (n, top10, orgs) == (1500, 471, 300) and first == ("tiers-lieu-la-cordee-valence", 111)  # 31.4 %
+    n, top10, orgs, (first,) = spread(suggest(G, **kw, max_per_partner=5))
+    assert (n, top10, orgs) == (1413, 50, 299) and first[1] == 5  # 3.5 %; 87 places had no candidate left
+    n, top10, orgs, (first,) = spread(suggest(G, **kw, max_per_partner=10))
+    assert (n, top10, orgs) == (1500, 100, 300) and first[1] == 10  # 6.7 %, every list full
