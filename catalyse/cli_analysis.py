@@ -162,14 +162,19 @@ def _intro_pairs(data: Dataset) -> set[tuple[str, str]]:
 @click.option("--territory", metavar="CODE", help="Only organisations of this territory.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="With --all or --between: keep the N best pairs of the territory's list.")
+@click.option("--max-per-partner", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --all or --between: suggest each organisation to at most N others (diversity rule: best "
+                   "scores first, a partner that reached N is skipped) [default: no cap].")
 @as_of_option
 @output_option
 @pass_settings
 @_friendly
-def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of, fmt):
+def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_per_partner, as_of, fmt):
     """Whom to introduce to whom, and why: suggestions with reasons, introducer and what-if gain.
 
-    Pairs already tied, or already introduced (whatever the outcome), are never suggested.
+    Pairs already tied, or already introduced (whatever the outcome), are never suggested. With --max-per-partner
+    N, no organisation is proposed as a partner in more than N other organisations' lists, so that a few hubs do
+    not take every list; a suggestion placed after a skipped partner says so in its reasons.
     """
     from graphcore.fields import parse_theme
     from graphcore.projection import comembership_graph, tie_graph
@@ -177,6 +182,9 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of
 
     if not org and not all_ and not between:
         raise UserError("name an organisation, or use --all or --between SECTOR SECTOR")
+    if org and max_per_partner is not None:
+        raise UserError("--max-per-partner applies to the lists of several organisations: use it with --all or "
+                        "--between, without an organisation")
     store = s.store()
     data = store.dataset(as_of=as_of)
     G = tie_graph(data, as_of=as_of)
@@ -187,7 +195,8 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of
     lang = s.lang if fmt == "table" else "en"
     found = do_suggest(G, org, top=top, between=pair, territory=territory,
                        theme=parse_theme(theme) if theme else None, exclude=_intro_pairs(data),
-                       comembership=comembership_graph(data, as_of=as_of), lang=lang, as_of=as_of)
+                       comembership=comembership_graph(data, as_of=as_of), lang=lang, as_of=as_of,
+                       max_per_partner=max_per_partner)
     if not org:  # the territory's list: each pair once (from its better-scored side), best first
         best: dict = {}
         for x in found:
@@ -196,10 +205,15 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of
                 best[key] = x
         found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))[:limit]
     if fmt != "table":
-        click.echo(render([{"org": x.org, "partner": x.partner, "rank": x.rank, "score": round(x.score, 6),
-                            "introducer": x.introducer, "shared_partners": [p for p in x.shared_partners],
-                            "shared_themes": x.shared_themes, "sectors": x.sectors, "reasons": x.reasons,
-                            "what_if": x.what_if} for x in found], fmt))
+        rows = [{"org": x.org, "partner": x.partner, "rank": x.rank, "score": round(x.score, 6),
+                 "introducer": x.introducer, "shared_partners": [p for p in x.shared_partners],
+                 "shared_themes": x.shared_themes, "sectors": x.sectors, "reasons": x.reasons,
+                 "what_if": x.what_if} for x in found]
+        if max_per_partner is not None:  # only then, so that the default output is unchanged
+            for row, x in zip(rows, found):
+                row["score_rank"] = x.score_rank
+                row["skipped_partners"] = x.skipped_partners
+        click.echo(render(rows, fmt))
         return
     if not found:
         click.echo("Aucune suggestion." if lang == "fr" else "No suggestion.")
@@ -215,6 +229,14 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, as_of
     click.echo(render([{head[0]: x.org_name, head[1]: x.partner_name, head[2]: round(x.score, 3),
                         head[3]: x.introducer_name or "", head[4]: x.reasons[0] if x.reasons else ""}
                        for x in found], "table"))
+    if max_per_partner is not None:
+        moved = sum(bool(x.skipped_partners) for x in found)
+        click.echo({"fr": f"Règle de diversité : chaque organisation est proposée au plus {max_per_partner} fois "
+                          f"comme partenaire ; {moved} des {len(found)} suggestions ci-dessus viennent après un "
+                          "partenaire mieux noté écarté par cette règle (--format json : score_rank).",
+                    "en": f"Diversity rule: each organisation is suggested as a partner at most {max_per_partner} "
+                          f"times; {moved} of the {len(found)} suggestions above come after a better-scored partner "
+                          "set aside by this rule (--format json: score_rank)."}[lang])
 
 
 @cli.command()

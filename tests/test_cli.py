@@ -221,6 +221,35 @@ def test_catalyser_session_suggest_introduce_outcome_activity(run, tmp_path):
     assert run("outcome", "Inope", "met").exit_code == 1
 
 
+def test_suggest_max_per_partner(run):
+    """--max-per-partner wires the diversity rule: the territory's list is the API's capped lists, each pair once."""
+    from collections import Counter
+
+    from graphcore.projection import comembership_graph
+    from queries.suggestions import suggest
+
+    run("demo", "--orgs", "150", "--seed", "5", "--report", "")
+    data = generate_territory(150, seed=5)
+    plain = json.loads(run("suggest", "--all", "--format", "json").output)
+    assert plain and "score_rank" not in plain[0]  # the default output is unchanged
+    rows = json.loads(run("suggest", "--all", "--max-per-partner", "2", "--format", "json").output)
+    assert max(Counter(r["partner"] for r in rows).values()) <= 2
+    assert max(Counter(r["partner"] for r in plain).values()) > 2
+    api = suggest(tie_graph(data), top=5, exclude={(i.a, i.b) for i in data.introductions},
+                  comembership=comembership_graph(data), what_if=False, max_per_partner=2)
+    assert {frozenset((r["org"], r["partner"])) for r in rows} == {frozenset(s.pair) for s in api}
+    moved = [r for r in rows if r["skipped_partners"]]
+    assert moved and all(r["score_rank"] == r["rank"] + len(r["skipped_partners"]) for r in rows)
+    assert all(r["reasons"][-1].startswith("Diversity rule: ") for r in moved)
+    out = run("suggest", "--all", "--limit", "3", "--max-per-partner", "2").output
+    assert "Règle de diversité : chaque organisation est proposée au plus 2 fois comme partenaire ;" in out
+    out = run("--lang", "en", "suggest", "--all", "--limit", "3", "--max-per-partner", "2").output
+    assert "Diversity rule: each organisation is suggested as a partner at most 2 times;" in out
+    r = run("suggest", data.organisations[0].id, "--max-per-partner", "2")
+    assert r.exit_code == 1 and "Error: --max-per-partner applies to the lists of several organisations" in r.output
+    assert run("suggest", "--all", "--max-per-partner", "0").exit_code == 2
+
+
 def test_brokers_and_metrics_wire_the_queries(run):
     from queries.brokerage import brokerage
     from queries.structure import summary
