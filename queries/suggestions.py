@@ -841,7 +841,11 @@ def _generate_capped(index, blocks, *, top, max_per_partner, weights, as_of, **k
         keep.append(i)
         keep_skipped.append(tuple(skipped.get(u, ())))
     keep = np.asarray(keep, dtype=np.int64)
-    by_org = np.argsort(r[keep], kind="stable")  # node order, then the order in which the rule took them
+    # each list in the order _generate gives it (so that a cap that skips nobody gives the default lists): score,
+    # then, for equal scores, _top_per_row's order — the candidates' order in a row it kept whole (at most `top`
+    # candidates), its tiebreak in a longer row
+    whole = np.bincount(r, minlength=index.n)[r[keep]] <= top
+    by_org = np.lexsort((keep, np.where(whole, 0, _tiebreak(c[keep])), -score[keep], r[keep]))
     keep = keep[by_org]
     keep_skipped = [keep_skipped[k] for k in by_org.tolist()]
     del r_order, order
