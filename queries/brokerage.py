@@ -49,8 +49,8 @@ No two-path is enumerated. With ``A`` the CSR adjacency, the in- and out-degrees
 whose endpoints share a group are ``Σ_h in_b(h) out_b(h)`` (a row-wise product of two node × group count
 tables). From these are subtracted the ``a = c`` pairs (reciprocated arcs, ``A ∘ Aᵀ``) and the closed pairs
 (``a → c`` exists). A closed pair lies on a triangle of the underlying undirected graph: triangles are listed by
-the vectorised degree-ordered "forward" algorithm (about ``Σ_u d⁺(u)² / 2`` candidate wedges, far fewer than the
-two-paths), then the six orderings of each triangle are checked against the arc directions and tallied per
+the vectorised degree-ordered "forward" algorithm of ``queries._triangles`` (``Σ_(a,b) d⁺(b)`` candidate
+wedges over the forward edges ``(a, b)``, far fewer than the two-paths), then the six orderings of each triangle are checked against the arc directions and tallied per
 middle vertex and role. An alternative exact path (``_CLOSED_METHOD = "products"``, cross-checked in the tests)
 counts them by ONE masked sparse product ``(X @ Y) ∘ A`` whose integer entries pack the four "does ``a`` share
 ``b``'s / ``c``'s group" counts as base-``K`` digits (``K`` = max in-degree + 1; three products
@@ -88,6 +88,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from queries._triangles import WEDGE_CHUNK, forward_triangles
+
 __all__ = ["brokerage", "brokerage_arrays", "brokerage_table", "ROLES", "UNDIRECTED_ROLES", "SNA_NAMES", "ROLE_LABELS"]
 
 #: Role keys of a directed result, in sna's column order.
@@ -122,8 +124,9 @@ _OTHER_LABELS = {
 _BLOCK_ENTRIES = 20_000_000
 #: The one-product count packs four counts below K = max in-degree + 1 into an int64: needs K⁴ below this.
 _ENCODE_LIMIT = 2 ** 63
-#: Candidate wedges checked per block when listing triangles (memory ≈ 80 bytes per wedge).
-_WEDGE_BLOCK = 4_000_000
+#: Candidate wedges checked per block when listing triangles (memory ≈ 40 bytes per wedge for the listing, see
+#: ``queries._triangles``, plus the tally of the block's triangles).
+_WEDGE_BLOCK = WEDGE_CHUNK
 #: How closed pairs are counted: "triangles" (default, fastest), or "products" (masked sparse products: the
 #: one-product packed count when in-degrees allow, else three products). Both are exact; tests run both.
 _CLOSED_METHOD = "triangles"
@@ -605,11 +608,11 @@ def _closed_encoded(A, same, codes, K):
 def _closed_triangles(A, rows, cols, codes):
     """Closed pairs per broker and role from the triangles of the underlying undirected graph.
 
-    A closed pair ``a -> b -> c`` with ``a -> c`` lies on a triangle ``{a, b, c}``. Triangles are listed with
-    the degree-ordered "forward" algorithm (each edge oriented towards the higher (degree, index) rank, each
-    triangle found once from its lowest-ranked vertex, about ``Σ_u d⁺(u)² / 2`` candidate wedges checked by a
-    sorted search), vectorised and in chunks; then each of the six orderings of every triangle is tested
-    against the arc directions and tallied for its middle vertex.
+    A closed pair ``a -> b -> c`` with ``a -> c`` lies on a triangle ``{a, b, c}``. The arcs are merged into
+    undirected edges with direction bits, the triangles listed once each, in chunks of at most ``_WEDGE_BLOCK``
+    candidate wedges, by :func:`queries._triangles.forward_triangles` (degree-ordered "forward" algorithm); then
+    each of the six orderings of every triangle is tested against the arc directions and tallied for its middle
+    vertex.
     """
     n = A.shape[0]
     out = np.zeros((n, 5), dtype=np.int64)  # w_I, w_O, b_IO, b_OI, b_O
@@ -624,40 +627,8 @@ def _closed_triangles(A, rows, cols, codes):
     ukey = key[first]
     flags = np.bitwise_or.reduceat(bit, first)
     eu, ev = ukey // n, ukey % n
-    m = len(ukey)
-    if m < 3:
-        return out
-    deg = np.bincount(eu, minlength=n) + np.bincount(ev, minlength=n)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
-    fwd = rank[eu] < rank[ev]
-    fsrc = np.where(fwd, eu, ev)
-    fdst = np.where(fwd, ev, eu)
-    o = np.argsort(fsrc, kind="stable")
-    fsrc, fdst, fedge = fsrc[o], fdst[o], o  # fedge: id (index in ukey) of each forward edge
-    rowlen = np.bincount(fsrc, minlength=n)
-    rowend = np.cumsum(rowlen)[fsrc]  # end (exclusive) of each element's row
-    pos = np.arange(m)
-    cnt = rowend - pos - 1  # later elements of the same row: wedge partners
-    ccum = np.cumsum(cnt)
-    start = 0
-    while start < m:
-        base = ccum[start - 1] if start else 0
-        stop = max(int(np.searchsorted(ccum, base + _WEDGE_BLOCK, side="right")), start + 1)
-        c = cnt[start:stop]
-        total = int(c.sum())
-        if total:
-            p1 = np.repeat(pos[start:stop], c)
-            off = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c) + 1
-            p2 = p1 + off
-            v, w = fdst[p1], fdst[p2]
-            k = np.minimum(v, w) * n + np.maximum(v, w)
-            j = np.minimum(np.searchsorted(ukey, k), m - 1)
-            hit = ukey[j] == k
-            if hit.any():
-                p1, p2, j = p1[hit], p2[hit], j[hit]
-                _tally_triangles(out, fsrc[p1], fdst[p1], fdst[p2], fedge[p1], fedge[p2], j, eu, flags, codes)
-        start = stop
+    for x, y, z, e_xy, e_yz, e_xz in forward_triangles(eu, ev, n, chunk=_WEDGE_BLOCK):
+        _tally_triangles(out, x, y, z, e_xy, e_xz, e_yz, eu, flags, codes)
     return out
 
 
