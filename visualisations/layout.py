@@ -5,7 +5,10 @@
   apart until they do not overlap, each group's members by spring layout inside its disc. Linear in the number
   of groups' members, so 5,000 organisations take about a second, and a group's members sit around the place of
   its super-node (drill-down shows them where the group was).
-- `geographic`: equirectangular projection of `lat`/`lon`, scaled to the canvas.
+- `geographic`: equirectangular projection of `lat`/`lon`, scaled to the canvas; organisations of the overseas
+  départements and regions (DROM) go into insets ("encarts", as on INSEE and IGN maps): each territory projected
+  on its own, at its own scale, in a fixed-size box in a column left of the mainland (`geographic_insets` also
+  returns those boxes, for the view to draw).
 
 Positions are in vis-network pixels (y grows downwards).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -175,28 +179,156 @@ def communities(G, *, seed: int = 7, min_size: int = 2) -> dict:
     return out
 
 
-def geographic(G, *, width: float = 1600.0) -> tuple[dict, list]:
-    """(positions of organisations with `lat`/`lon`, the others). Equirectangular: x ∝ lon·cos(mean lat)."""
-    located = {}
-    for n, d in G.nodes(data=True):
-        lat, lon = d.get("lat"), d.get("lon")
-        try:
-            lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
-            continue
-        if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
-            located[n] = (lat, lon)
-    missing = [n for n in G if n not in located]
-    if not located:
-        return {}, missing
+def _coordinates(d: dict) -> tuple[float, float] | None:
+    lat, lon = d.get("lat"), d.get("lon")
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return None
+    if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+        return lat, lon
+    return None
+
+
+def _project(located: dict, size: float) -> dict:
+    """Equirectangular (x ∝ lon·cos(mean lat), y ∝ −lat), the larger span scaled to `size`, centred on (0, 0)."""
     lats = np.array([v[0] for v in located.values()])
     lons = np.array([v[1] for v in located.values()])
     k = math.cos(math.radians(float(lats.mean())))
     xs, ys = lons * k, -lats
     span = max(xs.max() - xs.min(), ys.max() - ys.min()) or 1.0
-    f = width / span
+    f = size / span
     cx, cy = (xs.max() + xs.min()) / 2, (ys.max() + ys.min()) / 2
-    pos = {n: (float((x - cx) * f), float((y - cy) * f)) for n, x, y in zip(located, xs, ys)}
+    return {n: (float((x - cx) * f), float((y - cy) * f)) for n, x, y in zip(located, xs, ys)}
+
+
+@dataclass(frozen=True)
+class Overseas:
+    """An overseas département and region (DROM) drawn in an inset."""
+    code: str          #: INSEE département code
+    region: str        #: INSEE region code
+    name_fr: str
+    name_en: str
+    bbox: tuple        #: (lat_min, lat_max, lon_min, lon_max), WGS84 degrees
+
+
+#: The five DROM, in INSEE order. The boxes are the extents of each territory's land, dependent islands included
+#: (Guadeloupe: Marie-Galante, Les Saintes, La Désirade), rounded outwards to a few hundredths of a degree from
+#: the bounding boxes of the territories' outlines (OpenStreetMap administrative boundaries, IGN Admin Express);
+#: they only serve to recognise an organisation by its coordinates when it carries no territory code, and do not
+#: overlap each other nor mainland France. Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin and the other
+#: collectivités d'outre-mer stay on the main projection.
+OVERSEAS = {
+    "971": Overseas("971", "01", "Guadeloupe", "Guadeloupe", (15.80, 16.55, -61.85, -60.95)),
+    "972": Overseas("972", "02", "Martinique", "Martinique", (14.35, 14.90, -61.25, -60.80)),
+    "973": Overseas("973", "03", "Guyane", "French Guiana", (2.10, 5.80, -54.65, -51.60)),
+    "974": Overseas("974", "04", "La Réunion", "Réunion", (-21.40, -20.85, 55.20, 55.85)),
+    "976": Overseas("976", "06", "Mayotte", "Mayotte", (-13.05, -12.60, 44.95, 45.32)),
+}
+
+#: Inset box side and the gap between boxes and to the mainland, as fractions of the mainland frame's `width`.
+INSET_SIZE = 0.18
+INSET_GAP = 0.025
+#: Inner margins of a box (fraction of its side); the top one leaves room for the territory's name.
+INSET_PAD = 0.12
+INSET_PAD_TOP = 0.22
+
+
+@dataclass(frozen=True)
+class Inset:
+    """One inset as drawn: the territory, its box `(x0, y0, x1, y1)` in pixels, its organisations."""
+    code: str
+    box: tuple
+    nodes: tuple
+
+    @property
+    def territory(self) -> Overseas:
+        return OVERSEAS[self.code]
+
+    def label(self, lang: str = "fr") -> str:
+        """The territory's name: « La Réunion » in French (default), "Réunion" in English."""
+        return self.territory.name_en if lang == "en" else self.territory.name_fr
+
+
+def overseas_code(d: dict, coords: tuple[float, float] | None = None) -> str | None:
+    """The DROM an organisation belongs to, or None: its `departement` when present, else its `commune`'s
+    département, else its `region`, else the box its coordinates fall in.
+
+    >>> overseas_code({"departement": "974"}), overseas_code({"departement": "26", "lat": -21.1, "lon": 55.5})
+    ('974', None)
+    >>> overseas_code({"commune": "97209"}), overseas_code({}, (-12.78, 45.23)), overseas_code({}, (44.7, 5.0))
+    ('972', '976', None)
+    """
+    for key, pick in (("departement", lambda s: s), ("commune", lambda s: s[:3] if s.startswith("97") else s),
+                      ("region", lambda s: s)):
+        value = d.get(key)
+        if value is None or value == "":
+            continue
+        code = pick(str(value).strip().upper())
+        if key == "region":
+            return next((t.code for t in OVERSEAS.values() if t.region == code.zfill(2)), None)
+        return code if code in OVERSEAS else None
+    if coords is not None:
+        lat, lon = coords
+        for t in OVERSEAS.values():
+            la0, la1, lo0, lo1 = t.bbox
+            if la0 <= lat <= la1 and lo0 <= lon <= lo1:
+                return t.code
+    return None
+
+
+def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple[dict, list, list]:
+    """(positions of organisations with `lat`/`lon`, the others, the insets drawn).
+
+    Mainland (everything that is not in a DROM, foreign places included) is projected as `geographic` always did,
+    so its positions do not change when overseas organisations are added. Each DROM with located organisations
+    gets its own projection scaled into a square box of side `INSET_SIZE·width` (its larger span fills the inner
+    square of side `(1 − INSET_PAD − INSET_PAD_TOP)·side`, centred across, `INSET_PAD_TOP·side` from the top so
+    that the name fits above); the boxes stand in a column, in INSEE order, left of the mainland positions,
+    top-aligned with them, `INSET_GAP·width` apart. With `insets=False` everything shares one projection.
+    """
+    located = {}
+    for n, d in G.nodes(data=True):
+        c = _coordinates(d)
+        if c is not None:
+            located[n] = c
+    missing = [n for n in G if n not in located]
+    if not located:
+        return {}, missing, []
+    overseas: dict = defaultdict(dict)
+    if insets:
+        for n, c in located.items():
+            code = overseas_code(G.nodes[n], c)
+            if code is not None:
+                overseas[code][n] = c
+    mainland = {n: c for n, c in located.items() if not any(n in group for group in overseas.values())}
+    pos = _project(mainland, width) if mainland else {}
+    if not overseas:
+        return pos, missing, []
+    side, gap = INSET_SIZE * width, INSET_GAP * width
+    if pos:
+        x1 = min(p[0] for p in pos.values()) - gap
+        y0 = min(p[1] for p in pos.values())
+    else:
+        x1, y0 = side / 2 + gap, -side / 2
+    frames = []
+    for code in sorted(overseas, key=list(OVERSEAS).index):
+        group = overseas[code]
+        box = (x1 - side, y0, x1, y0 + side)
+        inner = side * (1 - INSET_PAD - INSET_PAD_TOP)
+        cx = (box[0] + box[2]) / 2
+        cy = box[1] + side * INSET_PAD_TOP + inner / 2
+        for n, (x, y) in _project(group, inner).items():
+            pos[n] = (cx + x, cy + y)
+        frames.append(Inset(code, tuple(float(v) for v in box), tuple(group)))
+        y0 += side + gap
+    return pos, missing, frames
+
+
+def geographic(G, *, width: float = 1600.0) -> tuple[dict, list]:
+    """(positions of organisations with `lat`/`lon`, the others). Equirectangular: x ∝ lon·cos(mean lat);
+    overseas organisations in insets (see `geographic_insets`, which also returns the boxes)."""
+    pos, missing, _ = geographic_insets(G, width=width)
     return pos, missing
 
 
