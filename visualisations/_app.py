@@ -4,6 +4,10 @@ The script reads the view's data from `<script type="application/json" id="catal
 DataSets, and builds the side panel (search, filters, lists, legend) with `textContent` only. It exposes
 `window.catalyseView` (used by the tests and the benchmark) and fires a `catalyse:ready` event on `document`
 after the first drawing, with `window.catalyseReady.at` = `performance.now()` at that moment.
+
+`DATA.frames` (the overseas insets of the geographic map: `{label, x0, y0, x1, y1}` in network coordinates) are
+drawn on the canvas under the nodes, their labels with `fillText` (plain text, never markup); they take no
+clicks, and fitting the view takes them in.
 """
 
 APP_CSS = r"""
@@ -67,6 +71,7 @@ APP_JS = r"""
   }
 
   var orgs = DATA.nodes || [], supers = DATA.supers || [], raw = DATA.edges || [];
+  var frames = DATA.frames || [];
   var filterDefs = DATA.filters || [];
   var byId = new Map();
   orgs.forEach(function (n) { byId.set(n.id, n); n.fold = fold(n.search || n.label || ""); });
@@ -334,8 +339,36 @@ APP_JS = r"""
   /* ---------- network ---------- */
   var container = document.getElementById("cv-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options || {});
+  if (frames.length) {
+    network.on("beforeDrawing", function (ctx) {
+      ctx.save();
+      frames.forEach(function (f) {
+        var w = f.x1 - f.x0, h = f.y1 - f.y0, size = Math.max(10, Math.round(w * 0.065));
+        ctx.fillStyle = "rgba(236, 241, 246, 0.7)";
+        ctx.fillRect(f.x0, f.y0, w, h);
+        ctx.strokeStyle = "#90a4ae"; ctx.lineWidth = 2;
+        ctx.strokeRect(f.x0, f.y0, w, h);
+        ctx.fillStyle = "#37474f"; ctx.textAlign = "left"; ctx.textBaseline = "top";
+        ctx.font = "600 " + size + "px system-ui, DejaVu Sans, Arial, sans-serif";
+        ctx.fillText(String(f.label), f.x0 + w * 0.05, f.y0 + h * 0.04, w * 0.9);
+      });
+      ctx.restore();
+    });
+  }
+  /* vis-network fits the nodes only: with frames, fit the box of the drawn nodes and the frames together */
+  function fitAll() {
+    if (!frames.length) { network.fit({ animation: false }); return; }
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    function grow(a, b, c, d) { x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d); }
+    var at = network.getPositions();
+    Object.keys(at).forEach(function (id) { grow(at[id].x - 20, at[id].y - 20, at[id].x + 20, at[id].y + 20); });
+    frames.forEach(function (f) { grow(f.x0, f.y0, f.x1, f.y1); });
+    var cw = container.clientWidth || 800, ch = container.clientHeight || 600;
+    var scale = 0.95 * Math.min(cw / Math.max(x1 - x0, 1), ch / Math.max(y1 - y0, 1));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+  }
   render();
-  network.fit({ animation: false });
+  fitAll();
 
   function setSearch(q, fromUi) {
     query = fold(q || "");
@@ -356,7 +389,7 @@ APP_JS = r"""
     var members = s.members.filter(function (m) { return nodes.get(m) !== null; });
     if (members.length) { network.fit({ nodes: members, animation: false }); }
   }
-  function collapseAll() { expanded.clear(); focusId = null; render(); network.fit({ animation: false }); }
+  function collapseAll() { expanded.clear(); focusId = null; render(); fitAll(); }
   function focusOrg(id) {
     var n = byId.get(id);
     if (!n) { return; }
@@ -373,7 +406,7 @@ APP_JS = r"""
   function reset() {
     filters = {}; query = ""; focusId = null; searchBox.value = "";
     Object.keys(selects).forEach(function (k) { selects[k].value = ""; });
-    render(); network.unselectAll(); network.fit({ animation: false });
+    render(); network.unselectAll(); fitAll();
   }
   network.on("click", function (p) {
     if (p.nodes.length) {
@@ -386,7 +419,7 @@ APP_JS = r"""
   });
 
   window.catalyseView = {
-    network: network, nodes: nodes, edges: edges,
+    network: network, nodes: nodes, edges: edges, frames: frames,
     search: function (q) { setSearch(q, false); },
     filter: function (key, value) { setFilter(key, value, false); },
     expand: expand, collapseAll: collapseAll, reset: reset,

@@ -253,7 +253,7 @@ class _View:
         opts["edges"]["hoverWidth"] = 1.5
         return opts
 
-    def render(self, *, title, subtitle=(), notes=(), filters=(), legend=(), lists=()) -> str:
+    def render(self, *, title, subtitle=(), notes=(), filters=(), legend=(), lists=(), frames=()) -> str:
         nodes, edges, *_ = self.net.get_network_data()
         data = {
             "ui": self.T, "title": title, "subtitle": list(subtitle), "notes": list(notes),
@@ -261,6 +261,8 @@ class _View:
             "filters": [f for f in filters if f["options"]], "legend": [s for s in legend if s["items"]],
             "lists": [x for x in lists if x["items"]],
         }
+        if frames:  # labelled boxes drawn under the network (the overseas insets of the geographic map)
+            data["frames"] = list(frames)
         return render_page(data, title=title, lang=self.lang)
 
 
@@ -371,8 +373,9 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
 
     size_by: dict node -> value (degree, betweenness, brokerage, constraint…), or the name of one of `measures`;
         default: degree. measures: dict measure name -> dict node -> value, shown in tooltips.
-    geo: place organisations by `lat`/`lon` (equirectangular, physics off, no tiles); those without
-        coordinates go in a grid under the map.
+    geo: place organisations by `lat`/`lon` (equirectangular, physics off, no tiles); those of the overseas
+        départements and regions in labelled insets left of the mainland (`layout.geographic_insets`); those
+        without coordinates in a grid under the map.
     max_nodes: above this many organisations the view starts grouped in super-nodes by `group_by`
         ("community" — Louvain, seeded — by default, or "commune"/"departement"; "commune" by default with geo).
     """
@@ -393,8 +396,11 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
     notes = []
 
     groups = None
+    frames = []
     if geo:
-        pos, missing = layout.geographic(G)
+        pos, missing, insets = layout.geographic_insets(G)
+        frames = [{"code": i.code, "label": i.label(lang), "x0": round(i.box[0], 1), "y0": round(i.box[1], 1),
+                   "x1": round(i.box[2], 1), "y1": round(i.box[3], 1)} for i in insets]
         pos.update(layout.below(pos, missing))
         if missing:
             notes.append(T["no_coordinates"].format(n=len(missing)))
@@ -429,7 +435,7 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
                                                         "label": T["super_node"]}]})
     filters = _org_filters(G, nodes, lang) + [_tie_filter(types, lang)]
     return view.render(title=title or T["map_title"], subtitle=subtitle, notes=notes, filters=filters,
-                       legend=legend)
+                       legend=legend, frames=frames)
 
 
 def _add_supers(view: _View, G, groups: dict, group_by: str, pos: dict, sizes: dict, lang: str) -> None:
