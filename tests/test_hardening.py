@@ -1,6 +1,5 @@
 """The hostile and broken input catalogue: each input ends in a clear error or a correct import, on BOTH stores
-(the `store` fixture), never a crash or a partial write. The table of inputs and outcomes is in CATALOGUE below
-(and in the hardening report)."""
+(the `store` fixture), never a crash or a partial write. The table of inputs and outcomes is docs/hardening.md."""
 
 from __future__ import annotations
 
