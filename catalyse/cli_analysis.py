@@ -436,7 +436,8 @@ def _write(path: str, html: str) -> None:
 @click.option("--alliances", "alliances_", is_flag=True, help="The bipartite organisation–alliance graph.")
 @click.option("--catalyser", metavar="CATALYSER", help="A catalyser and the introductions it made.")
 @click.option("--size-by", type=click.Choice(MEASURES), default="degree", show_default=True)
-@click.option("--geo", is_flag=True, help="Place organisations by their coordinates (no map tiles; overseas départements in insets).")
+@click.option("--geo", is_flag=True,
+              help="Place organisations by their coordinates (no map tiles; overseas départements in insets).")
 @click.option("-o", "--output", "target", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @analysis_filters
 @pass_settings

@@ -359,7 +359,9 @@ APP_JS = r"""
   function fitAll() {
     if (!frames.length) { network.fit({ animation: false }); return; }
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    function grow(a, b, c, d) { x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d); }
+    function grow(a, b, c, d) {
+      x0 = Math.min(x0, a); y0 = Math.min(y0, b); x1 = Math.max(x1, c); y1 = Math.max(y1, d);
+    }
     var at = network.getPositions();
     Object.keys(at).forEach(function (id) { grow(at[id].x - 20, at[id].y - 20, at[id].x + 20, at[id].y + 20); });
     frames.forEach(function (f) { grow(f.x0, f.y0, f.x1, f.y1); });
