@@ -213,8 +213,8 @@ class Overseas:
 
 
 #: The five DROM, in INSEE order. The boxes are the extents of each territory's land, dependent islands included
-#: (Guadeloupe: Marie-Galante, Les Saintes, La Désirade), rounded outwards to a few hundredths of a degree from
-#: the bounding boxes of the territories' outlines (OpenStreetMap administrative boundaries, IGN Admin Express);
+#: (Guadeloupe: Marie-Galante, Les Saintes, La Désirade), from each territory's extreme points rounded outwards
+#: by a few hundredths of a degree (approximate: written from the known extremes, not read from a boundary file);
 #: they only serve to recognise an organisation by its coordinates when it carries no territory code, and do not
 #: overlap each other nor mainland France. Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin and the other
 #: collectivités d'outre-mer stay on the main projection.
