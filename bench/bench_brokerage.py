@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from queries.brokerage import ROLES, SNA_NAMES, brokerage, brokerage_arrays  # noqa: E402
+from queries.brokerage import ROLES, SNA_NAMES, brokerage, brokerage_arrays, numba_available  # noqa: E402
 
 R_SCRIPT = ROOT / "tests" / "queries" / "data" / "make_brokerage_reference.R"
 OUT = ROOT / "bench" / "out"
@@ -122,12 +122,6 @@ def time_ours(G, repeat):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return best, peak, result
-
-
-def has_numba():
-    import importlib.util
-
-    return importlib.util.find_spec("numba") is not None
 
 
 def time_numba(G, repeat, reference):
@@ -279,7 +273,7 @@ def main(argv=None):
     print(f"machine: {platform.machine()} {platform.processor() or ''} | {os.cpu_count()} cores "
           f"(sched: {len(os.sched_getaffinity(0))}) | Python {platform.python_version()} | "
           f"{_cpu_name()}", flush=True)
-    numba = has_numba()
+    numba = numba_available()
     lines = ["| workload | organisations | arcs | ours, graph, numpy (s) | ours, graph, numba (s) | "
              "ours, arrays, numba (s) | first numba call (s) | ours peak traced MB | R brokerage() (s) | "
              "R wall (s) | R call ÷ ours (graph numpy / graph numba / arrays) | Python loop (s) | "

@@ -90,7 +90,8 @@ import scipy.sparse as sp
 
 from queries._triangles import WEDGE_CHUNK, forward_triangles
 
-__all__ = ["brokerage", "brokerage_arrays", "brokerage_table", "ROLES", "UNDIRECTED_ROLES", "SNA_NAMES", "ROLE_LABELS"]
+__all__ = ["brokerage", "brokerage_arrays", "brokerage_table", "numba_available", "ROLES", "UNDIRECTED_ROLES",
+           "SNA_NAMES", "ROLE_LABELS"]
 
 #: Role keys of a directed result, in sna's column order.
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")
@@ -355,12 +356,17 @@ def _numba_kernels():
 _NUMBA_MAX = 2 ** 31 - 1
 
 
+def numba_available() -> bool:
+    """True when the compiled engine can run (numba is installed: the ``fast`` extra)."""
+    return importlib.util.find_spec("numba") is not None
+
+
 def _use_numba(engine, arcs, n):
     if engine not in _ENGINES:
         raise ValueError(f"engine must be one of {', '.join(_ENGINES)}, not {engine!r}")
     fits = arcs < _NUMBA_MAX and n < _NUMBA_MAX
     if engine == "auto":
-        return fits and arcs >= _NUMBA_MIN_ARCS and importlib.util.find_spec("numba") is not None
+        return fits and arcs >= _NUMBA_MIN_ARCS and numba_available()
     if engine == "numba" and not fits:
         raise ValueError(f"engine='numba' counts up to {_NUMBA_MAX:,} nodes and arcs; use engine='numpy'")
     return engine == "numba"
