@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections import Counter
 
 import click
 
@@ -163,8 +164,8 @@ def _intro_pairs(data: Dataset) -> set[tuple[str, str]]:
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="With --all or --between: keep the N best pairs of the territory's list.")
 @click.option("--max-per-partner", type=click.IntRange(min=1), default=None, metavar="N",
-              help="With --all or --between: suggest each organisation to at most N others (diversity rule: best "
-                   "scores first, a partner that reached N is skipped) [default: no cap].")
+              help="With --all or --between: no organisation in more than N pairs of the list (diversity rule: "
+                   "best scores first, a pair with an organisation that reached N is skipped) [default: no cap].")
 @as_of_option
 @output_option
 @pass_settings
@@ -173,8 +174,9 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
     """Whom to introduce to whom, and why: suggestions with reasons, introducer and what-if gain.
 
     Pairs already tied, or already introduced (whatever the outcome), are never suggested. With --max-per-partner
-    N, no organisation is proposed as a partner in more than N other organisations' lists, so that a few hubs do
-    not take every list; a suggestion placed after a skipped partner says so in its reasons.
+    N, each organisation's candidates are chosen with the diversity rule (no partner in more than N lists) and
+    the territory's list keeps no organisation in more than N of its pairs, so that a few hubs do not take the
+    whole list; a suggestion placed after a skipped partner says so in its reasons.
     """
     from graphcore.fields import parse_theme
     from graphcore.projection import comembership_graph, tie_graph
@@ -203,7 +205,17 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
             key = frozenset((x.org, x.partner))
             if key not in best or x.score > best[key].score:
                 best[key] = x
-        found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))[:limit]
+        found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))
+        if max_per_partner is not None:  # a pair is one organisation's suggestion and the other's too: count both
+            seen: Counter = Counter()
+            kept = []
+            for x in found:
+                if seen[x.org] < max_per_partner and seen[x.partner] < max_per_partner:
+                    seen[x.org] += 1
+                    seen[x.partner] += 1
+                    kept.append(x)
+            found = kept
+        found = found[:limit]
     if fmt != "table":
         rows = [{"org": x.org, "partner": x.partner, "rank": x.rank, "score": round(x.score, 6),
                  "introducer": x.introducer, "shared_partners": [p for p in x.shared_partners],
@@ -231,12 +243,12 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
                        for x in found], "table"))
     if max_per_partner is not None:
         moved = sum(bool(x.skipped_partners) for x in found)
-        click.echo({"fr": f"Règle de diversité : chaque organisation est proposée au plus {max_per_partner} fois "
-                          f"comme partenaire ; {moved} des {len(found)} suggestions ci-dessus viennent après un "
+        click.echo({"fr": f"Règle de diversité : chaque organisation figure dans au plus {max_per_partner} paires "
+                          f"de la liste ; {moved} des {len(found)} suggestions ci-dessus viennent après un "
                           "partenaire mieux noté écarté par cette règle (--format json : score_rank).",
-                    "en": f"Diversity rule: each organisation is suggested as a partner at most {max_per_partner} "
-                          f"times; {moved} of the {len(found)} suggestions above come after a better-scored partner "
-                          "set aside by this rule (--format json: score_rank)."}[lang])
+                    "en": f"Diversity rule: each organisation is in at most {max_per_partner} pairs of the list; "
+                          f"{moved} of the {len(found)} suggestions above come after a better-scored partner set "
+                          "aside by this rule (--format json: score_rank)."}[lang])
 
 
 @cli.command()
