@@ -31,7 +31,6 @@ import random
 import resource
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -48,12 +47,6 @@ from graphcore.projection import tie_graph  # noqa: E402
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def timed(fn):
@@ -116,7 +109,7 @@ def main(argv=None) -> int:
             if os.environ.get("NEO4J_URI"):
                 store = Neo4jStore(workers=args.neo4j_workers)
             else:
-                from server import Neo4jServer
+                from server import Neo4jServer, free_port
                 password = secrets.token_urlsafe(18)
                 # sized for W2: its store and indexes fit in a 2 GB page cache (in the tests' 256 MB they do
                 # not, and a W2 import then waits on the disk)

@@ -30,7 +30,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,8 @@ from graphcore.model import Dataset, Organisation, Tie  # noqa: E402
 from graphcore.stores.neo4j_store import (BATCH, CONSTRAINTS, NODE_IDS, TIE_CREATE, Neo4jStore, _Rows,  # noqa: E402
                                           _tie_row)
 
-BARE = "UNWIND $rows AS r MATCH (s) WHERE elementId(s) = r[10] MATCH (t) WHERE elementId(t) = r[11] CREATE (s)-[:TIE]->(t)"
+BARE = ("UNWIND $rows AS r MATCH (s) WHERE elementId(s) = r[10] MATCH (t) WHERE elementId(t) = r[11] "
+        "CREATE (s)-[:TIE]->(t)")
 WIPE = "MATCH ()-[e:TIE]->() CALL { WITH e DELETE e } IN TRANSACTIONS OF 50000 ROWS"
 # Method sampling only (JFR's "default" settings also record allocations, locks and I/O with their stacks, which
 # slowed this write 4×): one Java sample every 10 ms per running thread.
@@ -79,18 +79,13 @@ COMPONENTS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def random_ties(n_orgs: int, n_ties: int, tag: str, rng: random.Random) -> list[Tie]:
+    """`n_ties` distinct undirected ties of type `tag` (each pair once, whichever way it was drawn)."""
     out, seen = [], set()
     while len(out) < n_ties:
         a, b = rng.randrange(n_orgs), rng.randrange(n_orgs)
-        if a != b and (a, b) not in seen:
-            seen.add((a, b))
+        if a != b and (min(a, b), max(a, b)) not in seen:
+            seen.add((min(a, b), max(a, b)))
             out.append(Tie(source=f"o{a}", target=f"o{b}", type=tag,
                            start=dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(1500))))
     return out
@@ -126,7 +121,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-profile", action="store_true", help="skip the Java Flight Recorder run")
     a = ap.parse_args(argv)
-    from server import Neo4jServer
+    from server import Neo4jServer, free_port
 
     password = secrets.token_urlsafe(18)
     data_dir = Path(tempfile.mkdtemp(prefix="bench-ceiling-"))
@@ -167,7 +162,8 @@ def main(argv=None) -> int:
         store.write(Dataset(ties=ties))
         results.append(("`Neo4jStore.write` (client and server)", time.perf_counter() - t0))
         wipe()
-        results.append(("its statement on prepared rows (server only)", run_rows(TIE_CREATE[True], prepared("co_project"))))
+        results.append(("its statement on prepared rows (server only)",
+                        run_rows(TIE_CREATE[True], prepared("co_project"))))
         wipe()
         drv.execute_query("DROP CONSTRAINT catalyse_tie_key IF EXISTS")
         results.append(("the same, tie key constraint dropped", run_rows(TIE_CREATE[True], prepared("membership"))))
@@ -186,9 +182,7 @@ def main(argv=None) -> int:
             wall = run_rows(TIE_CREATE[True], prepared("partnership"))
             subprocess.run(["jcmd", pid, "JFR.stop", "name=ties"], check=True, capture_output=True)
             results.append(("its statement on prepared rows, under JFR", wall))
-            samples = worker_samples(jfr_file)
-            breakdown = collections.Counter(classify(f) for f in samples)
-            n_samples = len(samples)
+            breakdown = collections.Counter(classify(f) for f in worker_samples(jfr_file))
     finally:
         store.close()
         server.stop()
@@ -200,6 +194,7 @@ def main(argv=None) -> int:
     for name, wall in results:
         print(f"| {name} | {wall:.1f} s | {a.ties / wall:,.0f} |")
     if breakdown:
+        n_samples = sum(breakdown.values())
         print(f"\nWhere the Bolt worker spent the profiled write ({n_samples:,} samples):\n")
         print("| phase | component | share |\n|---|---|---:|")
         for (phase, component), n in sorted(breakdown.items(), key=lambda kv: (kv[0][0], -kv[1])):

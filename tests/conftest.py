@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -31,12 +30,6 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """Connection settings ``(uri, user, password)`` of a real, running Neo4j 5 server."""
@@ -46,10 +39,10 @@ def neo4j_server(tmp_path_factory):
         return
     if not (shutil.which("java") and shutil.which("mvn")):
         pytest.skip("Neo4j tests need Java 17 and Maven to start tools/neo4j (or CATALYSE_TEST_NEO4J_URI)")
-    from server import Neo4jServer, Neo4jServerError  # tools/neo4j/server.py
+    from server import Neo4jServer, Neo4jServerError, free_port  # tools/neo4j/server.py
 
     password = secrets.token_urlsafe(18)
-    server = Neo4jServer(port=_free_port(), data_dir=tmp_path_factory.mktemp("neo4j-data"), password=password)
+    server = Neo4jServer(port=free_port(), data_dir=tmp_path_factory.mktemp("neo4j-data"), password=password)
     try:
         server.start(timeout=300)
     except Neo4jServerError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -17,12 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server import free_port  # noqa: E402,F401  (tools/neo4j/server.py; also used by test_faults)
 
 
 def write_bytes(path: Path, data: bytes | str, encoding: str = "utf-8") -> str:

@@ -111,6 +111,13 @@ def default_password() -> str:
         return pw
 
 
+def free_port() -> int:
+    """A TCP port on HOST that nothing listens on now (for a server of one's own: tests, benchmarks)."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
 def _alive(pid: int) -> bool:
     """True if pid is a live (not zombie) Launcher JVM."""
     try:
