@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections import Counter
 
 import click
 
@@ -180,7 +179,7 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
     """
     from graphcore.fields import parse_theme
     from graphcore.projection import comembership_graph, tie_graph
-    from queries.suggestions import suggest as do_suggest
+    from queries.suggestions import pair_list, suggest as do_suggest
 
     if not org and not all_ and not between:
         raise UserError("name an organisation, or use --all or --between SECTOR SECTOR")
@@ -199,23 +198,8 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
                        theme=parse_theme(theme) if theme else None, exclude=_intro_pairs(data),
                        comembership=comembership_graph(data, as_of=as_of), lang=lang, as_of=as_of,
                        max_per_partner=max_per_partner)
-    if not org:  # the territory's list: each pair once (from its better-scored side), best first
-        best: dict = {}
-        for x in found:
-            key = frozenset((x.org, x.partner))
-            if key not in best or x.score > best[key].score:
-                best[key] = x
-        found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))
-        if max_per_partner is not None:  # a pair is one organisation's suggestion and the other's too: count both
-            seen: Counter = Counter()
-            kept = []
-            for x in found:
-                if seen[x.org] < max_per_partner and seen[x.partner] < max_per_partner:
-                    seen[x.org] += 1
-                    seen[x.partner] += 1
-                    kept.append(x)
-            found = kept
-        found = found[:limit]
+    if not org:  # the territory's list: each pair once, no organisation in more than N of its pairs
+        found = pair_list(found, max_per_org=max_per_partner, limit=limit)
     if fmt != "table":
         rows = [{"org": x.org, "partner": x.partner, "rank": x.rank, "score": round(x.score, 6),
                  "introducer": x.introducer, "shared_partners": [p for p in x.shared_partners],

@@ -150,6 +150,12 @@ def _tiebreak(c):
     return ((c * 2654435761 + 12345) >> 9) & 0x7FFF
 
 
+def _score_bits(val):
+    """Scores as int64 keys ordered like their single-precision values (negative scores count as 0: the bits of a
+    non-negative float are ordered like the float)."""
+    return np.maximum(val, 0).astype(np.float32).view(np.int32).astype(np.int64)
+
+
 def _top_per_row(r, c, val, cap):
     """Indices of the (at most) ``cap`` largest values of each row ``r`` (rows spanning fewer than 2**17 ids).
 
@@ -172,7 +178,7 @@ def _top_per_row(r, c, val, cap):
     in_long = long_rows[rl]
     short = np.flatnonzero(~in_long)
     idx = np.flatnonzero(in_long)
-    bits = np.maximum(val[idx], 0).astype(np.float32).view(np.int32).astype(np.int64)
+    bits = _score_bits(val[idx])
     key = (rl[idx] << 46) | ((0x7FFFFFFF - bits) << 15) | _tiebreak(c[idx])
     order = np.argsort(key, kind="stable")
     srl = rl[idx][order]

@@ -65,10 +65,10 @@ from scipy.sparse.csgraph import connected_components
 
 from graphcore.vocab import label
 from queries.candidates import (COMPLEMENTARY_SECTORS, SOURCES, _candidate_blocks, _exclude_keys,
-                                _normalise_pairs, _source_names, _tiebreak, _top_per_row)
+                                _normalise_pairs, _score_bits, _source_names, _tiebreak, _top_per_row)
 from queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
 
-__all__ = ["Suggestion", "SuggestionIndex", "suggest", "iter_suggest", "INTRODUCER_RULE"]
+__all__ = ["Suggestion", "SuggestionIndex", "suggest", "iter_suggest", "pair_list", "INTRODUCER_RULE"]
 
 #: The introducer rule, in words (also in the module docstring).
 INTRODUCER_RULE = {
@@ -454,8 +454,8 @@ _TEXT = {
         "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
         "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
         "sdg": "ODD {k}", "na": "–",
-        "diversity": ("Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs ({names}) "
-                      "; rang au score {rank}",
+        "diversity": ("Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs "
+                      "({names}) ; rang au score {rank}",
                       "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
                       "({names}) ; rang au score {rank}"),
         "times": ("{k} fois", "{k} fois"),
@@ -796,6 +796,52 @@ def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=Non
     return _generate(index, blocks, top=top, weights=weights, as_of=as_of, **kw)
 
 
+def pair_list(suggestions, *, max_per_org=None, limit=None):
+    """The territory's list: each pair once (from its better-scored side), best first.
+
+    Parameters
+    ----------
+    suggestions : iterable of Suggestion
+        Every organisation's list, as :func:`suggest` gives them (a pair may come from both of its sides).
+    max_per_org : int, optional
+        Keep no organisation in more than this many pairs of the list, on either side (a pair is a suggestion for
+        both of its organisations); pairs are taken best first and one with an organisation already in
+        ``max_per_org`` pairs is left out. None (default): no cap.
+    limit : int, optional
+        Keep the first ``limit`` pairs.
+
+    Returns
+    -------
+    list of Suggestion
+        Best score first (equal scores: by organisation, then partner).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "w"), ("b", "w"), ("c", "w"), ("b", "c")])
+    >>> found = suggest(G, what_if=False, lang="en")
+    >>> [s.pair for s in found]
+    [('a', 'b'), ('a', 'c'), ('b', 'a'), ('c', 'a')]
+    >>> [s.pair for s in pair_list(found)], [s.pair for s in pair_list(found, max_per_org=1)]
+    ([('a', 'b'), ('a', 'c')], [('a', 'b')])
+    """
+    best: dict = {}
+    for x in suggestions:
+        key = frozenset((x.org, x.partner))
+        if key not in best or x.score > best[key].score:
+            best[key] = x
+    found = sorted(best.values(), key=lambda x: (-x.score, str(x.org), str(x.partner)))
+    if max_per_org is not None:
+        seen: dict = {}
+        kept = []
+        for x in found:
+            if seen.get(x.org, 0) < max_per_org and seen.get(x.partner, 0) < max_per_org:
+                seen[x.org] = seen.get(x.org, 0) + 1
+                seen[x.partner] = seen.get(x.partner, 0) + 1
+                kept.append(x)
+        found = kept
+    return found[:limit]
+
+
 def _generate(index, blocks, *, top, weights, as_of, **kw):
     E = index.vitality(weights, as_of)
     for r, c, mask in blocks:
@@ -823,14 +869,12 @@ def _generate_capped(index, blocks, *, top, max_per_partner, weights, as_of, **k
     del rs, cs, ms, ss
     # best score first, compared like _top_per_row (single precision, then its fixed pseudo-random order of
     # candidates), equal scores of different organisations in node order
-    bits = np.maximum(score, 0).astype(np.float32).view(np.int32)
-    order = np.lexsort((_tiebreak(c), r, -bits.astype(np.int64)))
+    order = np.lexsort((_tiebreak(c), r, -_score_bits(score)))
     filled = np.zeros(index.n, dtype=np.int64)
     used = np.zeros(index.n, dtype=np.int64)
     skipped: dict = {}
     keep, keep_skipped = [], []
-    r_order = r[order]
-    for i, u, v in zip(order.tolist(), r_order.tolist(), c[order].tolist()):
+    for i, u, v in zip(order.tolist(), r[order].tolist(), c[order].tolist()):
         if filled[u] >= top:
             continue
         if used[v] >= max_per_partner:
@@ -848,7 +892,7 @@ def _generate_capped(index, blocks, *, top, max_per_partner, weights, as_of, **k
     by_org = np.lexsort((keep, np.where(whole, 0, _tiebreak(c[keep])), -score[keep], r[keep]))
     keep = keep[by_org]
     keep_skipped = [keep_skipped[k] for k in by_org.tolist()]
-    del r_order, order
+    del order
     nodes = index.nodes
     # yield by blocks of whole lists (a list cut in two would restart its ranks)
     starts = np.flatnonzero(np.r_[True, r[keep][1:] != r[keep][:-1]]).tolist() + [len(keep)]

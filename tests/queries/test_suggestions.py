@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from queries.link_prediction import AllianceWeights
-from queries.suggestions import SuggestionIndex, suggest
+from queries.suggestions import SuggestionIndex, pair_list, suggest
 
 AS_OF = "2025-01-01"
 CREST = dict(commune="26108", epci="242600252", departement="26")
@@ -316,6 +316,19 @@ def test_max_per_partner_lists_by_hand():
     big = suggest(G, **HUBS, max_per_partner=3)
     assert [(s.pair, s.rank, s.score) for s in big] == [(s.pair, s.rank, s.score) for s in plain]
     assert all(s.score_rank == s.rank and s.skipped_partners == [] for s in big)
+
+
+def test_pair_list_each_pair_once_and_capped_on_both_sides():
+    """The territory's list from the plain lists of `hubs` (scores ∝ product of partner counts, by hand):
+    {a,H} 12, {a,M} 9, {b,H} 8, {b,M} 6 and {a,L} 6 (only in L's list, as L→a), {c,H} 4, {c,L} 2; equal scores by
+    organisation then partner ('L' sorts before 'b'). Cap 2, best first: a–H, a–M, b–H kept; L–a left out (a in 2
+    pairs); b–M kept; c–H left out (H in 2); c–L kept."""
+    plain = suggest(hubs(), **HUBS)
+    assert [s.pair for s in pair_list(plain)] == [("a", "H"), ("a", "M"), ("b", "H"), ("L", "a"), ("b", "M"),
+                                                  ("c", "H"), ("c", "L")]
+    assert [s.pair for s in pair_list(plain, max_per_org=2)] == [("a", "H"), ("a", "M"), ("b", "H"), ("b", "M"),
+                                                                 ("c", "L")]
+    assert [s.pair for s in pair_list(plain, max_per_org=2, limit=3)] == [("a", "H"), ("a", "M"), ("b", "H")]
 
 
 def test_max_per_partner_reasons_say_what_was_set_aside():
