@@ -50,8 +50,8 @@ whose endpoints share a group are ``Σ_h in_b(h) out_b(h)`` (a row-wise product 
 tables). From these are subtracted the ``a = c`` pairs (reciprocated arcs, ``A ∘ Aᵀ``) and the closed pairs
 (``a → c`` exists). A closed pair lies on a triangle of the underlying undirected graph: triangles are listed by
 the vectorised degree-ordered "forward" algorithm of ``queries._triangles`` (``Σ_(a,b) d⁺(b)`` candidate
-wedges over the forward edges ``(a, b)``, far fewer than the two-paths), then the six orderings of each triangle are checked against the arc directions and tallied per
-middle vertex and role. An alternative exact path (``_CLOSED_METHOD = "products"``, cross-checked in the tests)
+wedges over the forward edges ``(a, b)``, far fewer than the two-paths), then the six orderings of each triangle
+are checked against the arc directions and tallied per middle vertex and role. An alternative exact path (``_CLOSED_METHOD = "products"``, cross-checked in the tests)
 counts them by ONE masked sparse product ``(X @ Y) ∘ A`` whose integer entries pack the four "does ``a`` share
 ``b``'s / ``c``'s group" counts as base-``K`` digits (``K`` = max in-degree + 1; three products
 ``(A_xᵀ A_y) ∘ A_z`` when ``K⁴`` would overflow int64). Both work in blocks of bounded memory. The group-level

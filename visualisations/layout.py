@@ -296,12 +296,10 @@ def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple
     if not located:
         return {}, missing, []
     overseas: dict = defaultdict(dict)
-    if insets:
-        for n, c in located.items():
-            code = overseas_code(G.nodes[n], c)
-            if code is not None:
-                overseas[code][n] = c
-    mainland = {n: c for n, c in located.items() if not any(n in group for group in overseas.values())}
+    mainland = {}
+    for n, c in located.items():
+        code = overseas_code(G.nodes[n], c) if insets else None
+        (mainland if code is None else overseas[code])[n] = c
     pos = _project(mainland, width) if mainland else {}
     if not overseas:
         return pos, missing, []
