@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from queries.brokerage import ROLES, SNA_NAMES, brokerage, brokerage_arrays, numba_available  # noqa: E402
+from catalyse.queries.brokerage import ROLES, SNA_NAMES, brokerage, brokerage_arrays, numba_available  # noqa: E402
 
 R_SCRIPT = ROOT / "tests" / "queries" / "data" / "make_brokerage_reference.R"
 OUT = ROOT / "bench" / "out"
@@ -64,7 +64,7 @@ def workload(n_orgs, n_ties, seed):
         with open(path, "rb") as f:
             return pickle.load(f)
     try:
-        from graphcore.demo import workload_graph
+        from catalyse.graphcore.demo import workload_graph
     except ImportError:  # pragma: no cover - fallback when the generator is absent
         workload_graph = None
     if workload_graph is not None:
@@ -83,8 +83,17 @@ def _local_workload(n_orgs, n_ties, seed):
     import networkx as nx
 
     rng = random.Random(seed)
-    sectors = ["association"] * 31 + ["company"] * 25 + ["social_economy"] * 12 + ["local_authority"] * 8 + \
-        ["academic"] * 6 + ["other"] * 6 + ["institution"] * 5 + ["state_service"] * 4 + ["foundation"] * 4
+    sectors = (
+        ["association"] * 31
+        + ["company"] * 25
+        + ["social_economy"] * 12
+        + ["local_authority"] * 8
+        + ["academic"] * 6
+        + ["other"] * 6
+        + ["institution"] * 5
+        + ["state_service"] * 4
+        + ["foundation"] * 4
+    )
     G = nx.DiGraph()
     by_sector = {}
     for i in range(n_orgs):
@@ -140,9 +149,11 @@ def time_numba(G, repeat, reference):
     src = np.array([a for a, _ in arcs], dtype=np.int64)
     dst = np.array([b for _, b in arcs], dtype=np.int64)
     arrays, r = best_of(max(repeat, 10), lambda: brokerage_arrays(len(order), src, dst, codes, engine="numba"))
-    same = all(r["raw"][i].tolist() == [reference["raw"][v][x] for x in ROLES] and
-               np.array_equal(r["z"][i], [reference["z"][v][x] for x in ROLES], equal_nan=True)
-               for i, v in enumerate(order))
+    same = all(
+        r["raw"][i].tolist() == [reference["raw"][v][x] for x in ROLES]
+        and np.array_equal(r["z"][i], [reference["z"][v][x] for x in ROLES], equal_nan=True)
+        for i, v in enumerate(order)
+    )
     return cold, warm, arrays, same
 
 
@@ -197,8 +208,11 @@ def run_r(G, timeout):
             w.writerow(["from", "to"])
             w.writerows((u, v) for u, v in G.edges() if u != v)
         t0 = time.perf_counter()
-        proc = subprocess.Popen([exe, str(R_SCRIPT), "ONE", str(nodes), str(edges), str(out), str(timing)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [exe, str(R_SCRIPT), "ONE", str(nodes), str(edges), str(out), str(timing)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -270,20 +284,28 @@ def main(argv=None):
         plan[(n, round(7.5 * n))] = (n in r_sizes, n in loop_sizes, f"{n:,}")
     plan[(main_n, main_t)] = (not args.no_r_main, not args.no_loop_main, args.workload)
 
-    print(f"machine: {platform.machine()} {platform.processor() or ''} | {os.cpu_count()} cores "
-          f"(sched: {len(os.sched_getaffinity(0))}) | Python {platform.python_version()} | "
-          f"{_cpu_name()}", flush=True)
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} | {os.cpu_count()} cores "
+        f"(sched: {len(os.sched_getaffinity(0))}) | Python {platform.python_version()} | "
+        f"{_cpu_name()}",
+        flush=True,
+    )
     numba = numba_available()
-    lines = ["| workload | organisations | arcs | ours, graph, numpy (s) | ours, graph, numba (s) | "
-             "ours, arrays, numba (s) | first numba call (s) | ours peak traced MB | R brokerage() (s) | "
-             "R wall (s) | R call ÷ ours (graph numpy / graph numba / arrays) | Python loop (s) | "
-             "speed-up vs loop | identical |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| workload | organisations | arcs | ours, graph, numpy (s) | ours, graph, numba (s) | "
+        "ours, arrays, numba (s) | first numba call (s) | ours peak traced MB | R brokerage() (s) | "
+        "R wall (s) | R call ÷ ours (graph numpy / graph numba / arrays) | Python loop (s) | "
+        "speed-up vs loop | identical |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for (n, t), (with_r, with_loop, label) in sorted(plan.items()):
         t0 = time.perf_counter()
         G = workload(n, t, args.seed)
-        print(f"[{label}] graph {G.number_of_nodes():,} nodes {G.number_of_edges():,} arcs "
-              f"({time.perf_counter() - t0:.1f} s to build/load)", flush=True)
+        print(
+            f"[{label}] graph {G.number_of_nodes():,} nodes {G.number_of_edges():,} arcs "
+            f"({time.perf_counter() - t0:.1f} s to build/load)",
+            flush=True,
+        )
         ours, peak, result = time_ours(G, args.repeat)
         print(f"[{label}] ours {ours:.3f} s, peak traced {peak / 2**20:.0f} MB", flush=True)
         checks = []
@@ -291,8 +313,10 @@ def main(argv=None):
         if numba:
             cold, warm, arrays, same = time_numba(G, args.repeat, result)
             checks.append(f"arrays: {'identical' if same else 'DIFFER'}")
-            print(f"[{label}] numba: first call {cold:.3f} s, graph {warm:.4f} s, arrays {arrays:.4f} s; "
-                  f"{checks[-1]}", flush=True)
+            print(
+                f"[{label}] numba: first call {cold:.3f} s, graph {warm:.4f} s, arrays {arrays:.4f} s; {checks[-1]}",
+                flush=True,
+            )
         r_call = r_wall = None
         if with_r:
             r_call, r_wall, rows = run_r(G, args.r_timeout)
@@ -316,13 +340,18 @@ def main(argv=None):
             print(f"[{label}] loop {elapsed:.1f} s; {checks[-1]}", flush=True)
         sp_r = " / ".join(f"{r_call / x:.0f}×" if x else "—" for x in (ours, warm, arrays)) if r_call else "—"
         sp_l = f"{loop_s / ours:.0f}×" if loop_s is not None else "—"
-        r_wall_cell = fmt_s(r_wall) if r_call is not None else (f"> {args.r_timeout:.0f} (stopped)"
-                                                                if r_wall is not None else "—")
-        lines.append(f"| {label} | {G.number_of_nodes():,} | {G.number_of_edges():,} | {fmt_s(ours)} | "
-                     f"{fmt_s(warm)} | {fmt_s(arrays)} | {fmt_s(cold)} | "
-                     f"{peak / 2**20:.0f} | {fmt_s(r_call)} | {r_wall_cell} | {sp_r} | "
-                     f"{fmt_s(loop_s) if loop_s is not None else ('> %.0f (stopped)' % args.loop_timeout if with_loop else '—')} | "
-                     f"{sp_l} | {'; '.join(checks) or '—'} |")
+        r_wall_cell = (
+            fmt_s(r_wall)
+            if r_call is not None
+            else (f"> {args.r_timeout:.0f} (stopped)" if r_wall is not None else "—")
+        )
+        lines.append(
+            f"| {label} | {G.number_of_nodes():,} | {G.number_of_edges():,} | {fmt_s(ours)} | "
+            f"{fmt_s(warm)} | {fmt_s(arrays)} | {fmt_s(cold)} | "
+            f"{peak / 2**20:.0f} | {fmt_s(r_call)} | {r_wall_cell} | {sp_r} | "
+            f"{fmt_s(loop_s) if loop_s is not None else (f'> {args.loop_timeout:.0f} (stopped)' if with_loop else '—')} | "
+            f"{sp_l} | {'; '.join(checks) or '—'} |"
+        )
         del G, result
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()

@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
 
-from graphcore.demo import workload  # noqa: E402
-from graphcore.model import Dataset  # noqa: E402
-from graphcore.projection import tie_graph  # noqa: E402
+from catalyse.graphcore.demo import workload  # noqa: E402
+from catalyse.graphcore.model import Dataset  # noqa: E402
+from catalyse.graphcore.projection import tie_graph  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -59,8 +59,12 @@ def timed(fn):
 def bench_store(name: str, store, data: Dataset, per_row: int, seed: int) -> dict:
     n_ties = len(data.ties)
     store.clear()
-    rest = Dataset(organisations=data.organisations, catalysers=data.catalysers, alliances=data.alliances,
-                   introductions=data.introductions)
+    rest = Dataset(
+        organisations=data.organisations,
+        catalysers=data.catalysers,
+        alliances=data.alliances,
+        introductions=data.introductions,
+    )
     _, first = timed(lambda: store.write(rest))
     _, tie_step = timed(lambda: store.write(Dataset(ties=data.ties)))
     batched = first + tie_step
@@ -74,11 +78,21 @@ def bench_store(name: str, store, data: Dataset, per_row: int, seed: int) -> dic
     _, single = timed(lambda: [store.write(Dataset(ties=[t])) for t in sample])
     assert store.counts()["ties"] == n_ties
     per_row = len(sample) / single
-    return {"store": name, "ties": n_ties, "batched_s": batched, "batched_ties_per_s": n_ties / batched,
-            "tie_step_s": tie_step, "tie_step_per_s": n_ties / tie_step,
-            "rerun_s": rerun, "per_row_sample": len(sample), "per_row_ties_per_s": per_row,
-            "speedup": (n_ties / tie_step) / per_row, "speedup_whole": (n_ties / batched) / per_row,
-            "projection_s": project, "peak_rss_mb": peak_mb()}
+    return {
+        "store": name,
+        "ties": n_ties,
+        "batched_s": batched,
+        "batched_ties_per_s": n_ties / batched,
+        "tie_step_s": tie_step,
+        "tie_step_per_s": n_ties / tie_step,
+        "rerun_s": rerun,
+        "per_row_sample": len(sample),
+        "per_row_ties_per_s": per_row,
+        "speedup": (n_ties / tie_step) / per_row,
+        "speedup_whole": (n_ties / batched) / per_row,
+        "projection_s": project,
+        "peak_rss_mb": peak_mb(),
+    }
 
 
 def main(argv=None) -> int:
@@ -87,35 +101,48 @@ def main(argv=None) -> int:
     ap.add_argument("--stores", default="embedded,neo4j")
     ap.add_argument("--per-row", type=int, default=2000, help="ties written one per transaction (sample)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--neo4j-workers", type=int, default=1,
-                    help="batch transactions in flight in the Neo4j store (Neo4jStore(workers=N))")
+    ap.add_argument(
+        "--neo4j-workers",
+        type=int,
+        default=1,
+        help="batch transactions in flight in the Neo4j store (Neo4jStore(workers=N))",
+    )
     args = ap.parse_args(argv)
 
     data, gen = timed(lambda: workload(args.workload, seed=args.seed))
-    print(f"# {args.workload}: {len(data.organisations):,} organisations, {len(data.ties):,} ties, "
-          f"{len(data.alliances):,} alliances (generated in {gen:.1f} s); machine: {os.cpu_count()} cores, "
-          f"Python {sys.version.split()[0]}", flush=True)
+    print(
+        f"# {args.workload}: {len(data.organisations):,} organisations, {len(data.ties):,} ties, "
+        f"{len(data.alliances):,} alliances (generated in {gen:.1f} s); machine: {os.cpu_count()} cores, "
+        f"Python {sys.version.split()[0]}",
+        flush=True,
+    )
     rows = []
     for name in args.stores.split(","):
         if name == "embedded":
-            from graphcore.stores import SqliteStore
+            from catalyse.graphcore.stores import SqliteStore
+
             with tempfile.TemporaryDirectory() as tmp:
                 store = SqliteStore(Path(tmp) / "bench.db", create=True)
                 rows.append(bench_store(name, store, data, args.per_row, args.seed))
                 store.close()
         elif name == "neo4j":
-            from graphcore.stores.neo4j_store import Neo4jStore
+            from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
             server = None
             if os.environ.get("NEO4J_URI"):
                 store = Neo4jStore(workers=args.neo4j_workers)
             else:
                 from server import Neo4jServer, free_port
+
                 password = secrets.token_urlsafe(18)
                 # sized for W2: its store and indexes fit in a 2 GB page cache (in the tests' 256 MB they do
                 # not, and a W2 import then waits on the disk)
-                server = Neo4jServer(port=free_port(), data_dir=tempfile.mkdtemp(prefix="bench-neo4j-"),
-                                     password=password, pagecache=os.environ.get("CATALYSE_NEO4J_PAGECACHE", "2g"),
-                                     ).start(timeout=300)
+                server = Neo4jServer(
+                    port=free_port(),
+                    data_dir=tempfile.mkdtemp(prefix="bench-neo4j-"),
+                    password=password,
+                    pagecache=os.environ.get("CATALYSE_NEO4J_PAGECACHE", "2g"),
+                ).start(timeout=300)
                 store = Neo4jStore(server.uri, password=password, workers=args.neo4j_workers)
             try:
                 rows.append(bench_store(name, store, data, min(args.per_row, 500), args.seed))
@@ -129,16 +156,20 @@ def main(argv=None) -> int:
         print(f"  done: {rows[-1]['store']}", flush=True)
 
     print()
-    print("| store | ties | whole import | ties ÷ whole import time | tie write | batched ties/s (tie write) "
-          "| re-import (no change) | one write per row (sample) | per-row ties/s | batched ÷ per-row "
-          "(tie write / whole import) | projection to networkx | peak RSS |")
+    print(
+        "| store | ties | whole import | ties ÷ whole import time | tie write | batched ties/s (tie write) "
+        "| re-import (no change) | one write per row (sample) | per-row ties/s | batched ÷ per-row "
+        "(tie write / whole import) | projection to networkx | peak RSS |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['store']} | {r['ties']:,} | {r['batched_s']:.1f} s | {r['batched_ties_per_s']:,.0f} | "
-              f"{r['tie_step_s']:.1f} s | {r['tie_step_per_s']:,.0f} | "
-              f"{r['rerun_s']:.1f} s | {r['per_row_sample']:,} | {r['per_row_ties_per_s']:,.1f} | "
-              f"{r['speedup']:,.0f}× / {r['speedup_whole']:,.0f}× | {r['projection_s']:.1f} s | "
-              f"{r['peak_rss_mb']:,.0f} MB |")
+        print(
+            f"| {r['store']} | {r['ties']:,} | {r['batched_s']:.1f} s | {r['batched_ties_per_s']:,.0f} | "
+            f"{r['tie_step_s']:.1f} s | {r['tie_step_per_s']:,.0f} | "
+            f"{r['rerun_s']:.1f} s | {r['per_row_sample']:,} | {r['per_row_ties_per_s']:,.1f} | "
+            f"{r['speedup']:,.0f}× / {r['speedup_whole']:,.0f}× | {r['projection_s']:.1f} s | "
+            f"{r['peak_rss_mb']:,.0f} MB |"
+        )
     return 0
 
 

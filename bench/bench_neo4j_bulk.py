@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graphcore.demo import generate_territory, workload  # noqa: E402
-from graphcore.model import Dataset  # noqa: E402
+from catalyse.graphcore.demo import generate_territory, workload  # noqa: E402
+from catalyse.graphcore.model import Dataset  # noqa: E402
 
 
 def hwm_mb() -> float:
@@ -53,11 +53,15 @@ def main(argv=None) -> int:
     ap.add_argument("--writers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=None, help="rows per UNWIND statement")
     a = ap.parse_args(argv)
-    from graphcore.stores.neo4j_store import BATCH, Neo4jStore
     import networkx as nx
 
-    data = workload(a.workload) if a.workload else generate_territory(a.orgs, n_ties=a.ties, seed=7,
-                                                                        n_introductions=a.orgs // 20)
+    from catalyse.graphcore.stores.neo4j_store import BATCH, Neo4jStore
+
+    data = (
+        workload(a.workload)
+        if a.workload
+        else generate_territory(a.orgs, n_ties=a.ties, seed=7, n_introductions=a.orgs // 20)
+    )
     n = len(data.ties)
     store = Neo4jStore(batch_size=a.batch or BATCH)
     load = os.getloadavg()
@@ -83,18 +87,37 @@ def main(argv=None) -> int:
     store.close()
     env = dict(os.environ)
     t = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "concurrent_worker.py"), "neo4j",
-                               os.environ["NEO4J_URI"], str(w), "2000", "5000", "1"], stdout=subprocess.PIPE,
-                              text=True, env=env) for w in range(a.writers)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tests" / "concurrent_worker.py"),
+                "neo4j",
+                os.environ["NEO4J_URI"],
+                str(w),
+                "2000",
+                "5000",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for w in range(a.writers)
+    ]
     written = sum(json.loads(p.communicate()[0].strip().splitlines()[-1])["ties"] for p in procs)
     conc = time.perf_counter() - t
     print(f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {os.cpu_count()} cores")
-    print("| ties | batched | batched ties/s | per-row sample | per-row ties/s | batched ÷ per-row | projection "
-          "| projection peak RSS | concurrent writers | concurrent ties/s |")
+    print(
+        "| ties | batched | batched ties/s | per-row sample | per-row ties/s | batched ÷ per-row | projection "
+        "| projection peak RSS | concurrent writers | concurrent ties/s |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {n:,} | {batched:.1f} s | {n / batched:,.0f} | {len(sample)} | {len(sample) / per_row:,.1f} | "
-          f"{(n / batched) / (len(sample) / per_row):,.0f}× | {project:.1f} s | +{peak:,.0f} MB | {a.writers} | "
-          f"{written / conc:,.0f} |")
+    print(
+        f"| {n:,} | {batched:.1f} s | {n / batched:,.0f} | {len(sample)} | {len(sample) / per_row:,.1f} | "
+        f"{(n / batched) / (len(sample) / per_row):,.0f}× | {project:.1f} s | +{peak:,.0f} MB | {a.writers} | "
+        f"{written / conc:,.0f} |"
+    )
     return 0
 
 

@@ -40,12 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
 
-from graphcore.model import Dataset, Organisation, Tie  # noqa: E402
-from graphcore.stores.neo4j_store import (BATCH, CONSTRAINTS, NODE_IDS, TIE_CREATE, Neo4jStore, _Rows,  # noqa: E402
-                                          _tie_row)
+from catalyse.graphcore.model import Dataset, Organisation, Tie  # noqa: E402
+from catalyse.graphcore.stores.neo4j_store import BATCH, CONSTRAINTS, NODE_IDS, TIE_CREATE, Neo4jStore, _Rows, _tie_row  # noqa: E402
 
-BARE = ("UNWIND $rows AS r MATCH (s) WHERE elementId(s) = r[10] MATCH (t) WHERE elementId(t) = r[11] "
-        "CREATE (s)-[:TIE]->(t)")
+BARE = (
+    "UNWIND $rows AS r MATCH (s) WHERE elementId(s) = r[10] MATCH (t) WHERE elementId(t) = r[11] CREATE (s)-[:TIE]->(t)"
+)
 WIPE = "MATCH ()-[e:TIE]->() CALL { WITH e DELETE e } IN TRANSACTIONS OF 50000 ROWS"
 # Method sampling only (JFR's "default" settings also record allocations, locks and I/O with their stacks, which
 # slowed this write 4×): one Java sample every 10 ms per running thread.
@@ -60,21 +60,48 @@ KEY_CONSTRAINT = next(q for q in CONSTRAINTS if "catalyse_tie_key" in q)
 # matches gives the component. JFR keeps 64 frames per sample (its default; 1,024 slowed the profiled write 3.4×
 # instead of 1.9× and gave the same split within 7 points): the commit's and the runtime's own frames lie within
 # them, a sample that reaches neither counts as "other".
-PHASES = (("commit", ("KernelTransactionImplementation.commit",)),
-          ("statement", ("org.neo4j.cypher.internal",)))
+PHASES = (("commit", ("KernelTransactionImplementation.commit",)), ("statement", ("org.neo4j.cypher.internal",)))
 COMPONENTS = {
-    "statement": (("kernel writes (tx state, locks, index state)",
-                   ("org.neo4j.kernel.impl.newapi", "org.neo4j.kernel.impl.api.state", "org.neo4j.kernel.impl.locking",
-                    "org.neo4j.lock", "org.neo4j.kernel.impl.api.index", "org.neo4j.internal.recordstorage",
-                    "org.neo4j.io.pagecache")),
-                  ("Cypher runtime", ("",))),
-    "commit": (("schema index updates", ("org.neo4j.index.internal.gbptree", "org.neo4j.kernel.impl.index.schema",
-                                         "org.neo4j.kernel.impl.api.index", "IndexUpdates", "IndexTransactionApplier")),
-               ("transaction log", ("org.neo4j.kernel.impl.transaction.log",)),
-               ("commands and record stores", ("org.neo4j.internal.recordstorage", "org.neo4j.kernel.impl.store",
-                                               "org.neo4j.io.pagecache", "TimSort", "org.neo4j.kernel.impl.api.state",
-                                               "org.neo4j.storageengine")),
-               ("other", ("",))),
+    "statement": (
+        (
+            "kernel writes (tx state, locks, index state)",
+            (
+                "org.neo4j.kernel.impl.newapi",
+                "org.neo4j.kernel.impl.api.state",
+                "org.neo4j.kernel.impl.locking",
+                "org.neo4j.lock",
+                "org.neo4j.kernel.impl.api.index",
+                "org.neo4j.internal.recordstorage",
+                "org.neo4j.io.pagecache",
+            ),
+        ),
+        ("Cypher runtime", ("",)),
+    ),
+    "commit": (
+        (
+            "schema index updates",
+            (
+                "org.neo4j.index.internal.gbptree",
+                "org.neo4j.kernel.impl.index.schema",
+                "org.neo4j.kernel.impl.api.index",
+                "IndexUpdates",
+                "IndexTransactionApplier",
+            ),
+        ),
+        ("transaction log", ("org.neo4j.kernel.impl.transaction.log",)),
+        (
+            "commands and record stores",
+            (
+                "org.neo4j.internal.recordstorage",
+                "org.neo4j.kernel.impl.store",
+                "org.neo4j.io.pagecache",
+                "TimSort",
+                "org.neo4j.kernel.impl.api.state",
+                "org.neo4j.storageengine",
+            ),
+        ),
+        ("other", ("",)),
+    ),
     "other": (("Bolt: reading requests, other", ("",)),),
 }
 
@@ -86,8 +113,14 @@ def random_ties(n_orgs: int, n_ties: int, tag: str, rng: random.Random) -> list[
         a, b = rng.randrange(n_orgs), rng.randrange(n_orgs)
         if a != b and (min(a, b), max(a, b)) not in seen:
             seen.add((min(a, b), max(a, b)))
-            out.append(Tie(source=f"o{a}", target=f"o{b}", type=tag,
-                           start=dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(1500))))
+            out.append(
+                Tie(
+                    source=f"o{a}",
+                    target=f"o{b}",
+                    type=tag,
+                    start=dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(1500)),
+                )
+            )
     return out
 
 
@@ -105,8 +138,12 @@ def classify(frames: list[str]) -> tuple[str, str]:
 
 
 def worker_samples(jfr_file: Path) -> list[list[str]]:
-    out = subprocess.run(["jfr", "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", str(jfr_file)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["jfr", "print", "--stack-depth", "64", "--events", "jdk.ExecutionSample", str(jfr_file)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     samples = []
     for event in out.split("jdk.ExecutionSample")[1:]:
         if "BoltWorker" in event:
@@ -135,12 +172,11 @@ def main(argv=None) -> int:
         store.write(Dataset(organisations=orgs))
         nodes = {}
         for i in range(0, a.orgs, BATCH):
-            rec = drv.execute_query(NODE_IDS, ids=[o.id for o in orgs[i:i + BATCH]]).records[0]
+            rec = drv.execute_query(NODE_IDS, ids=[o.id for o in orgs[i : i + BATCH]]).records[0]
             nodes.update(zip(rec["ids"], rec["nodes"]))
 
         def prepared(tag):
-            return [_tie_row(t) + [nodes[t.source], nodes[t.target]]
-                    for t in random_ties(a.orgs, a.ties, tag, rng)]
+            return [_tie_row(t) + [nodes[t.source], nodes[t.target]] for t in random_ties(a.orgs, a.ties, tag, rng)]
 
         def wipe():
             with drv.session() as s:
@@ -150,7 +186,7 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             with drv.session() as s:
                 for i in range(0, len(rows), BATCH):
-                    s.execute_write(lambda tx: tx.run(query, rows=_Rows(rows[i:i + BATCH])).consume())
+                    s.execute_write(lambda tx, i=i: tx.run(query, rows=_Rows(rows[i : i + BATCH])).consume())
             return time.perf_counter() - t0
 
         # warm-up: the server's JIT compiles the write path (a new server runs it 2× slower at first)
@@ -162,8 +198,9 @@ def main(argv=None) -> int:
         store.write(Dataset(ties=ties))
         results.append(("`Neo4jStore.write` (client and server)", time.perf_counter() - t0))
         wipe()
-        results.append(("its statement on prepared rows (server only)",
-                        run_rows(TIE_CREATE[True], prepared("co_project"))))
+        results.append(
+            ("its statement on prepared rows (server only)", run_rows(TIE_CREATE[True], prepared("co_project")))
+        )
         wipe()
         drv.execute_query("DROP CONSTRAINT catalyse_tie_key IF EXISTS")
         results.append(("the same, tie key constraint dropped", run_rows(TIE_CREATE[True], prepared("membership"))))
@@ -177,8 +214,11 @@ def main(argv=None) -> int:
             jfr_file, settings = data_dir / "write.jfr", data_dir / "sampling.jfc"
             settings.write_text(SAMPLING_ONLY, encoding="utf-8")
             pid = str(server.pid())
-            subprocess.run(["jcmd", pid, "JFR.start", "name=ties", f"settings={settings}", f"filename={jfr_file}"],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["jcmd", pid, "JFR.start", "name=ties", f"settings={settings}", f"filename={jfr_file}"],
+                check=True,
+                capture_output=True,
+            )
             wall = run_rows(TIE_CREATE[True], prepared("partnership"))
             subprocess.run(["jcmd", pid, "JFR.stop", "name=ties"], check=True, capture_output=True)
             results.append(("its statement on prepared rows, under JFR", wall))
@@ -188,8 +228,10 @@ def main(argv=None) -> int:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"# {a.ties:,} random ties between {a.orgs:,} organisations, batches of {BATCH:,}, one writer; "
-          f"machine: {os.cpu_count()} cores")
+    print(
+        f"# {a.ties:,} random ties between {a.orgs:,} organisations, batches of {BATCH:,}, one writer; "
+        f"machine: {os.cpu_count()} cores"
+    )
     print("\n| write | time | ties/s |\n|---|---:|---:|")
     for name, wall in results:
         print(f"| {name} | {wall:.1f} s | {a.ties / wall:,.0f} |")

@@ -73,10 +73,10 @@ def build(size, seed, path):
     n_orgs, n_ties = SIZES[size]
     t = time.perf_counter()
     try:
-        from graphcore.demo import workload_graph
+        from catalyse.graphcore.demo import workload_graph
 
         G = workload_graph(n_orgs, n_ties, seed=seed, directed=False)
-        source = f"graphcore.demo.workload_graph({n_orgs}, {n_ties}, seed={seed}, directed=False)"
+        source = f"catalyse.graphcore.demo.workload_graph({n_orgs}, {n_ties}, seed={seed}, directed=False)"
     except ImportError:
         G = local_workload(n_orgs, n_ties, seed)
         source = f"local_workload({n_orgs}, {n_ties}, seed={seed})"
@@ -86,8 +86,14 @@ def build(size, seed, path):
     w = np.array([d.get("weight", 1.0) for _, _, d in G.edges(data=True)], dtype=float)
     np.savez(path, n=len(G), edges=e, weight=w)
     deg = np.bincount(e.ravel(), minlength=len(G))
-    return {"source": source, "nodes": len(G), "edges": len(e), "generate_s": gen,
-            "max_degree": int(deg.max()), "sum_deg2": int((deg.astype(np.int64) ** 2).sum())}
+    return {
+        "source": source,
+        "nodes": len(G),
+        "edges": len(e),
+        "generate_s": gen,
+        "max_degree": int(deg.max()),
+        "sum_deg2": int((deg.astype(np.int64) ** 2).sum()),
+    }
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def worker(method, graph_path, out_path, mem_limit_gb, sample, repeat):
     import networkx as nx
     import scipy.sparse  # noqa: F401  (networkx imports it lazily inside constraint/effective_size)
 
-    from queries import structural_holes as sh
+    from catalyse.queries import structural_holes as sh
 
     if mem_limit_gb:
         lim = int(mem_limit_gb * 2**30)
@@ -142,8 +148,9 @@ def worker(method, graph_path, out_path, mem_limit_gb, sample, repeat):
         res.update(extract_s=ew, compute_s=cw, total_s=tw, compute_cpu_s=cc, total_cpu_s=tc)
         out["constraint"], out["effective_size"] = r["constraint"], r["effective_size"]
     elif method == "igraph":
-        (g, wts), vw, vc = timed(lambda: (ig.Graph(n=n, edges=list(G.edges())),
-                                          [d["weight"] for _, _, d in G.edges(data=True)]))
+        (g, wts), vw, vc = timed(
+            lambda: (ig.Graph(n=n, edges=list(G.edges())), [d["weight"] for _, _, d in G.edges(data=True)])
+        )
         c, cw, cc = timed(lambda: g.constraint(weights=wts))
         res.update(convert_s=vw, compute_s=cw, total_s=vw + cw, compute_cpu_s=cc, total_cpu_s=vc + cc)
         out["constraint"] = np.array(c)
@@ -169,8 +176,22 @@ def worker(method, graph_path, out_path, mem_limit_gb, sample, repeat):
 
 def run_worker(method, graph_path, tmp, timeout, mem_limit_gb, sample, repeat):
     out_path = os.path.join(tmp, f"{method}.npz")
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", method, "--graph", graph_path, "--out", out_path,
-           "--mem-limit-gb", str(mem_limit_gb), "--sample", str(sample), "--repeat", str(repeat)]
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--worker",
+        method,
+        "--graph",
+        graph_path,
+        "--out",
+        out_path,
+        "--mem-limit-gb",
+        str(mem_limit_gb),
+        "--sample",
+        str(sample),
+        "--repeat",
+        str(repeat),
+    ]
     t = time.perf_counter()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
@@ -200,8 +221,11 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed to catalyse / igraph")
     ap.add_argument("--mem-limit-gb", type=float, default=8.0, help="address-space limit of each worker")
     ap.add_argument("--sample", type=int, default=60, help="nodes checked against networkx's per-node path")
-    ap.add_argument("--repeat", default="W1=5,W2=1",
-                    help="timed repetitions per size (best kept), e.g. W1=5,W2=1; an int in worker mode")
+    ap.add_argument(
+        "--repeat",
+        default="W1=5,W2=1",
+        help="timed repetitions per size (best kept), e.g. W1=5,W2=1; an int in worker mode",
+    )
     ap.add_argument("--cache", help="directory keeping the generated graphs (as arrays) between runs")
     ap.add_argument("--worker")
     ap.add_argument("--graph")
@@ -216,10 +240,12 @@ def main(argv=None):
     import scipy
 
     a.repeat = {k: int(v) for k, v in (item.split("=") for item in a.repeat.split(","))}
-    print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, "
-          f"load average at start {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
-          f"networkx {networkx.__version__}, igraph {igraph.__version__}, numpy {np.__version__}, "
-          f"scipy {scipy.__version__}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, "
+        f"load average at start {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
+        f"networkx {networkx.__version__}, igraph {igraph.__version__}, numpy {np.__version__}, "
+        f"scipy {scipy.__version__}"
+    )
     rows = []
     checks = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,9 +262,12 @@ def main(argv=None):
                 info = build(size, a.seed, gpath)
                 if a.cache:
                     json.dump(info, open(gpath + ".json", "w"))
-            print(f"{size}: {info['source']} -> {info['nodes']} nodes, {info['edges']} edges (pairs), "
-                  f"max degree {info['max_degree']}, sum deg^2 {info['sum_deg2']}, generated in "
-                  f"{info['generate_s']:.1f} s", flush=True)
+            print(
+                f"{size}: {info['source']} -> {info['nodes']} nodes, {info['edges']} edges (pairs), "
+                f"max degree {info['max_degree']}, sum deg^2 {info['sum_deg2']}, generated in "
+                f"{info['generate_s']:.1f} s",
+                flush=True,
+            )
             results = {}
             for method in ("catalyse", "igraph", "nx_constraint", "nx_effective_size", "nx_effective_size_sample"):
                 to = a.nx_timeout if method.startswith("nx") else a.timeout
@@ -249,29 +278,48 @@ def main(argv=None):
             ours = results["catalyse"][1]
             ig_t = results["igraph"][0].get("compute_s")
             ig_tot = results["igraph"][0].get("total_s")
-            for method, label, what in (("catalyse", "catalyse burt_measures", "constraint + eff. size (+eff., hier.)"),
-                                        ("igraph", "igraph Graph.constraint", "constraint"),
-                                        ("nx_constraint", "networkx constraint", "constraint"),
-                                        ("nx_effective_size", "networkx effective_size", "effective size")):
+            for method, label, what in (
+                ("catalyse", "catalyse burt_measures", "constraint + eff. size (+eff., hier.)"),
+                ("igraph", "igraph Graph.constraint", "constraint"),
+                ("nx_constraint", "networkx constraint", "constraint"),
+                ("nx_effective_size", "networkx effective_size", "effective size"),
+            ):
                 res, out = results[method]
                 if "stopped" in res:
                     rows.append([size, label, what, "stopped: " + res["stopped"], "", "", "", "", ""])
                     continue
                 split = ""
                 if method == "catalyse":
-                    split = (f"extract {res['extract_s']:.3f} + compute {res['compute_s']:.3f} "
-                             f"(CPU {res['compute_cpu_s']:.3f}) + dicts")
+                    split = (
+                        f"extract {res['extract_s']:.3f} + compute {res['compute_s']:.3f} "
+                        f"(CPU {res['compute_cpu_s']:.3f}) + dicts"
+                    )
                 elif method == "igraph":
-                    split = (f"convert {res['convert_s']:.3f} + compute {res['compute_s']:.3f} "
-                             f"(CPU {res['compute_cpu_s']:.3f})")
+                    split = (
+                        f"convert {res['convert_s']:.3f} + compute {res['compute_s']:.3f} "
+                        f"(CPU {res['compute_cpu_s']:.3f})"
+                    )
                 vs = ""
                 if method != "igraph" and ig_t:
                     ig_cpu = results["igraph"][0]["total_cpu_s"]
-                    vs = (f"{res['total_s'] / ig_tot:.2f}× e2e, {res['total_cpu_s'] / ig_cpu:.2f}× e2e CPU"
-                          + (f", {res['compute_cpu_s'] / results['igraph'][0]['compute_cpu_s']:.2f}× compute CPU"
-                             if method == "catalyse" else ""))
-                rows.append([size, label, what, f"{res['total_s']:.3f}", f"{res['total_cpu_s']:.3f}", split, vs,
-                             gb(res["extra_bytes"]), gb(res["peak_bytes"])])
+                    vs = f"{res['total_s'] / ig_tot:.2f}× e2e, {res['total_cpu_s'] / ig_cpu:.2f}× e2e CPU" + (
+                        f", {res['compute_cpu_s'] / results['igraph'][0]['compute_cpu_s']:.2f}× compute CPU"
+                        if method == "catalyse"
+                        else ""
+                    )
+                rows.append(
+                    [
+                        size,
+                        label,
+                        what,
+                        f"{res['total_s']:.3f}",
+                        f"{res['total_cpu_s']:.3f}",
+                        split,
+                        vs,
+                        gb(res["extra_bytes"]),
+                        gb(res["peak_bytes"]),
+                    ]
+                )
             nxc, nxe, cat = results["nx_constraint"][0], results["nx_effective_size"][0], results["catalyse"][0]
             if "total_s" in cat:
                 if "total_s" in nxc and "total_s" in nxe:
@@ -279,12 +327,15 @@ def main(argv=None):
                         f"{size}: speed-up vs networkx constraint + effective_size = "
                         f"{(nxc['total_s'] + nxe['total_s']) / cat['total_s']:.1f}× wall, "
                         f"{(nxc['total_cpu_s'] + nxe['total_cpu_s']) / cat['total_cpu_s']:.1f}× CPU"
-                        f" (constraint alone: {nxc['total_s'] / cat['total_s']:.1f}× wall)")
+                        f" (constraint alone: {nxc['total_s'] / cat['total_s']:.1f}× wall)"
+                    )
                 elif "total_s" in nxc:
-                    checks.append(f"{size}: speed-up vs networkx constraint alone = "
-                                  f"{nxc['total_s'] / cat['total_s']:.1f}× wall, "
-                                  f"{nxc['total_cpu_s'] / cat['total_cpu_s']:.1f}× CPU (networkx effective_size "
-                                  f"stopped: {nxe.get('stopped')})")
+                    checks.append(
+                        f"{size}: speed-up vs networkx constraint alone = "
+                        f"{nxc['total_s'] / cat['total_s']:.1f}× wall, "
+                        f"{nxc['total_cpu_s'] / cat['total_cpu_s']:.1f}× CPU (networkx effective_size "
+                        f"stopped: {nxe.get('stopped')})"
+                    )
             # agreement
             if ours is not None:
                 if results["igraph"][1] is not None:
@@ -296,15 +347,21 @@ def main(argv=None):
                 if results["nx_effective_size_sample"][1] is not None:
                     s = results["nx_effective_size_sample"][1]
                     d = np.nanmax(np.abs(ours["effective_size"][s["sample"]] - s["effective_size_sample"]))
-                    checks.append(f"{size}: effective size, max |catalyse - networkx per-node path| = {d:.2e} "
-                                  f"({len(s['sample'])} sampled nodes)")
+                    checks.append(
+                        f"{size}: effective size, max |catalyse - networkx per-node path| = {d:.2e} "
+                        f"({len(s['sample'])} sampled nodes)"
+                    )
                 if results["nx_effective_size"][1] is not None:
                     d = np.nanmax(np.abs(ours["effective_size"] - results["nx_effective_size"][1]["effective_size"]))
-                    checks.append(f"{size}: effective size, max |catalyse - networkx default path| = {d:.2e} "
-                                  "(networkx 3.6 bug on weighted graphs, PR #8906)")
+                    checks.append(
+                        f"{size}: effective size, max |catalyse - networkx default path| = {d:.2e} "
+                        "(networkx 3.6 bug on weighted graphs, PR #8906)"
+                    )
     print()
-    print("| size | method | measures | wall (s) | CPU (s) | split, wall s | vs igraph (e2e = from the nx graph) "
-          "| extra mem (GB) | peak RSS (GB) |")
+    print(
+        "| size | method | measures | wall (s) | CPU (s) | split, wall s | vs igraph (e2e = from the nx graph) "
+        "| extra mem (GB) | peak RSS (GB) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")

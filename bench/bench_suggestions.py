@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 
-from queries import link_prediction as lp  # noqa: E402
-from queries.candidates import candidate_pairs  # noqa: E402
-from queries.suggestions import SuggestionIndex, iter_suggest, suggest  # noqa: E402
+from catalyse.queries import link_prediction as lp  # noqa: E402
+from catalyse.queries.candidates import candidate_pairs  # noqa: E402
+from catalyse.queries.suggestions import SuggestionIndex, iter_suggest, suggest  # noqa: E402
 
 SIZES = {"W1": (2_000, 15_000), "W2": (100_000, 1_000_000)}
 
@@ -51,8 +51,9 @@ def load(name, cache=None, seed=7):
         return G, C
     n, m = SIZES[name]
     try:
-        from graphcore.demo import generate_territory
-        from graphcore.projection import comembership_graph, tie_graph
+        from catalyse.graphcore.demo import generate_territory
+        from catalyse.graphcore.projection import comembership_graph, tie_graph
+
         data = generate_territory(n, n_ties=m, seed=seed, n_introductions=n // 20, n_alliances=max(1, n // 50))
         G, C = tie_graph(data), comembership_graph(data)
         extra = data.introductions
@@ -78,8 +79,11 @@ def timed(f):
 def bench(name, cache=None, all_orgs=True):
     print(f"\n=== {name} ===", flush=True)
     (G, C), dt = timed(lambda: load(name, cache))
-    print(f"graph: {G.number_of_nodes()} organisations, {G.number_of_edges()} tied pairs, "
-          f"{C.number_of_edges() if C is not None else 0} co-member pairs (load {dt:.1f} s)", flush=True)
+    print(
+        f"graph: {G.number_of_nodes()} organisations, {G.number_of_edges()} tied pairs, "
+        f"{C.number_of_edges() if C is not None else 0} co-member pairs (load {dt:.1f} s)",
+        flush=True,
+    )
     idx, dt = timed(lambda: SuggestionIndex(G, comembership=C))
     print(f"SuggestionIndex(G): {dt:.2f} s", flush=True)
     _, dt = timed(idx.burt)
@@ -91,56 +95,77 @@ def bench(name, cache=None, all_orgs=True):
     pairs, dt = timed(lambda: list(candidate_pairs(G, orgs, comembership=C, index=idx)))
     print(f"candidates of {len(orgs)} organisations: {len(pairs)} pairs in {dt:.2f} s", flush=True)
     s, dt_ours = timed(lambda: lp.score_pairs(G, pairs, methods=lp.CLASSIC_METHODS, index=idx))
-    funcs = {"jaccard": nx.jaccard_coefficient, "adamic_adar": nx.adamic_adar_index,
-             "resource_allocation": nx.resource_allocation_index,
-             "preferential_attachment": nx.preferential_attachment}
+    funcs = {
+        "jaccard": nx.jaccard_coefficient,
+        "adamic_adar": nx.adamic_adar_index,
+        "resource_allocation": nx.resource_allocation_index,
+        "preferential_attachment": nx.preferential_attachment,
+    }
     t_nx = 0.0
     worst = 0.0
     for m, f in funcs.items():
-        ref, dt = timed(lambda: np.array([p for *_, p in f(G, pairs)]))
+        ref, dt = timed(lambda f=f: np.array([p for *_, p in f(G, pairs)]))
         t_nx += dt
         worst = max(worst, float(np.max(np.abs(ref - s[m]))) if len(ref) else 0.0)
     ref_cn, dt = timed(lambda: np.array([len(nx.common_neighbors(G, u, v)) for u, v in pairs]))
     t_nx += dt
     worst = max(worst, float(np.max(np.abs(ref_cn - s["common_neighbors"]))) if len(pairs) else 0.0)
-    print(f"5 classic indices on those pairs: ours {dt_ours:.3f} s, networkx {t_nx:.3f} s "
-          f"(x{t_nx / max(dt_ours, 1e-9):.0f}); max |difference| = {worst:.1e}", flush=True)
+    print(
+        f"5 classic indices on those pairs: ours {dt_ours:.3f} s, networkx {t_nx:.3f} s "
+        f"(x{t_nx / max(dt_ours, 1e-9):.0f}); max |difference| = {worst:.1e}",
+        flush=True,
+    )
     assert worst <= 1e-12
 
     print(f"load average before the queries: {os.getloadavg()}", flush=True)
     _, first = timed(lambda: suggest(G, idx.nodes[0], index=idx))
     times = []
     for org in idx.nodes[:: max(1, idx.n // 20)][:20]:
-        _, dt = timed(lambda: suggest(G, org, top=10, index=idx))
+        _, dt = timed(lambda org=org: suggest(G, org, top=10, index=idx))
         times.append(dt)
-    print(f"top-10 for one organisation: first call {first * 1000:.0f} ms (builds candidate matrices), then "
-          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over 20", flush=True)
+    print(
+        f"top-10 for one organisation: first call {first * 1000:.0f} ms (builds candidate matrices), then "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over 20",
+        flush=True,
+    )
     hubs = [idx.nodes[i] for i in np.argsort(-idx.degree, kind="stable")[:5]]
     hub_times = []
     for org in hubs:
-        _, dt = timed(lambda: suggest(G, org, top=10, index=idx))
+        _, dt = timed(lambda org=org: suggest(G, org, top=10, index=idx))
         hub_times.append(dt)
-    print(f"  the 5 organisations with most partners ({', '.join(str(int(idx.degree[idx.pos[h]])) for h in hubs)}"
-          f" partners): max {max(hub_times) * 1000:.0f} ms", flush=True)
+    print(
+        f"  the 5 organisations with most partners ({', '.join(str(int(idx.degree[idx.pos[h]])) for h in hubs)}"
+        f" partners): max {max(hub_times) * 1000:.0f} ms",
+        flush=True,
+    )
     if all_orgs:
         base = rss_mb()
         t = time.perf_counter()
         count = sum(1 for _ in iter_suggest(G, top=5, index=idx))
         dt = time.perf_counter() - t
-        print(f"top-5 for every organisation, streamed (reasons not read): {count} suggestions in {dt:.1f} s; "
-              f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)", flush=True)
+        print(
+            f"top-5 for every organisation, streamed (reasons not read): {count} suggestions in {dt:.1f} s; "
+            f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)",
+            flush=True,
+        )
         t = time.perf_counter()
         chars = count = 0
         for rec in iter_suggest(G, top=5, index=idx):
             chars += sum(len(x) for x in rec.reasons)
             count += 1
         dt = time.perf_counter() - t
-        print(f"top-5 for every organisation, streamed, every reason written: {count} suggestions, "
-              f"{chars / 1e6:.0f} M characters in {dt:.1f} s; peak RSS {rss_mb():.0f} MB "
-              f"(+{rss_mb() - base:.0f} MB)", flush=True)
+        print(
+            f"top-5 for every organisation, streamed, every reason written: {count} suggestions, "
+            f"{chars / 1e6:.0f} M characters in {dt:.1f} s; peak RSS {rss_mb():.0f} MB "
+            f"(+{rss_mb() - base:.0f} MB)",
+            flush=True,
+        )
         res, dt = timed(lambda: suggest(G, top=5, index=idx))
-        print(f"top-5 for every organisation as one list (suggest): {len(res)} suggestions in {dt:.1f} s; "
-              f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)", flush=True)
+        print(
+            f"top-5 for every organisation as one list (suggest): {len(res)} suggestions in {dt:.1f} s; "
+            f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)",
+            flush=True,
+        )
         del res
     print(f"load average: {os.getloadavg()}", flush=True)
 

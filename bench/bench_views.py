@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from visualisations import ecosystem_map  # noqa: E402
-from visualisations.browser import OfflineChromium, unavailable_reason  # noqa: E402
+from catalyse.visualisations import ecosystem_map  # noqa: E402
+from catalyse.visualisations.browser import OfflineChromium, unavailable_reason  # noqa: E402
 
 
 def graph(n_orgs: int, n_ties: int):
-    from graphcore.demo import workload_graph
+    from catalyse.graphcore.demo import workload_graph
 
     return workload_graph(n_orgs, n_ties, seed=7, directed=False)
 
@@ -37,12 +37,17 @@ def measure(path: Path, runs: int, expand: bool = False) -> dict:
             ready.append(visit.wait_ready(120000)["at"])
             counts = visit.page.evaluate("window.catalyseView.counts()")
             if expand:
-                expand_ms.append(visit.page.evaluate("""() => {
+                expand_ms.append(
+                    visit.page.evaluate("""() => {
                     const v = window.catalyseView;
                     const s = v.nodes.get().filter(n => n._super).sort((a, b) => b.size - a.size)[0];
                     const t = performance.now(); v.expand(s.id); v.network.redraw();
-                    return performance.now() - t; }"""))
-            assert not visit.console_errors and not visit.foreign_requests, (visit.console_errors, visit.foreign_requests)
+                    return performance.now() - t; }""")
+                )
+            assert not visit.console_errors and not visit.foreign_requests, (
+                visit.console_errors,
+                visit.foreign_requests,
+            )
             visit.page.close()
     out = {"ready_ms_median": statistics.median(ready), "ready_ms": ready, "drawn": counts}
     if expand_ms:
@@ -62,7 +67,7 @@ def main() -> None:
         sys.exit(reason)
     G = graph(args.orgs, args.ties)
     print(f"graph: {G.number_of_nodes()} organisations, {G.number_of_edges()} edges")
-    variants = [("grouped (default)", {})] + ([("flat", {"max_nodes": 10 ** 9})] if args.flat else [])
+    variants = [("grouped (default)", {})] + ([("flat", {"max_nodes": 10**9})] if args.flat else [])
     with tempfile.TemporaryDirectory() as tmp:
         for name, kw in variants:
             t = time.perf_counter()
@@ -71,11 +76,16 @@ def main() -> None:
             path = Path(tmp) / "map.html"
             path.write_text(html, encoding="utf-8")
             res = measure(path, args.runs, expand=not kw)
-            print(f"{name}: build {build:.1f} s, {len(html.encode()) / 1e6:.1f} MB, "
-                  f"interactive after {res['ready_ms_median']:.0f} ms (runs {[round(x) for x in res['ready_ms']]}), "
-                  f"drawn {res['drawn']['nodes']} nodes / {res['drawn']['edges']} edges"
-                  + (f", expanding the largest group {res['expand_largest_ms_median']:.0f} ms"
-                     if "expand_largest_ms_median" in res else ""))
+            print(
+                f"{name}: build {build:.1f} s, {len(html.encode()) / 1e6:.1f} MB, "
+                f"interactive after {res['ready_ms_median']:.0f} ms (runs {[round(x) for x in res['ready_ms']]}), "
+                f"drawn {res['drawn']['nodes']} nodes / {res['drawn']['edges']} edges"
+                + (
+                    f", expanding the largest group {res['expand_largest_ms_median']:.0f} ms"
+                    if "expand_largest_ms_median" in res
+                    else ""
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -52,43 +52,122 @@ EPCI = "200068781"  # SIREN of Valence Romans Agglo
 DEPARTEMENT, REGION = "26", "84"
 
 SECTOR_SHARES = (
-    ("association", 0.30), ("company", 0.24), ("social_economy", 0.12), ("local_authority", 0.08),
-    ("state_service", 0.04), ("foundation", 0.04), ("academic", 0.06), ("institution", 0.05), ("other", 0.07),
+    ("association", 0.30),
+    ("company", 0.24),
+    ("social_economy", 0.12),
+    ("local_authority", 0.08),
+    ("state_service", 0.04),
+    ("foundation", 0.04),
+    ("academic", 0.06),
+    ("institution", 0.05),
+    ("other", 0.07),
 )
 
 #: Themes each sector works on most (SDG numbers).
 SECTOR_THEMES = {
-    "association": (3, 4, 10, 11, 15), "company": (8, 9, 12, 7), "social_economy": (8, 10, 12, 2),
-    "local_authority": (11, 6, 7, 13, 17), "state_service": (16, 8, 4), "foundation": (1, 4, 10, 17),
-    "academic": (4, 9, 13, 17), "institution": (8, 9, 17), "other": (11, 12, 15),
+    "association": (3, 4, 10, 11, 15),
+    "company": (8, 9, 12, 7),
+    "social_economy": (8, 10, 12, 2),
+    "local_authority": (11, 6, 7, 13, 17),
+    "state_service": (16, 8, 4),
+    "foundation": (1, 4, 10, 17),
+    "academic": (4, 9, 13, 17),
+    "institution": (8, 9, 17),
+    "other": (11, 12, 15),
 }
 
 _NAMES = {
-    "association": ("Association {w} de {c}", "Réseau {w} de {c}", "Collectif {w} {c}", "Pôle {w} de {c}",
-                    "Comité « {w} » {c}", "Amicale {w} de {c}"),
-    "company": ("{w} & Fils", "Ateliers {w} de {c}", "{w} Industrie", "SARL {w} {c}", "Boulangerie {w}",
-                "Cabinet {w}", "Transports {w}", "{w} Numérique"),
-    "social_economy": ("SCOP {w}", "SCIC {w} de {c}", "Entreprise d'insertion {w}", "Régie de quartier {c}",
-                       "Coopérative {w}", "Recyclerie {w} {c}"),
+    "association": (
+        "Association {w} de {c}",
+        "Réseau {w} de {c}",
+        "Collectif {w} {c}",
+        "Pôle {w} de {c}",
+        "Comité « {w} » {c}",
+        "Amicale {w} de {c}",
+    ),
+    "company": (
+        "{w} & Fils",
+        "Ateliers {w} de {c}",
+        "{w} Industrie",
+        "SARL {w} {c}",
+        "Boulangerie {w}",
+        "Cabinet {w}",
+        "Transports {w}",
+        "{w} Numérique",
+    ),
+    "social_economy": (
+        "SCOP {w}",
+        "SCIC {w} de {c}",
+        "Entreprise d'insertion {w}",
+        "Régie de quartier {c}",
+        "Coopérative {w}",
+        "Recyclerie {w} {c}",
+    ),
     "local_authority": ("Mairie de {c}", "CCAS de {c}", "Service développement — {c}"),
     "state_service": ("France Travail {c}", "Sous-préfecture — mission {w}", "DDETS — pôle {w}"),
     "foundation": ("Fondation {w}", "Fonds de dotation {w} {c}"),
     "academic": ("Lycée {w} de {c}", "IUT — département {w}", "Laboratoire {w}", "École {w}"),
-    "institution": ("CCI — antenne de {c}", "Chambre de métiers — {w}", "Banque des territoires — {w}",
-                    "Mission locale de {c}"),
+    "institution": (
+        "CCI — antenne de {c}",
+        "Chambre de métiers — {w}",
+        "Banque des territoires — {w}",
+        "Mission locale de {c}",
+    ),
     "other": ("Collectif citoyen {w}", "Tiers-lieu {w}", "Groupement {w} de {c}"),
 }
-_WORDS = ("Écologie", "Jardins partagés", "Énergies", "Solidarité", "Vélo", "Numérique", "Alimentation", "Santé",
-          "Emploi", "Jeunesse", "Culture", "Rhône", "Vercors", "Isère", "Abeilles", "Réemploi", "Mobilité",
-          "Habitat", "Économie circulaire", "Lien social", "Insertion", "Sport", "Patrimoine", "Forêt", "Eau",
-          "Artisanat", "Tourisme", "Savoirs", "Entraide", "Musique", "Céramique", "Noyer", "Lavande", "Cœur")
+_WORDS = (
+    "Écologie",
+    "Jardins partagés",
+    "Énergies",
+    "Solidarité",
+    "Vélo",
+    "Numérique",
+    "Alimentation",
+    "Santé",
+    "Emploi",
+    "Jeunesse",
+    "Culture",
+    "Rhône",
+    "Vercors",
+    "Isère",
+    "Abeilles",
+    "Réemploi",
+    "Mobilité",
+    "Habitat",
+    "Économie circulaire",
+    "Lien social",
+    "Insertion",
+    "Sport",
+    "Patrimoine",
+    "Forêt",
+    "Eau",
+    "Artisanat",
+    "Tourisme",
+    "Savoirs",
+    "Entraide",
+    "Musique",
+    "Céramique",
+    "Noyer",
+    "Lavande",
+    "Cœur",
+)
 
-CATALYSER_NAMES = ("Tiers-lieu « La Cordée » — {c}", "Pôle territorial de coopération économique — {c}",
-                   "Mission partenariats et alliances — {c}", "La Fabrique des transitions — {c}",
-                   "Maison de l'économie sociale — {c}", "Réseau des acteurs engagés — {c}")
+CATALYSER_NAMES = (
+    "Tiers-lieu « La Cordée » — {c}",
+    "Pôle territorial de coopération économique — {c}",
+    "Mission partenariats et alliances — {c}",
+    "La Fabrique des transitions — {c}",
+    "Maison de l'économie sociale — {c}",
+    "Réseau des acteurs engagés — {c}",
+)
 
-TIE_TYPE_SHARES = (("partnership", 0.32), ("exchange", 0.25), ("co_project", 0.15), ("membership", 0.13),
-                   ("funding", 0.15))
+TIE_TYPE_SHARES = (
+    ("partnership", 0.32),
+    ("exchange", 0.25),
+    ("co_project", 0.15),
+    ("membership", 0.13),
+    ("funding", 0.15),
+)
 FUNDERS = ("local_authority", "state_service", "foundation", "institution")
 
 
@@ -101,8 +180,9 @@ def _luhn_complete(prefix: str) -> str:
     """Append the digit that makes `prefix` pass the Luhn check."""
     for d in "0123456789":
         s = prefix + d
-        total = sum((int(c) * 2 - 9 if int(c) * 2 > 9 else int(c) * 2) if i % 2 else int(c)
-                    for i, c in enumerate(reversed(s)))
+        total = sum(
+            (int(c) * 2 - 9 if int(c) * 2 > 9 else int(c) * 2) if i % 2 else int(c) for i, c in enumerate(reversed(s))
+        )
         if total % 10 == 0:
             return s
     raise AssertionError("unreachable")
@@ -127,16 +207,35 @@ def _communes(n_orgs: int):
         base = (k // len(deps)) * 15
         lat0, lon0 = 43.0 + (k * 0.37) % 7.0, -1.0 + (k * 0.53) % 8.0
         epci = _luhn_complete(f"2{dep}{k:05d}"[:8])
-        territories.append([(f"{dep}{base + i + 1:03d}", f"Commune {dep}{base + i + 1:03d}", 15 - i,
-                             lat0 + 0.05 * (i % 4), lon0 + 0.06 * (i // 4), epci, dep, f"{11 + k % 84:02d}")
-                            for i in range(15)])
+        territories.append(
+            [
+                (
+                    f"{dep}{base + i + 1:03d}",
+                    f"Commune {dep}{base + i + 1:03d}",
+                    15 - i,
+                    lat0 + 0.05 * (i % 4),
+                    lon0 + 0.06 * (i // 4),
+                    epci,
+                    dep,
+                    f"{11 + k % 84:02d}",
+                )
+                for i in range(15)
+            ]
+        )
     return territories
 
 
-def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | None = None,
-                       n_alliances: int | None = None, n_catalysers: int | None = None,
-                       n_introductions: int | None = None, first_year: int = 2015,
-                       last_year: int = 2025) -> Dataset:
+def generate_territory(
+    n_orgs: int = 300,
+    *,
+    seed: int = 2025,
+    n_ties: int | None = None,
+    n_alliances: int | None = None,
+    n_catalysers: int | None = None,
+    n_introductions: int | None = None,
+    first_year: int = 2015,
+    last_year: int = 2025,
+) -> Dataset:
     """Generate a territory of `n_orgs` organisations as a `Dataset`, the same for the same arguments.
 
     Defaults scale with `n_orgs`: ``n_ties ≈ 3.2 n``, ``n_alliances ≈ n / 7.5``, ``n_catalysers ≈ n / 60``
@@ -176,13 +275,30 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
         if sector == "association" and rng.random() < 0.8:
             rna = f"W{dep[:2]}{rng.randrange(10**6, 10**7)}"
         extra = {"effectif": str(rng.choice((0, 1, 3, 5, 12, 25, 60, 150, 400)))} if rng.random() < 0.6 else {}
-        orgs.append(Organisation(
-            id=oid, name=name, sector=sector, commune=code, epci=epci, departement=dep, region=reg,
-            lat=round(lat + rng.gauss(0, 0.008), 5), lon=round(lon + rng.gauss(0, 0.008), 5),
-            themes=tuple(sorted(themes)), tags=tuple(sorted(rng.sample(("ess", "rse", "quartiers", "rural",
-                                                                        "transition", "emploi"), k=rng.randint(0, 2)))),
-            siren=siren, siret=siret, rna=rna, website=f"https://{oid[:40]}.example.fr" if rng.random() < 0.4 else None,
-            extra=extra))
+        orgs.append(
+            Organisation(
+                id=oid,
+                name=name,
+                sector=sector,
+                commune=code,
+                epci=epci,
+                departement=dep,
+                region=reg,
+                lat=round(lat + rng.gauss(0, 0.008), 5),
+                lon=round(lon + rng.gauss(0, 0.008), 5),
+                themes=tuple(sorted(themes)),
+                tags=tuple(
+                    sorted(
+                        rng.sample(("ess", "rse", "quartiers", "rural", "transition", "emploi"), k=rng.randint(0, 2))
+                    )
+                ),
+                siren=siren,
+                siret=siret,
+                rna=rna,
+                website=f"https://{oid[:40]}.example.fr" if rng.random() < 0.4 else None,
+                extra=extra,
+            )
+        )
 
     # --- ties: clustered by place and sector, closing triangles, dated with a rising trend ------------------
     ids = [o.id for o in orgs]
@@ -238,10 +354,19 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
             end = _dt.date(rng.randint(year, last_year), rng.randint(1, 12), rng.randint(1, 28))
             if end < start:
                 end = start + _dt.timedelta(days=180)
-        ties.append(Tie(ids[a], ids[b], ttype, directed=(ttype == "funding"),
-                        weight=float(rng.choice((1, 1, 1, 2, 2, 3, 5))), start=start, end=end,
-                        provenance=rng.choice(("entretien", "annuaire", "convention", "réunion de réseau")),
-                        confidence=rng.choice((0.6, 0.8, 0.9, 1.0))))
+        ties.append(
+            Tie(
+                ids[a],
+                ids[b],
+                ttype,
+                directed=(ttype == "funding"),
+                weight=float(rng.choice((1, 1, 1, 2, 2, 3, 5))),
+                start=start,
+                end=end,
+                provenance=rng.choice(("entretien", "annuaire", "convention", "réunion de réseau")),
+                confidence=rng.choice((0.6, 0.8, 0.9, 1.0)),
+            )
+        )
         neighbours[u].append(v)
         neighbours[v].append(u)
 
@@ -249,8 +374,13 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
     candidates = sorted(range(len(orgs)), key=lambda k: -len(neighbours[k]))
     catalyser_sectors = ("association", "social_economy", "local_authority", "other", "institution")
     cat_idx = [k for k in candidates if orgs[k].sector in catalyser_sectors][:n_catalysers]
-    metier_sets = (("dialogue", "experimentation"), ("dialogue", "support"), ("third_place", "dialogue"),
-                   ("support",), ("experimentation", "support", "third_place"))
+    metier_sets = (
+        ("dialogue", "experimentation"),
+        ("dialogue", "support"),
+        ("third_place", "dialogue"),
+        ("support",),
+        ("experimentation", "support", "third_place"),
+    )
     # catalysers get names that say what they are; their ties follow them under their new ids
     renamed: dict[str, str] = {}
     for j, k in enumerate(cat_idx):
@@ -262,20 +392,35 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
             continue
         used.add(new_id)
         renamed[ids[k]] = new_id
-        orgs[k] = dataclasses.replace(orgs[k], id=new_id, name=name,
-                                      website=f"https://{new_id[:40]}.example.fr" if orgs[k].website else None)
+        orgs[k] = dataclasses.replace(
+            orgs[k], id=new_id, name=name, website=f"https://{new_id[:40]}.example.fr" if orgs[k].website else None
+        )
         ids[k] = new_id
         index[new_id] = k
-    ties = [t if t.source not in renamed and t.target not in renamed else
-            dataclasses.replace(t, source=renamed.get(t.source, t.source), target=renamed.get(t.target, t.target))
-            for t in ties]
+    ties = [
+        t
+        if t.source not in renamed and t.target not in renamed
+        else dataclasses.replace(t, source=renamed.get(t.source, t.source), target=renamed.get(t.target, t.target))
+        for t in ties
+    ]
     catalysers = [Catalyser(ids[k], metier_sets[j % len(metier_sets)]) for j, k in enumerate(cat_idx)]
 
     # --- alliances ---------------------------------------------------------------------------------------------
     alliances: list[Alliance] = []
-    topics = ("Alimentation locale", "Mobilité solidaire", "Rénovation énergétique", "Emploi des jeunes",
-              "Économie circulaire", "Accès aux droits", "Biodiversité", "Numérique inclusif", "Santé mentale",
-              "Tiers-lieux", "Eau partagée", "Culture pour tous")
+    topics = (
+        "Alimentation locale",
+        "Mobilité solidaire",
+        "Rénovation énergétique",
+        "Emploi des jeunes",
+        "Économie circulaire",
+        "Accès aux droits",
+        "Biodiversité",
+        "Numérique inclusif",
+        "Santé mentale",
+        "Tiers-lieux",
+        "Eau partagée",
+        "Culture pour tous",
+    )
     topic_sdg = (2, 11, 7, 8, 12, 10, 15, 4, 3, 11, 6, 4)
     for j in range(n_alliances):
         t = j % len(topics)
@@ -297,14 +442,27 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
         year = rng.choices(years, weights=year_weights)[0]
         start = _dt.date(year, rng.randint(1, 12), 1)
         end = _dt.date(min(year + rng.randint(1, 4), last_year), 12, 31) if rng.random() < 0.3 else None
-        status = "ended" if end and end.year < last_year else ("emerging" if year >= last_year - 1 and rng.random() < 0.4 else "active")
+        status = (
+            "ended"
+            if end and end.year < last_year
+            else ("emerging" if year >= last_year - 1 and rng.random() < 0.4 else "active")
+        )
         commune = orgs[seed_org].commune
-        alliances.append(Alliance(
-            id=f"A{j + 1:03d}", name=f"{topics[t]} — {_commune_name(territories, commune)}",
-            themes=tuple(sorted({f"SDG{topic_sdg[t]}", f"SDG{rng.choice((17, 11, 10))}"})),
-            commune=commune, epci=terr, departement=orgs[seed_org].departement, region=orgs[seed_org].region,
-            start=start, end=end, status=status,
-            members=tuple(Membership(ids[m], roles[m]) for m in sorted(roles, key=lambda m: ids[m]))))
+        alliances.append(
+            Alliance(
+                id=f"A{j + 1:03d}",
+                name=f"{topics[t]} — {_commune_name(territories, commune)}",
+                themes=tuple(sorted({f"SDG{topic_sdg[t]}", f"SDG{rng.choice((17, 11, 10))}"})),
+                commune=commune,
+                epci=terr,
+                departement=orgs[seed_org].departement,
+                region=orgs[seed_org].region,
+                start=start,
+                end=end,
+                status=status,
+                members=tuple(Membership(ids[m], roles[m]) for m in sorted(roles, key=lambda m: ids[m])),
+            )
+        )
 
     # --- introductions: between organisations not (yet) tied, often from different sectors -------------------
     introductions: list[Introduction] = []
@@ -326,14 +484,28 @@ def generate_territory(n_orgs: int = 300, *, seed: int = 2025, n_ties: int | Non
         intro_pairs.add(pair)
         day = _dt.date(rng.choice(years[-6:]), rng.randint(1, 12), rng.randint(1, 28))
         outcome = _choice(rng, outcomes)
-        note = rng.choice(("Rencontre lors du forum des acteurs", "Besoin commun repéré en réunion",
-                           "Complémentarité de compétences", "Même quartier, mêmes publics",
-                           "Suite à l'appel à projets « Territoires engagés »"))
+        note = rng.choice(
+            (
+                "Rencontre lors du forum des acteurs",
+                "Besoin commun repéré en réunion",
+                "Complémentarité de compétences",
+                "Même quartier, mêmes publics",
+                "Suite à l'appel à projets « Territoires engagés »",
+            )
+        )
         introductions.append(Introduction(ids[c], ids[a], ids[b], day, note=note, outcome=outcome))
         if outcome in ("met", "alliance_formed"):
             later = min(day + _dt.timedelta(days=rng.randint(20, 200)), _dt.date(last_year, 12, 31))
-            ties.append(Tie(min(ids[a], ids[b]), max(ids[a], ids[b]), "introduced", start=later,
-                            provenance="mise en relation", confidence=1.0))
+            ties.append(
+                Tie(
+                    min(ids[a], ids[b]),
+                    max(ids[a], ids[b]),
+                    "introduced",
+                    start=later,
+                    provenance="mise en relation",
+                    confidence=1.0,
+                )
+            )
             tied.add(pair)
 
     return Dataset(orgs, catalysers, alliances, ties, introductions).sorted()
@@ -363,6 +535,7 @@ def _accumulate(values):
 
 def _pick(rng: random.Random, cum: list[float]) -> int:
     import bisect
+
     return min(bisect.bisect_left(cum, rng.random() * cum[-1]), len(cum) - 1)
 
 
@@ -380,6 +553,7 @@ def workload_graph(n_orgs: int, n_ties: int, *, seed: int = 7, directed: bool = 
     ties are generated, plus the ``introduced`` ties of the introductions that led to a meeting; the graph has
     fewer edges than ties where several ties join the same pair.
     """
-    data = generate_territory(n_orgs, n_ties=n_ties, seed=seed, n_introductions=n_orgs // 20,
-                              n_alliances=max(1, n_orgs // 50))
+    data = generate_territory(
+        n_orgs, n_ties=n_ties, seed=seed, n_introductions=n_orgs // 20, n_alliances=max(1, n_orgs // 50)
+    )
     return tie_graph(data, directed=directed)

@@ -10,7 +10,7 @@ Examples
 >>> parse_siren("732829321")
 Traceback (most recent call last):
 ...
-graphcore.fields.FieldError: invalid SIREN '732829321': the Luhn check digit is wrong
+catalyse.graphcore.fields.FieldError: invalid SIREN '732829321': the Luhn check digit is wrong
 >>> parse_commune("2A004"), parse_departement("2a"), parse_commune("97411")
 ('2A004', '2A', '97411')
 >>> parse_themes("ODD 7; 13, économie circulaire")

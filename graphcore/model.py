@@ -21,8 +21,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from . import fields as F
 from . import vocab
@@ -79,12 +80,32 @@ def _territory(r: _Reader) -> dict:
         r.fail("departement", f"département {dep} does not contain commune {commune}")
     if commune and not dep and "departement" not in r.record:
         dep = F.departement_of(commune)
-    return {"commune": commune, "epci": r.get("epci", F.parse_epci), "departement": dep,
-            "region": r.get("region", F.parse_region)}
+    return {
+        "commune": commune,
+        "epci": r.get("epci", F.parse_epci),
+        "departement": dep,
+        "region": r.get("region", F.parse_region),
+    }
 
 
-ORGANISATION_FIELDS = ("id", "name", "sector", "commune", "epci", "departement", "region", "lat", "lon", "themes",
-                       "tags", "siren", "siret", "rna", "website", "metiers")
+ORGANISATION_FIELDS = (
+    "id",
+    "name",
+    "sector",
+    "commune",
+    "epci",
+    "departement",
+    "region",
+    "lat",
+    "lon",
+    "themes",
+    "tags",
+    "siren",
+    "siret",
+    "rna",
+    "website",
+    "metiers",
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +130,7 @@ class Organisation:
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Organisation":
+    def from_record(cls, record: Mapping[str, Any]) -> Organisation:
         """Validate a record whose keys are canonical field names; other keys go to `extra`.
 
         A ``metiers`` key is ignored here: it makes a `Catalyser` (see `Catalyser.from_record`).
@@ -130,10 +151,21 @@ class Organisation:
         if siret and not siren:
             siren = siret[:9]
         extra = {str(k): F.text(v) for k, v in r.record.items() if k not in ORGANISATION_FIELDS}
-        org = dict(id=org_id, name=name, sector=sector, **terr, lat=lat, lon=lon,
-                   themes=r.get("themes", F.parse_themes, default=()), tags=r.get("tags", F.parse_list, default=()),
-                   siren=siren, siret=siret, rna=r.get("rna", F.parse_rna),
-                   website=r.get("website", F.parse_website), extra=extra)
+        org = dict(
+            id=org_id,
+            name=name,
+            sector=sector,
+            **terr,
+            lat=lat,
+            lon=lon,
+            themes=r.get("themes", F.parse_themes, default=()),
+            tags=r.get("tags", F.parse_list, default=()),
+            siren=siren,
+            siret=siret,
+            rna=r.get("rna", F.parse_rna),
+            website=r.get("website", F.parse_website),
+            extra=extra,
+        )
         r.done()
         return cls(**org)
 
@@ -158,7 +190,7 @@ class Catalyser:
         object.__setattr__(self, "metiers", tuple(sorted(set(self.metiers), key=order.index)))
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Catalyser":
+    def from_record(cls, record: Mapping[str, Any]) -> Catalyser:
         r = _Reader(record)
         org = r.get("id", F.parse_id, required=True)
         metiers = r.get("metiers", lambda v: F.parse_codes("metier", v), default=())
@@ -189,7 +221,7 @@ class Alliance:
     members: tuple[Membership, ...] = ()
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Alliance":
+    def from_record(cls, record: Mapping[str, Any]) -> Alliance:
         """``members`` may be given as ``"org1:lead; org2; org3:funder"`` (role defaults to partner)."""
         r = _Reader(record)
         aid = r.get("id", F.parse_id, required=True)
@@ -203,14 +235,23 @@ class Alliance:
         for item in r.get("members", F.parse_list, default=()):
             org, _, role = item.partition(":")
             try:
-                members.append(Membership(F.parse_id(org, "member id"),
-                                          vocab.parse("role", role) if role.strip() else "partner"))
+                members.append(
+                    Membership(F.parse_id(org, "member id"), vocab.parse("role", role) if role.strip() else "partner")
+                )
             except (F.FieldError, vocab.VocabularyError) as exc:
                 r.fail("members", str(exc))
         themes = r.get("themes", F.parse_themes, default=())
         r.done()
-        return cls(id=aid, name=name, themes=themes, **terr, start=start, end=end, status=status,
-                   members=tuple(sorted(members, key=lambda m: m.org)))
+        return cls(
+            id=aid,
+            name=name,
+            themes=themes,
+            **terr,
+            start=start,
+            end=end,
+            status=status,
+            members=tuple(sorted(members, key=lambda m: m.org)),
+        )
 
     def active_on(self, day: _dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
@@ -289,7 +330,7 @@ class Tie:
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Tie":
+    def from_record(cls, record: Mapping[str, Any]) -> Tie:
         r = _Reader(record)
         source = r.get("source", lambda v: F.parse_id(v, "source"), required=True)
         target = r.get("target", lambda v: F.parse_id(v, "target"), required=True)
@@ -307,8 +348,17 @@ class Tie:
         if source and source == target:
             r.fail("target", f"a tie from {source!r} to itself")
         r.done()
-        return cls(source=source, target=target, type=ttype, directed=directed, weight=weight, start=start,
-                   end=end, provenance=r.get("provenance"), confidence=confidence)
+        return cls(
+            source=source,
+            target=target,
+            type=ttype,
+            directed=directed,
+            weight=weight,
+            start=start,
+            end=end,
+            provenance=r.get("provenance"),
+            confidence=confidence,
+        )
 
 
 @dataclass(frozen=True)
@@ -336,7 +386,7 @@ class Introduction:
         return (self.a, self.b)
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Introduction":
+    def from_record(cls, record: Mapping[str, Any]) -> Introduction:
         r = _Reader(record)
         cat = r.get("catalyser", lambda v: F.parse_id(v, "catalyser"), required=True)
         a = r.get("a", lambda v: F.parse_id(v, "a"), required=True)
@@ -370,25 +420,34 @@ class Dataset:
     ties: list[Tie] = field(default_factory=list)
     introductions: list[Introduction] = field(default_factory=list)
 
-    def sorted(self) -> "Dataset":
-        return Dataset(sorted(self.organisations, key=lambda o: o.id),
-                       sorted(self.catalysers, key=lambda c: c.org),
-                       sorted(self.alliances, key=lambda a: a.id),
-                       sorted(self.ties, key=lambda t: t.key),
-                       sorted(self.introductions, key=lambda i: i.id))
+    def sorted(self) -> Dataset:
+        return Dataset(
+            sorted(self.organisations, key=lambda o: o.id),
+            sorted(self.catalysers, key=lambda c: c.org),
+            sorted(self.alliances, key=lambda a: a.id),
+            sorted(self.ties, key=lambda t: t.key),
+            sorted(self.introductions, key=lambda i: i.id),
+        )
 
-    def as_of(self, day: _dt.date) -> "Dataset":
+    def as_of(self, day: _dt.date) -> Dataset:
         """The network as it was on `day`: ties and alliances active then; organisations and catalysers all kept."""
-        return Dataset(list(self.organisations), list(self.catalysers),
-                       [a for a in self.alliances if a.active_on(day)],
-                       [t for t in self.ties if t.active_on(day)],
-                       [i for i in self.introductions if i.date <= day])
+        return Dataset(
+            list(self.organisations),
+            list(self.catalysers),
+            [a for a in self.alliances if a.active_on(day)],
+            [t for t in self.ties if t.active_on(day)],
+            [i for i in self.introductions if i.date <= day],
+        )
 
     def counts(self) -> dict[str, int]:
-        return {"organisations": len(self.organisations), "catalysers": len(self.catalysers),
-                "alliances": len(self.alliances),
-                "memberships": sum(len(a.members) for a in self.alliances),
-                "ties": len(self.ties), "introductions": len(self.introductions)}
+        return {
+            "organisations": len(self.organisations),
+            "catalysers": len(self.catalysers),
+            "alliances": len(self.alliances),
+            "memberships": sum(len(a.members) for a in self.alliances),
+            "ties": len(self.ties),
+            "introductions": len(self.introductions),
+        }
 
     def org_ids(self) -> set[str]:
         return {o.id for o in self.organisations}

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -58,12 +58,15 @@ def _add_organisations(G: nx.Graph, data: Dataset, **extra) -> None:
 
 def _select(ties: Iterable[Tie], as_of: _dt.date | None, types) -> list[Tie]:
     wanted = set(types) if types else None
-    return sorted((t for t in ties if (as_of is None or t.active_on(as_of)) and (wanted is None or t.type in wanted)),
-                  key=lambda t: t.key)
+    return sorted(
+        (t for t in ties if (as_of is None or t.active_on(as_of)) and (wanted is None or t.type in wanted)),
+        key=lambda t: t.key,
+    )
 
 
-def tie_graph(data: Dataset, *, directed: bool = False, as_of: _dt.date | None = None, types=None,
-              multigraph: bool = False) -> nx.Graph:
+def tie_graph(
+    data: Dataset, *, directed: bool = False, as_of: _dt.date | None = None, types=None, multigraph: bool = False
+) -> nx.Graph:
     """The organisation–organisation tie graph.
 
     Parameters
@@ -147,7 +150,7 @@ def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Gr
             continue
         members = sorted({m.org for m in a.members})
         for i, u in enumerate(members):
-            for v in members[i + 1:]:
+            for v in members[i + 1 :]:
                 shared.setdefault((u, v), []).append(a.id)
     for (u, v), ids in sorted(shared.items()):
         G.add_edge(u, v, weight=len(ids), alliances=tuple(ids))
@@ -166,9 +169,8 @@ def restrict(G: nx.Graph, *, territory: str | None = None, sectors=()) -> nx.Gra
         return G
     keep = list(G.nodes)
     if territory:
-        from .stores.filters import parse_territory
-
         from .fields import departement_of
+        from .stores.filters import parse_territory
 
         level, code = parse_territory(territory)
 

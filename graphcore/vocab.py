@@ -14,7 +14,7 @@ Examples
 >>> parse("sector", "asociation")
 Traceback (most recent call last):
 ...
-graphcore.vocab.VocabularyError: unknown sector 'asociation' (did you mean 'association'?)
+catalyse.graphcore.vocab.VocabularyError: unknown sector 'asociation' (did you mean 'association'?)
 """
 
 from __future__ import annotations
@@ -51,24 +51,100 @@ def _fold(text: str) -> str:
 
 
 SECTORS = (
-    Term("local_authority", "Collectivité territoriale", "Local authority",
-         ("collectivite", "collectivite_territoriale", "collectivite_locale", "commune", "mairie", "epci",
-          "intercommunalite", "departement", "region", "public_body", "local_government", "public")),
-    Term("state_service", "Service de l'État", "State service",
-         ("etat", "service_de_l_etat", "services_de_l_etat", "prefecture", "agence_publique", "state",
-          "state_agency", "agency", "operateur_public")),
-    Term("association", "Association", "Association", ("asso", "associatif", "association_loi_1901", "ngo", "nonprofit")),
+    Term(
+        "local_authority",
+        "Collectivité territoriale",
+        "Local authority",
+        (
+            "collectivite",
+            "collectivite_territoriale",
+            "collectivite_locale",
+            "commune",
+            "mairie",
+            "epci",
+            "intercommunalite",
+            "departement",
+            "region",
+            "public_body",
+            "local_government",
+            "public",
+        ),
+    ),
+    Term(
+        "state_service",
+        "Service de l'État",
+        "State service",
+        (
+            "etat",
+            "service_de_l_etat",
+            "services_de_l_etat",
+            "prefecture",
+            "agence_publique",
+            "state",
+            "state_agency",
+            "agency",
+            "operateur_public",
+        ),
+    ),
+    Term(
+        "association", "Association", "Association", ("asso", "associatif", "association_loi_1901", "ngo", "nonprofit")
+    ),
     Term("foundation", "Fondation", "Foundation", ("fondation", "fonds_de_dotation", "endowment")),
     Term("company", "Entreprise", "Company", ("entreprise", "societe", "business", "firm", "private", "prive")),
-    Term("social_economy", "Économie sociale et solidaire", "Social and solidarity economy",
-         ("ess", "economie_sociale", "economie_sociale_et_solidaire", "scop", "scic", "cooperative", "mutuelle",
-          "siae", "insertion", "structure_d_insertion", "social_enterprise", "sse")),
-    Term("academic", "Acteur académique", "Academic",
-         ("academique", "universite", "university", "recherche", "research", "ecole", "school", "laboratoire",
-          "enseignement_superieur", "higher_education")),
-    Term("institution", "Institution", "Institution",
-         ("chambre_consulaire", "cci", "cma", "chambre_d_agriculture", "banque_publique", "caisse_des_depots",
-          "bpi", "bank", "chamber_of_commerce", "support_organisation", "structure_d_accompagnement")),
+    Term(
+        "social_economy",
+        "Économie sociale et solidaire",
+        "Social and solidarity economy",
+        (
+            "ess",
+            "economie_sociale",
+            "economie_sociale_et_solidaire",
+            "scop",
+            "scic",
+            "cooperative",
+            "mutuelle",
+            "siae",
+            "insertion",
+            "structure_d_insertion",
+            "social_enterprise",
+            "sse",
+        ),
+    ),
+    Term(
+        "academic",
+        "Acteur académique",
+        "Academic",
+        (
+            "academique",
+            "universite",
+            "university",
+            "recherche",
+            "research",
+            "ecole",
+            "school",
+            "laboratoire",
+            "enseignement_superieur",
+            "higher_education",
+        ),
+    ),
+    Term(
+        "institution",
+        "Institution",
+        "Institution",
+        (
+            "chambre_consulaire",
+            "cci",
+            "cma",
+            "chambre_d_agriculture",
+            "banque_publique",
+            "caisse_des_depots",
+            "bpi",
+            "bank",
+            "chamber_of_commerce",
+            "support_organisation",
+            "structure_d_accompagnement",
+        ),
+    ),
     Term("other", "Autre", "Other", ("autre", "divers", "unknown", "inconnu")),
 )
 
@@ -76,8 +152,12 @@ TIE_TYPES = (
     Term("partnership", "Partenariat", "Partnership", ("partenariat", "partenaire", "partner")),
     Term("funding", "Financement", "Funding", ("financement", "finance", "subvention", "grant", "funds")),
     Term("membership", "Adhésion", "Membership", ("adhesion", "membre", "member", "adherent")),
-    Term("co_project", "Projet commun", "Joint project",
-         ("coproject", "co_projet", "projet_commun", "projet", "joint_project", "project")),
+    Term(
+        "co_project",
+        "Projet commun",
+        "Joint project",
+        ("coproject", "co_projet", "projet_commun", "projet", "joint_project", "project"),
+    ),
     Term("exchange", "Échange", "Exchange", ("echange", "echanges", "contact", "relation")),
     Term("introduced", "Mise en relation", "Introduced", ("mise_en_relation", "introduction", "presente", "introduit")),
 )
@@ -86,14 +166,30 @@ TIE_TYPES = (
 DIRECTED_TIE_TYPES = frozenset({"funding"})
 
 METIERS = (
-    Term("dialogue", "Dialogue territorial", "Territorial dialogue",
-         ("dialogue_territorial", "territorial_dialogue", "mise_en_lien")),
-    Term("experimentation", "Expérimentation collective", "Collective experimentation",
-         ("experimentation_collective", "collective_experimentation")),
-    Term("support", "Accompagnement", "Support and incubation",
-         ("accompagnement", "incubation", "soutien", "support_incubation")),
-    Term("third_place", "Animation d'un lieu", "Running a third place",
-         ("tiers_lieu", "tiers_lieux", "lieu", "animation_d_un_lieu", "third_place", "fablab", "coworking")),
+    Term(
+        "dialogue",
+        "Dialogue territorial",
+        "Territorial dialogue",
+        ("dialogue_territorial", "territorial_dialogue", "mise_en_lien"),
+    ),
+    Term(
+        "experimentation",
+        "Expérimentation collective",
+        "Collective experimentation",
+        ("experimentation_collective", "collective_experimentation"),
+    ),
+    Term(
+        "support",
+        "Accompagnement",
+        "Support and incubation",
+        ("accompagnement", "incubation", "soutien", "support_incubation"),
+    ),
+    Term(
+        "third_place",
+        "Animation d'un lieu",
+        "Running a third place",
+        ("tiers_lieu", "tiers_lieux", "lieu", "animation_d_un_lieu", "third_place", "fablab", "coworking"),
+    ),
 )
 
 ROLES = (
@@ -113,8 +209,12 @@ ALLIANCE_STATUSES = (
 OUTCOMES = (
     Term("pending", "En attente", "Pending", ("en_attente", "attente", "a_suivre")),
     Term("met", "Rencontre faite", "Met", ("rencontre", "rencontres", "rencontre_faite", "meeting")),
-    Term("alliance_formed", "Alliance formée", "Alliance formed",
-         ("alliance", "alliance_formee", "formed", "partenariat_noue")),
+    Term(
+        "alliance_formed",
+        "Alliance formée",
+        "Alliance formed",
+        ("alliance", "alliance_formee", "formed", "partenariat_noue"),
+    ),
     Term("declined", "Déclinée", "Declined", ("declinee", "decline", "refusee", "refus", "refused", "sans_suite")),
 )
 

@@ -11,7 +11,7 @@ Headers are matched case- and accent-insensitively, spaces and punctuation ignor
 
 from __future__ import annotations
 
-from graphcore.vocab import _fold
+from catalyse.graphcore.vocab import _fold
 
 KINDS = ("organisations", "catalysers", "alliances", "members", "ties", "introductions")
 
@@ -25,10 +25,27 @@ _TERRITORY = {
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "organisations": {
         "id": ("id", "identifiant", "code", "org_id", "organisation_id", "id_organisation", "ref", "reference", "cle"),
-        "name": ("name", "nom", "raison_sociale", "denomination", "libelle", "nom_de_la_structure", "structure",
-                 "organisation", "organization"),
-        "sector": ("sector", "secteur", "type_de_structure", "type_structure", "categorie", "famille",
-                   "type_d_acteur", "type_acteur"),
+        "name": (
+            "name",
+            "nom",
+            "raison_sociale",
+            "denomination",
+            "libelle",
+            "nom_de_la_structure",
+            "structure",
+            "organisation",
+            "organization",
+        ),
+        "sector": (
+            "sector",
+            "secteur",
+            "type_de_structure",
+            "type_structure",
+            "categorie",
+            "famille",
+            "type_d_acteur",
+            "type_acteur",
+        ),
         **_TERRITORY,
         "lat": ("lat", "latitude", "y"),
         "lon": ("lon", "lng", "long", "longitude", "x"),
@@ -60,10 +77,19 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "role": ("role", "fonction", "qualite"),
     },
     "ties": {
-        "source": ("source", "from", "de", "org_source", "organisation_source", "source_id", "organisation_a",
-                   "org_a"),
-        "target": ("target", "to", "vers", "a_destination", "cible", "org_cible", "organisation_cible", "target_id",
-                   "organisation_b", "org_b"),
+        "source": ("source", "from", "de", "org_source", "organisation_source", "source_id", "organisation_a", "org_a"),
+        "target": (
+            "target",
+            "to",
+            "vers",
+            "a_destination",
+            "cible",
+            "org_cible",
+            "organisation_cible",
+            "target_id",
+            "organisation_b",
+            "org_b",
+        ),
         "type": ("type", "type_de_lien", "type_lien", "nature", "nature_du_lien", "relation", "lien"),
         "directed": ("directed", "oriente", "dirige", "sens_unique"),
         "weight": ("weight", "poids", "intensite", "force"),
@@ -92,8 +118,10 @@ REQUIRED = {
     "introductions": ("catalyser", "a", "b", "date"),
 }
 
-_INDEX = {kind: {_fold(alias): name for name, aliases in table.items() for alias in aliases}
-          for kind, table in ALIASES.items()}
+_INDEX = {
+    kind: {_fold(alias): name for name, aliases in table.items() for alias in aliases}
+    for kind, table in ALIASES.items()
+}
 
 
 def canonical(kind: str, header: str) -> str | None:
@@ -117,12 +145,14 @@ def detect_kind(headers: list[str], hint: str | None = None) -> str | None:
     """Guess the kind of a table from its headers (a sheet or JSON section name may settle it)."""
     if hint:
         folded = _fold(hint)
-        for kind, words in (("organisations", ("organisations", "organisation", "acteurs", "structures", "orgs")),
-                            ("ties", ("ties", "liens", "relations", "edges")),
-                            ("alliances", ("alliances", "partenariats", "projets")),
-                            ("members", ("members", "membres", "alliance_members", "membres_alliances")),
-                            ("introductions", ("introductions", "mises_en_relation")),
-                            ("catalysers", ("catalysers", "catalyseurs"))):
+        for kind, words in (
+            ("organisations", ("organisations", "organisation", "acteurs", "structures", "orgs")),
+            ("ties", ("ties", "liens", "relations", "edges")),
+            ("alliances", ("alliances", "partenariats", "projets")),
+            ("members", ("members", "membres", "alliance_members", "membres_alliances")),
+            ("introductions", ("introductions", "mises_en_relation")),
+            ("catalysers", ("catalysers", "catalyseurs")),
+        ):
             if folded in words:
                 return kind
     fields = {kind: set(mapping(kind, headers).values()) for kind in KINDS}
@@ -143,5 +173,7 @@ def detect_kind(headers: list[str], hint: str | None = None) -> str | None:
 
 def describe(kind: str) -> list[tuple[str, str, bool]]:
     """(canonical name, aliases, required) rows for the documentation."""
-    return [(name, ", ".join(a for a in aliases if a != name), name in REQUIRED[kind])
-            for name, aliases in ALIASES[kind].items()]
+    return [
+        (name, ", ".join(a for a in aliases if a != name), name in REQUIRED[kind])
+        for name, aliases in ALIASES[kind].items()
+    ]

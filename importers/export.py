@@ -14,15 +14,31 @@ import os
 
 import networkx as nx
 
-from graphcore.model import Dataset
-from graphcore.projection import alliance_graph, tie_graph
+from catalyse.graphcore.model import Dataset
+from catalyse.graphcore.projection import alliance_graph, tie_graph
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC_FIELDS = {"lat", "lon", "weight", "confidence"}
 
 CSV_FILES = {
-    "organisations": ("id", "name", "sector", "commune", "epci", "departement", "region", "lat", "lon", "themes",
-                      "tags", "siren", "siret", "rna", "website", "metiers"),
+    "organisations": (
+        "id",
+        "name",
+        "sector",
+        "commune",
+        "epci",
+        "departement",
+        "region",
+        "lat",
+        "lon",
+        "themes",
+        "tags",
+        "siren",
+        "siret",
+        "rna",
+        "website",
+        "metiers",
+    ),
     "ties": ("source", "target", "type", "directed", "weight", "start", "end", "provenance", "confidence"),
     "alliances": ("id", "name", "themes", "commune", "epci", "departement", "region", "start", "end", "status"),
     "alliance_members": ("alliance", "org", "role"),
@@ -59,10 +75,24 @@ def records(data: Dataset) -> dict[str, list[dict]]:
     orgs = []
     extra_keys: list[str] = []
     for o in data.organisations:
-        rec = {"id": o.id, "name": o.name, "sector": o.sector, "commune": o.commune, "epci": o.epci,
-               "departement": o.departement, "region": o.region, "lat": o.lat, "lon": o.lon, "themes": list(o.themes),
-               "tags": list(o.tags), "siren": o.siren, "siret": o.siret, "rna": o.rna, "website": o.website,
-               "metiers": metiers.get(o.id)}
+        rec = {
+            "id": o.id,
+            "name": o.name,
+            "sector": o.sector,
+            "commune": o.commune,
+            "epci": o.epci,
+            "departement": o.departement,
+            "region": o.region,
+            "lat": o.lat,
+            "lon": o.lon,
+            "themes": list(o.themes),
+            "tags": list(o.tags),
+            "siren": o.siren,
+            "siret": o.siret,
+            "rna": o.rna,
+            "website": o.website,
+            "metiers": metiers.get(o.id),
+        }
         for k, v in o.extra.items():
             rec[k] = v
             if k not in extra_keys:
@@ -71,16 +101,50 @@ def records(data: Dataset) -> dict[str, list[dict]]:
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return {
         "organisations": orgs,
-        "ties": [{"source": t.source, "target": t.target, "type": t.type, "directed": t.directed, "weight": t.weight,
-                  "start": iso(t.start), "end": iso(t.end), "provenance": t.provenance, "confidence": t.confidence}
-                 for t in data.ties],
-        "alliances": [{"id": a.id, "name": a.name, "themes": list(a.themes), "commune": a.commune, "epci": a.epci,
-                       "departement": a.departement, "region": a.region, "start": iso(a.start), "end": iso(a.end),
-                       "status": a.status} for a in data.alliances],
-        "alliance_members": [{"alliance": a.id, "org": m.org, "role": m.role} for a in data.alliances
-                             for m in a.members],
-        "introductions": [{"id": i.id, "catalyser": i.catalyser, "a": i.a, "b": i.b, "date": i.date.isoformat(),
-                           "note": i.note, "outcome": i.outcome} for i in data.introductions],
+        "ties": [
+            {
+                "source": t.source,
+                "target": t.target,
+                "type": t.type,
+                "directed": t.directed,
+                "weight": t.weight,
+                "start": iso(t.start),
+                "end": iso(t.end),
+                "provenance": t.provenance,
+                "confidence": t.confidence,
+            }
+            for t in data.ties
+        ],
+        "alliances": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "themes": list(a.themes),
+                "commune": a.commune,
+                "epci": a.epci,
+                "departement": a.departement,
+                "region": a.region,
+                "start": iso(a.start),
+                "end": iso(a.end),
+                "status": a.status,
+            }
+            for a in data.alliances
+        ],
+        "alliance_members": [
+            {"alliance": a.id, "org": m.org, "role": m.role} for a in data.alliances for m in a.members
+        ],
+        "introductions": [
+            {
+                "id": i.id,
+                "catalyser": i.catalyser,
+                "a": i.a,
+                "b": i.b,
+                "date": i.date.isoformat(),
+                "note": i.note,
+                "outcome": i.outcome,
+            }
+            for i in data.introductions
+        ],
         "_extra_columns": extra_keys,
     }
 

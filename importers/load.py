@@ -15,13 +15,21 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
-from graphcore.model import (Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, RecordError, Tie,
-                             membership_from_record)
-from graphcore.stores.base import Store, WriteSummary
+from catalyse.graphcore.model import (
+    Alliance,
+    Catalyser,
+    Dataset,
+    Introduction,
+    Membership,
+    Organisation,
+    RecordError,
+    Tie,
+    membership_from_record,
+)
+from catalyse.graphcore.stores.base import Store, WriteSummary
 
-from .columns import KINDS, REQUIRED, ALIASES, detect_kind, mapping
+from .columns import ALIASES, KINDS, REQUIRED, detect_kind, mapping
 from .tables import ReadError, Table, read_tables
-
 
 #: Longest cell accepted (characters). A name, a note or an extra column is a few hundred characters; a cell of
 #: megabytes is a broken file (an unclosed quote swallowing the rest) or an attack on the store and the views.
@@ -100,13 +108,25 @@ class _Collector:
             self.items[kind][key] = _Seen(value, where)
         elif seen.value != value:
             diff = _differences(seen.value, value)
-            self.problems.append(Problem(table.where, where[1], id_column,
-                                         f"duplicate {_KIND_NAME[kind]} {_show_key(key)} with conflicting data "
-                                         f"({diff}); first seen at {_place(seen.where)}", table.row_label))
+            self.problems.append(
+                Problem(
+                    table.where,
+                    where[1],
+                    id_column,
+                    f"duplicate {_KIND_NAME[kind]} {_show_key(key)} with conflicting data "
+                    f"({diff}); first seen at {_place(seen.where)}",
+                    table.row_label,
+                )
+            )
 
 
-_KIND_NAME = {"organisations": "organisation", "catalysers": "catalyser", "alliances": "alliance", "ties": "tie",
-              "introductions": "introduction"}
+_KIND_NAME = {
+    "organisations": "organisation",
+    "catalysers": "catalyser",
+    "alliances": "alliance",
+    "ties": "tie",
+    "introductions": "introduction",
+}
 
 
 def _show_key(key: str) -> str:
@@ -134,8 +154,12 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
     if missing:
         for f in missing:
             aliases = ", ".join(a for a in ALIASES[kind][f][1:4])
-            c.problem(table, 1 if table.row_label == "row" else None, f,
-                      f"missing required column {f!r} (or one of: {aliases}) for a {kind} file")
+            c.problem(
+                table,
+                1 if table.row_label == "row" else None,
+                f,
+                f"missing required column {f!r} (or one of: {aliases}) for a {kind} file",
+            )
         return
     if kind != "organisations":
         extra = [h for h in table.headers if h not in cols]
@@ -149,8 +173,13 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if too_long:
             for h in too_long:
-                c.problem(table, row, h, f"a cell of {len(cells[h]):,} characters: at most {MAX_CELL:,} are accepted "
-                                         "(is the file broken, or a quote left open?)")
+                c.problem(
+                    table,
+                    row,
+                    h,
+                    f"a cell of {len(cells[h]):,} characters: at most {MAX_CELL:,} are accepted "
+                    "(is the file broken, or a quote left open?)",
+                )
             continue
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
@@ -185,9 +214,13 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             known = c.members.setdefault(alliance, {})
             c.members_given.add(alliance)
             if m.org in known and known[m.org][0] != m:
-                c.problem(table, row, header_of.get("role"),
-                          f"organisation {m.org!r} is listed twice in alliance {alliance!r} with different roles "
-                          f"({known[m.org][0].role} at {_place(known[m.org][1])}, {m.role} here)")
+                c.problem(
+                    table,
+                    row,
+                    header_of.get("role"),
+                    f"organisation {m.org!r} is listed twice in alliance {alliance!r} with different roles "
+                    f"({known[m.org][0].role} at {_place(known[m.org][1])}, {m.role} here)",
+                )
             known[m.org] = (m, where)
             c.refs.append((m.org, where, header_of["org"], f"member of alliance {alliance!r}"))
             c.refs.append(("alliance:" + alliance, where, header_of["alliance"], "alliance"))
@@ -198,8 +231,9 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         elif kind == "introductions":
             c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
             for name, org in (("catalyser", item.catalyser), ("a", item.a), ("b", item.b)):
-                c.refs.append((org, where, header_of[name], "introduced organisation" if name != "catalyser"
-                               else "catalyser"))
+                c.refs.append(
+                    (org, where, header_of[name], "introduced organisation" if name != "catalyser" else "catalyser")
+                )
 
 
 def validate_files(paths, store: Store | None = None, *, kind: str | None = None) -> tuple[Dataset, list[str]]:
@@ -213,21 +247,29 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
         try:
             found = read_tables(path)
         except ReadError as exc:
-            c.problems.append(Problem(str(path), None, None, str(exc).split(": ", 1)[-1]
-                                      if str(exc).startswith(str(path)) else str(exc)))
+            c.problems.append(
+                Problem(
+                    str(path), None, None, str(exc).split(": ", 1)[-1] if str(exc).startswith(str(path)) else str(exc)
+                )
+            )
             continue
         for table in found:
             k = kind or detect_kind(table.headers, table.sheet)
             if k is None:
-                c.problem(table, 1 if table.row_label == "row" else None, None,
-                          "cannot tell what this file holds from its columns "
-                          f"({', '.join(table.headers[:8])}); name it with --kind "
-                          f"({'|'.join(KINDS)})")
+                c.problem(
+                    table,
+                    1 if table.row_label == "row" else None,
+                    None,
+                    "cannot tell what this file holds from its columns "
+                    f"({', '.join(table.headers[:8])}); name it with --kind "
+                    f"({'|'.join(KINDS)})",
+                )
                 continue
             tables.append((table, k))
     # organisations first, so that later tables can refer to them; members after alliances
-    order = {k: i for i, k in enumerate(("organisations", "catalysers", "alliances", "members", "ties",
-                                         "introductions"))}
+    order = {
+        k: i for i, k in enumerate(("organisations", "catalysers", "alliances", "members", "ties", "introductions"))
+    }
     for table, k in sorted(tables, key=lambda tk: order[tk[1]]):
         _validate_table(table, k, c)
 
@@ -236,25 +278,39 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     outside = {ref for ref, *_ in c.refs if not ref.startswith("alliance:") and ref not in org_ids}
     in_store = store.existing_org_ids(outside) if (store is not None and outside) else set()
     stored_alliances: dict[str, Alliance] = {}
-    wanted_alliances = {ref[len("alliance:"):] for ref, *_ in c.refs if ref.startswith("alliance:")} - alliance_ids
+    wanted_alliances = {ref[len("alliance:") :] for ref, *_ in c.refs if ref.startswith("alliance:")} - alliance_ids
     wanted_alliances |= alliance_ids - c.members_given  # an alliances file without members keeps the stored ones
     if store is not None and wanted_alliances:
         stored_alliances = {a.id: a for a in store.alliances() if a.id in wanted_alliances}
     suggestions: list[str] | None = None  # ids to suggest from, fetched once, only if a reference fails
     for ref, where, column, what in c.refs:
         if ref.startswith("alliance:"):
-            aid = ref[len("alliance:"):]
+            aid = ref[len("alliance:") :]
             if aid not in alliance_ids and aid not in stored_alliances:
-                c.problems.append(Problem(where[0], where[1], column, f"unknown alliance {aid!r}: it is neither in "
-                                          "this import nor in the store", where[2]))
+                c.problems.append(
+                    Problem(
+                        where[0],
+                        where[1],
+                        column,
+                        f"unknown alliance {aid!r}: it is neither in this import nor in the store",
+                        where[2],
+                    )
+                )
         elif ref not in org_ids and ref not in in_store:
             if suggestions is None:
                 stored = [o.id for o in store.organisations()] if store is not None else []
                 suggestions = sorted(org_ids | set(stored))
             close = difflib.get_close_matches(ref, suggestions, n=1, cutoff=0.8)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            c.problems.append(Problem(where[0], where[1], column, f"unknown organisation {ref!r} ({what}): it is "
-                                      f"neither in this import nor in the store{hint}", where[2]))
+            c.problems.append(
+                Problem(
+                    where[0],
+                    where[1],
+                    column,
+                    f"unknown organisation {ref!r} ({what}): it is neither in this import nor in the store{hint}",
+                    where[2],
+                )
+            )
     if c.problems:
         order = {path: i for i, path in enumerate(dict.fromkeys(p.file for p in c.problems))}
         raise ImportFailed(sorted(c.problems, key=lambda p: (order[p.file], p.row if p.row is not None else -1)))
@@ -266,19 +322,21 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     for aid, members in c.members.items():
         base = alliances.get(aid) or stored_alliances[aid]
         alliances[aid] = dataclasses.replace(
-            base, members=tuple(sorted((m for m, _ in members.values()), key=lambda m: m.org)))
-    data = Dataset([s.value for s in c.items["organisations"].values()],
-                   [s.value for s in c.items["catalysers"].values()],
-                   list(alliances.values()),
-                   [s.value for s in c.items["ties"].values()],
-                   [s.value for s in c.items["introductions"].values()]).sorted()
+            base, members=tuple(sorted((m for m, _ in members.values()), key=lambda m: m.org))
+        )
+    data = Dataset(
+        [s.value for s in c.items["organisations"].values()],
+        [s.value for s in c.items["catalysers"].values()],
+        list(alliances.values()),
+        [s.value for s in c.items["ties"].values()],
+        [s.value for s in c.items["introductions"].values()],
+    ).sorted()
     if not data:
         raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
     return data, c.warnings
 
 
-def import_files(store: Store, paths, *, kind: str | None = None, dry_run: bool = False,
-                 progress=None) -> ImportResult:
+def import_files(store: Store, paths, *, kind: str | None = None, dry_run: bool = False, progress=None) -> ImportResult:
     """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction.
 
     Raises `ImportFailed` (nothing written) when any row of any file is wrong.

@@ -56,9 +56,10 @@ def detect_encoding(raw: bytes, path: str) -> tuple[str, str]:
     try:
         return "cp1252", raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise ReadError(f"{path}: line {line}: neither UTF-8 nor Windows-1252 (byte 0x{raw[exc.start]:02x}); "
-                        "save the file as UTF-8") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ReadError(
+            f"{path}: line {line}: neither UTF-8 nor Windows-1252 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def detect_separator(text: str) -> str:
@@ -109,8 +110,16 @@ def read_csv(path: str) -> Table:
     sep = detect_separator(text)
     csv.field_size_limit(MAX_FIELD)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True, engine="python" if sep == "|" else "c", quotechar='"')
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="python" if sep == "|" else "c",
+            quotechar='"',
+        )
     except pd.errors.EmptyDataError:
         raise ReadError(f"{path}: the file is empty") from None
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -128,8 +137,10 @@ def read_csv(path: str) -> Table:
             values = list(cells.values())
             if not any(v.strip() for v in values[1:]) and any(o in values[0] for o in others):
                 used = next(o for o in others if o in values[0])
-                raise ReadError(f"{path}: row {row}: separated by {used!r} while the header row uses {sep!r}; "
-                                "use one separator in the whole file")
+                raise ReadError(
+                    f"{path}: row {row}: separated by {used!r} while the header row uses {sep!r}; "
+                    "use one separator in the whole file"
+                )
     return Table(path, headers, rows, encoding=encoding, separator=sep)
 
 

@@ -102,7 +102,7 @@ def _in_lists(indptr, indices):  # pragma: no cover - compiled
     n = indptr.shape[0] - 1
     sources = np.empty(indices.shape[0], np.int32)
     for u in range(n):
-        sources[indptr[u]:indptr[u + 1]] = u
+        sources[indptr[u] : indptr[u + 1]] = u
     return _counting_sort(n, indices, sources)
 
 

@@ -20,9 +20,9 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
-from graphcore.vocab import codes
+from catalyse.graphcore.vocab import codes
 
 OUTCOMES = codes("outcome")
 
@@ -55,19 +55,24 @@ def catalyser_activity(G, introductions: Iterable, *, liaison: dict | None = Non
         intros = by_cat[cat]
         n = len(intros)
         outcomes = Counter(i.outcome for i in intros)
-        sectors = [(G.nodes[i.a].get("sector"), G.nodes[i.b].get("sector")) if i.a in G and i.b in G else (None, None)
-                   for i in intros]
+        sectors = [
+            (G.nodes[i.a].get("sector"), G.nodes[i.b].get("sector")) if i.a in G and i.b in G else (None, None)
+            for i in intros
+        ]
         years: dict[int, dict] = {}
         for i in sorted(intros, key=lambda i: i.date):
             y = years.setdefault(i.date.year, {"introductions": 0, "alliance_formed": 0})
             y["introductions"] += 1
             y["alliance_formed"] += i.outcome == "alliance_formed"
-        row = {"introductions": n, **{o: outcomes.get(o, 0) for o in OUTCOMES},
-               "conversion": outcomes.get("alliance_formed", 0) / n,
-               "met_or_better": (outcomes.get("met", 0) + outcomes.get("alliance_formed", 0)) / n,
-               "cross_sector_share": sum(1 for a, b in sectors if a is not None and b is not None and a != b) / n,
-               "now_tied": sum(1 for i in intros if G.has_edge(i.a, i.b) or (G.is_directed() and G.has_edge(i.b, i.a))),
-               "by_year": years}
+        row = {
+            "introductions": n,
+            **{o: outcomes.get(o, 0) for o in OUTCOMES},
+            "conversion": outcomes.get("alliance_formed", 0) / n,
+            "met_or_better": (outcomes.get("met", 0) + outcomes.get("alliance_formed", 0)) / n,
+            "cross_sector_share": sum(1 for a, b in sectors if a is not None and b is not None and a != b) / n,
+            "now_tied": sum(1 for i in intros if G.has_edge(i.a, i.b) or (G.is_directed() and G.has_edge(i.b, i.a))),
+            "by_year": years,
+        }
         if liaison is not None:
             row["liaison"] = liaison.get(cat, 0)
         out[cat] = row

@@ -88,32 +88,68 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from queries._triangles import WEDGE_CHUNK, forward_triangles
+from catalyse.queries._triangles import WEDGE_CHUNK, forward_triangles
 
-__all__ = ["brokerage", "brokerage_arrays", "brokerage_table", "numba_available", "ROLES", "UNDIRECTED_ROLES",
-           "SNA_NAMES", "ROLE_LABELS"]
+__all__ = [
+    "brokerage",
+    "brokerage_arrays",
+    "brokerage_table",
+    "numba_available",
+    "ROLES",
+    "UNDIRECTED_ROLES",
+    "SNA_NAMES",
+    "ROLE_LABELS",
+]
 
 #: Role keys of a directed result, in sna's column order.
 ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")
 #: Role keys of an undirected result (``representative`` holds the merged representative/gatekeeper role).
 UNDIRECTED_ROLES = ("coordinator", "itinerant", "representative", "liaison", "total")
 #: Role key → column name in ``sna::brokerage``.
-SNA_NAMES = {"coordinator": "w_I", "itinerant": "w_O", "representative": "b_IO", "gatekeeper": "b_OI",
-             "liaison": "b_O", "total": "t"}
+SNA_NAMES = {
+    "coordinator": "w_I",
+    "itinerant": "w_O",
+    "representative": "b_IO",
+    "gatekeeper": "b_OI",
+    "liaison": "b_O",
+    "total": "t",
+}
 
 #: Column labels for :func:`brokerage_table`: ``ROLE_LABELS[lang][directed][role]``.
 ROLE_LABELS = {
     "fr": {
-        True: {"coordinator": "coordinateur", "itinerant": "itinérant", "representative": "représentant",
-               "gatekeeper": "portier", "liaison": "agent de liaison", "total": "total"},
-        False: {"coordinator": "coordinateur", "itinerant": "itinérant",
-                "representative": "représentant/portier", "liaison": "agent de liaison", "total": "total"},
+        True: {
+            "coordinator": "coordinateur",
+            "itinerant": "itinérant",
+            "representative": "représentant",
+            "gatekeeper": "portier",
+            "liaison": "agent de liaison",
+            "total": "total",
+        },
+        False: {
+            "coordinator": "coordinateur",
+            "itinerant": "itinérant",
+            "representative": "représentant/portier",
+            "liaison": "agent de liaison",
+            "total": "total",
+        },
     },
     "en": {
-        True: {"coordinator": "coordinator", "itinerant": "itinerant", "representative": "representative",
-               "gatekeeper": "gatekeeper", "liaison": "liaison", "total": "total"},
-        False: {"coordinator": "coordinator", "itinerant": "itinerant",
-                "representative": "representative/gatekeeper", "liaison": "liaison", "total": "total"},
+        True: {
+            "coordinator": "coordinator",
+            "itinerant": "itinerant",
+            "representative": "representative",
+            "gatekeeper": "gatekeeper",
+            "liaison": "liaison",
+            "total": "total",
+        },
+        False: {
+            "coordinator": "coordinator",
+            "itinerant": "itinerant",
+            "representative": "representative/gatekeeper",
+            "liaison": "liaison",
+            "total": "total",
+        },
     },
 }
 _OTHER_LABELS = {
@@ -124,7 +160,7 @@ _OTHER_LABELS = {
 #: Upper bound on the entries of one block of the masked sparse products (memory ≈ 12 bytes per entry).
 _BLOCK_ENTRIES = 20_000_000
 #: The one-product count packs four counts below K = max in-degree + 1 into an int64: needs K⁴ below this.
-_ENCODE_LIMIT = 2 ** 63
+_ENCODE_LIMIT = 2**63
 #: Candidate wedges checked per block when listing triangles (memory ≈ 40 bytes per wedge for the listing, see
 #: ``queries._triangles``, plus the tally of the block's triangles).
 _WEDGE_BLOCK = WEDGE_CHUNK
@@ -257,8 +293,11 @@ def _brokerage(G, group, default, nodes, expected, engine):
         result["graph"].update({key: per_role(graph[key], float) for key in ("expected", "sd", "z")})
         sizes = arr["group_sizes"].tolist()
         result["groups"] = {
-            lab: {"size": sizes[g], "expected": per_role(arr["group_expected"][g], float),
-                  "sd": per_role(arr["group_sd"][g], float)}
+            lab: {
+                "size": sizes[g],
+                "expected": per_role(arr["group_expected"][g], float),
+                "sd": per_role(arr["group_sd"][g], float),
+            }
             for g, lab in enumerate(labels)
         }
     return result
@@ -348,12 +387,13 @@ _ENGINES = ("auto", "numpy", "numba")
 
 
 def _numba_kernels():
-    from queries import _brokerage_numba
+    from catalyse.queries import _brokerage_numba
+
     return _brokerage_numba
 
 
 #: The compiled kernels index nodes and arcs with int32.
-_NUMBA_MAX = 2 ** 31 - 1
+_NUMBA_MAX = 2**31 - 1
 
 
 def numba_available() -> bool:
@@ -381,8 +421,15 @@ def _compute(n, codes, k, directed, expected, engine, *, A=None, src=None, dst=N
         if src is None:  # the CSR rows as arcs, already in source order
             src = np.repeat(np.arange(n, dtype=np.int32), np.diff(A.indptr))
             dst = A.indices
-        raw, m = kern.role_counts(n, src.astype(np.int32, copy=False), dst.astype(np.int32, copy=False),
-                                  codes.astype(np.int32), max(k, 1), kern.CLOSED_COUNTS, kern.CLOSED_ENTRIES)
+        raw, m = kern.role_counts(
+            n,
+            src.astype(np.int32, copy=False),
+            dst.astype(np.int32, copy=False),
+            codes.astype(np.int32),
+            max(k, 1),
+            kern.CLOSED_COUNTS,
+            kern.CLOSED_ENTRIES,
+        )
     else:
         if A is None:
             A = _csr_from_arcs(n, src, dst)
@@ -505,8 +552,10 @@ def _group_codes(G, order, group, default):
         getter = group.get
     else:
         nd = G.nodes
+
         def getter(v, _default=None):
             return nd[v].get(group, _default)
+
     codes = np.empty(len(order), dtype=np.int64)
     index = {}
     labels = []
@@ -587,8 +636,9 @@ def _closed_encoded(A, same, codes, K):
     """
     n = A.shape[0]
     KK = K * K
-    X = sp.csr_array((np.where(same, 1, KK).astype(np.int64), A.indices.copy(), A.indptr.copy()),
-                     shape=A.shape).T.tocsr()
+    X = sp.csr_array(
+        (np.where(same, 1, KK).astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape
+    ).T.tocsr()
     Y = sp.csr_array((np.where(same, 1, K).astype(np.int64), A.indices.copy(), A.indptr.copy()), shape=A.shape)
     c_wI, c_bIO, c_wO, c_bO, c_bOI = (np.zeros(n, dtype=np.int64) for _ in range(5))
     for start, stop in _row_blocks(X, Y):
@@ -656,8 +706,9 @@ def _tally_triangles(out, x, y, z, e_xy, e_xz, e_yz, eu, flags, codes):
         if not closed.any():
             continue
         ga, gb, gc = g[a][closed], g[b][closed], g[c][closed]
-        role = np.where((ga == gb) & (gb == gc), 0,
-                        np.where(ga == gc, 1, np.where(ga == gb, 2, np.where(gb == gc, 3, 4))))
+        role = np.where(
+            (ga == gb) & (gb == gc), 0, np.where(ga == gc, 1, np.where(ga == gb, 2, np.where(gb == gc, 3, 4)))
+        )
         out += np.bincount(verts[b][closed] * 5 + role, minlength=n * 5).reshape(n, 5)
 
 
@@ -730,7 +781,7 @@ def _role_counts(A, codes):
 
 def _psums(sizes, upto):
     s = [int(x) for x in sizes]
-    return [sum(x ** p for x in s) for p in range(upto + 1)]
+    return [sum(x**p for x in s) for p in range(upto + 1)]
 
 
 def _group_moments(sizes, N, d):
@@ -740,9 +791,9 @@ def _group_moments(sizes, N, d):
     V = np.zeros((k, 6))
     if k == 0:
         return E, V
-    p = d ** 2 * (1 - d)
+    p = d**2 * (1 - d)
     q = 1 - p
-    a3 = d ** 3 * (1 - d) ** 3
+    a3 = d**3 * (1 - d) ** 3
     ns = [int(x) for x in sizes]
     S = _psums(ns, 4)
     # Σ over all groups of n(n-1) and n(n-1)(n-2), to subtract the own group from.
@@ -751,7 +802,7 @@ def _group_moments(sizes, N, d):
     for i, n in enumerate(ns):
         M = N - n
         # Σ_{j≠i} n_j (M - n_j)(M - n_j - 1) / 2 = Σ_{j≠i} n_j · choose(N - n_j - n_i, 2)
-        s1, s2, s3 = S[1] - n, S[2] - n ** 2, S[3] - n ** 3
+        s1, s2, s3 = S[1] - n, S[2] - n**2, S[3] - n**3
         cho = ((M * M - M) * s1 - (2 * M - 1) * s2 + s3) // 2
         ints = [
             ((n - 1) * (n - 2), 2 * (n - 1) * (n - 2) * (n - 3)),
@@ -779,11 +830,11 @@ def _graph_moments(sizes, N, d):
     E = np.zeros(6)
     V = np.zeros(6)
     ns = [int(x) for x in sizes]
-    p = d ** 2 * (1 - d)
+    p = d**2 * (1 - d)
     q = 1 - p
-    a3 = d ** 3 * (1 - d) ** 3
-    b4 = d ** 4 * (1 - d) ** 2
-    c5 = d ** 5 * (1 - d)
+    a3 = d**3 * (1 - d) ** 3
+    b4 = d**4 * (1 - d) ** 2
+    c5 = d**5 * (1 - d)
 
     # 1: coordinator
     e1 = sum(x * (x - 1) * (x - 2) for x in ns)
@@ -809,9 +860,9 @@ def _graph_moments(sizes, N, d):
     # which by symmetry is ((4N-2) T0 - 8 T1)(a3 - b4) + ((N-1) T0 - 2 T1) c5 with T0 = Σ n_i n_j n_k and
     # T1 = Σ n_i² n_j n_k over distinct (i, j, k).
     e5 = _offdiag([x * (N - x) for x in ns], ys) - _offdiag(ns, y2)
-    S1, S2, S3, S4 = (sum(x ** p_ for x in ns) for p_ in (1, 2, 3, 4))
-    T0 = S1 ** 3 - 3 * S1 * S2 + 2 * S3
-    T1 = S2 * S1 ** 2 - 2 * S3 * S1 - S2 * S2 + 2 * S4
+    S1, S2, S3, S4 = (sum(x**p_ for x in ns) for p_ in (1, 2, 3, 4))
+    T0 = S1**3 - 3 * S1 * S2 + 2 * S3
+    T1 = S2 * S1**2 - 2 * S3 * S1 - S2 * S2 + 2 * S4
     ca = (4 * N - 2) * T0 - 8 * T1
     cc = (N - 1) * T0 - 2 * T1
     E[4] = p * float(e5)

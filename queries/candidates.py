@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from queries.link_prediction import GraphIndex, _index_for
+from catalyse.queries.link_prediction import GraphIndex, _index_for
 
 __all__ = ["SOURCES", "COMPLEMENTARY_SECTORS", "TERRITORY_LEVELS", "candidate_pairs", "candidate_counts"]
 
@@ -49,20 +49,23 @@ TERRITORY_LEVELS = ("commune", "epci", "departement")
 
 #: Default complementary sector pairs: the cross-world matches catalysers look for (order inside a pair is
 #: irrelevant). Pass ``complementary=`` to change them.
-COMPLEMENTARY_SECTORS = frozenset(frozenset(p) for p in (
-    ("association", "company"),
-    ("association", "local_authority"),
-    ("association", "foundation"),
-    ("association", "state_service"),
-    ("company", "local_authority"),
-    ("company", "academic"),
-    ("company", "social_economy"),
-    ("company", "institution"),
-    ("social_economy", "local_authority"),
-    ("social_economy", "foundation"),
-    ("social_economy", "institution"),
-    ("academic", "local_authority"),
-))
+COMPLEMENTARY_SECTORS = frozenset(
+    frozenset(p)
+    for p in (
+        ("association", "company"),
+        ("association", "local_authority"),
+        ("association", "foundation"),
+        ("association", "state_service"),
+        ("company", "local_authority"),
+        ("company", "academic"),
+        ("company", "social_economy"),
+        ("company", "institution"),
+        ("social_economy", "local_authority"),
+        ("social_economy", "foundation"),
+        ("social_economy", "institution"),
+        ("academic", "local_authority"),
+    )
+)
 
 #: Upper bound of the intermediate non-zeros held at once (row blocks are cut to stay below it).
 BLOCK_BUDGET = 4_000_000
@@ -111,8 +114,9 @@ class _Prepared:
             for j in comp[index.sector[i]]:
                 qr.append(i)
                 qg.append(terr[i] * nsec + j)
-        self.Q = sp.csr_array((np.ones(len(qr)), (np.asarray(qr, dtype=np.int64), np.asarray(qg, dtype=np.int64))),
-                              shape=(n, n_groups))
+        self.Q = sp.csr_array(
+            (np.ones(len(qr)), (np.asarray(qr, dtype=np.int64), np.asarray(qg, dtype=np.int64))), shape=(n, n_groups)
+        )
         self.sectors_est = self.Q @ gsize
         # (territory, sector, theme) groups: shared themes among complementary organisations of the territory
         Tc = index.T
@@ -133,8 +137,7 @@ class _Prepared:
         used = np.unique(np.concatenate([q2g, m2g]))  # compress the (territory, sector, theme) group ids
         ng2 = len(used)
         self.Q2 = sp.csr_array((np.ones(len(rr)), (rr, np.searchsorted(used, q2g))), shape=(n, ng2))
-        self.M2t = sp.csr_array(sp.csr_array((np.ones(len(m2r)), (m2r, np.searchsorted(used, m2g))),
-                                             shape=(n, ng2)).T)
+        self.M2t = sp.csr_array(sp.csr_array((np.ones(len(m2r)), (m2r, np.searchsorted(used, m2g))), shape=(n, ng2)).T)
 
 
 def _prepared(index, territory, complementary):
@@ -188,8 +191,18 @@ def _top_per_row(r, c, val, cap):
     return np.concatenate([short, keep])
 
 
-def _candidate_blocks(index, rows, *, sources=SOURCES, territory="epci", complementary=COMPLEMENTARY_SECTORS,
-                      cap=10, exclude_keys=None, pair_filter=None, budget=BLOCK_BUDGET):
+def _candidate_blocks(
+    index,
+    rows,
+    *,
+    sources=SOURCES,
+    territory="epci",
+    complementary=COMPLEMENTARY_SECTORS,
+    cap=10,
+    exclude_keys=None,
+    pair_filter=None,
+    budget=BLOCK_BUDGET,
+):
     """Yield ``(r, c, mask)`` int arrays per block of ``rows``: candidate ``c`` of organisation ``r``, with the bit
     ``1 << SOURCES.index(source)`` set for each source that proposed it. Pairs are oriented (r is the row)."""
     unknown = set(sources) - set(SOURCES)
@@ -277,8 +290,18 @@ def _source_names(mask):
     return tuple(s for bit, s in enumerate(SOURCES) if mask >> bit & 1)
 
 
-def candidate_pairs(G, orgs=None, *, sources=SOURCES, comembership=None, territory="epci",
-                    complementary=COMPLEMENTARY_SECTORS, cap=10, exclude=(), index=None):
+def candidate_pairs(
+    G,
+    orgs=None,
+    *,
+    sources=SOURCES,
+    comembership=None,
+    territory="epci",
+    complementary=COMPLEMENTARY_SECTORS,
+    cap=10,
+    exclude=(),
+    index=None,
+):
     """Candidate pairs for introductions, with the sources that proposed them.
 
     Parameters
@@ -329,8 +352,9 @@ def candidate_pairs(G, orgs=None, *, sources=SOURCES, comembership=None, territo
     seen = set()
     ex = _exclude_keys(index, exclude)
     n = index.n
-    for r, c, mask in _candidate_blocks(index, rows, sources=tuple(sources), territory=territory,
-                                        complementary=complementary, cap=cap, exclude_keys=ex):
+    for r, c, mask in _candidate_blocks(
+        index, rows, sources=tuple(sources), territory=territory, complementary=complementary, cap=cap, exclude_keys=ex
+    ):
         for a, b, m in zip(r.tolist(), c.tolist(), mask.tolist()):
             key = min(a, b) * n + max(a, b)
             if key in seen:

@@ -191,7 +191,7 @@ def betweenness_sample_size(n, epsilon, delta=0.05):
     """
     if n < 3:
         return n
-    k = math.ceil((n / (n - 1)) ** 2 * math.log(2 * n / delta) / (2 * epsilon ** 2))
+    k = math.ceil((n / (n - 1)) ** 2 * math.log(2 * n / delta) / (2 * epsilon**2))
     return min(k, n)
 
 
@@ -298,12 +298,15 @@ def eigenvector(G, *, weight="weight"):
         if len(nodes) <= 400:
             A = nx.to_numpy_array(H, nodelist=nodes, weight=weight)
             M = A.T if H.is_directed() else A
-            values, vectors = (np.linalg.eig(M) if H.is_directed() else np.linalg.eigh(M))
+            values, vectors = np.linalg.eig(M) if H.is_directed() else np.linalg.eigh(M)
         else:  # ARPACK on the sparse matrix, as networkx's eigenvector_centrality_numpy does
             A = nx.to_scipy_sparse_array(H, nodelist=nodes, weight=weight, dtype=float)
             M = A.T if H.is_directed() else A
-            values, vectors = (spla.eigs(M, k=1, which="LR", maxiter=50 * len(nodes), tol=0) if H.is_directed()
-                               else spla.eigsh(M, k=1, which="LA", maxiter=50 * len(nodes), tol=0))
+            values, vectors = (
+                spla.eigs(M, k=1, which="LR", maxiter=50 * len(nodes), tol=0)
+                if H.is_directed()
+                else spla.eigsh(M, k=1, which="LA", maxiter=50 * len(nodes), tol=0)
+            )
         k = int(np.argmax(values.real))
         lam = float(values.real[k])
         vec = np.abs(vectors[:, k].real)
@@ -362,10 +365,24 @@ def centrality_table(G, *, weight="weight", k=None, seed=0):
 
 
 _LABELS = {
-    "fr": {"node": "Organisation", "degree": "Degré", "strength": "Force", "betweenness": "Intermédiarité",
-           "closeness": "Proximité", "eigenvector": "Vecteur propre", "pagerank": "PageRank"},
-    "en": {"node": "Organisation", "degree": "Degree", "strength": "Strength", "betweenness": "Betweenness",
-           "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"},
+    "fr": {
+        "node": "Organisation",
+        "degree": "Degré",
+        "strength": "Force",
+        "betweenness": "Intermédiarité",
+        "closeness": "Proximité",
+        "eigenvector": "Vecteur propre",
+        "pagerank": "PageRank",
+    },
+    "en": {
+        "node": "Organisation",
+        "degree": "Degree",
+        "strength": "Strength",
+        "betweenness": "Betweenness",
+        "closeness": "Closeness",
+        "eigenvector": "Eigenvector",
+        "pagerank": "PageRank",
+    },
 }
 
 

@@ -72,12 +72,28 @@ from scipy.optimize import minimize
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.stats import rankdata
 
-from queries.candidates import candidate_pairs
-from queries.link_prediction import (COMPONENTS, METHODS, AllianceWeights, GraphIndex, _alliance_positions,
-                                     _score_positions)
+from catalyse.queries.candidates import candidate_pairs
+from catalyse.queries.link_prediction import (
+    COMPONENTS,
+    METHODS,
+    AllianceWeights,
+    GraphIndex,
+    _alliance_positions,
+    _score_positions,
+)
 
-__all__ = ["random_split", "temporal_split", "auc", "precision_at_k", "sample_non_edges", "evaluate",
-           "calibrate_weights", "acceptance", "paired_difference", "EVAL_METHODS"]
+__all__ = [
+    "random_split",
+    "temporal_split",
+    "auc",
+    "precision_at_k",
+    "sample_non_edges",
+    "evaluate",
+    "calibrate_weights",
+    "acceptance",
+    "paired_difference",
+    "EVAL_METHODS",
+]
 
 #: Everything :func:`evaluate` can rank by: the indices of :mod:`queries.link_prediction`, ``"alliance"`` (the
 #: alliance score with the given weights, by default :class:`AllianceWeights`) and ``"alliance_calibrated"`` (the
@@ -117,8 +133,9 @@ def random_split(G, fraction=0.1, *, seed=0, connected=True):
         w = rng.random(len(edges)) + 1e-9  # random weights -> a uniformly shuffled spanning forest
         T = minimum_spanning_tree(sp.csr_array((w, (r, c)), shape=(len(pos), len(pos)))).tocoo()
         forest = set(zip(T.row.tolist(), T.col.tolist()))
-        pool = [i for i, (a, b) in enumerate(zip(r.tolist(), c.tolist()))
-                if (a, b) not in forest and (b, a) not in forest]
+        pool = [
+            i for i, (a, b) in enumerate(zip(r.tolist(), c.tolist())) if (a, b) not in forest and (b, a) not in forest
+        ]
     else:
         pool = list(range(len(edges)))
     chosen = rng.choice(len(pool), size=min(n_test, len(pool)), replace=False) if pool else []
@@ -164,7 +181,7 @@ def auc(positive, negative):
     if not len(pos) or not len(neg):
         return float("nan")
     ranks = rankdata(np.concatenate([pos, neg]))
-    return float((ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
 def precision_at_k(scores, labels, k):
@@ -225,8 +242,19 @@ def _inner_temporal_year(H, min_positives):
     return years[1]
 
 
-def calibrate_weights(G, *, split="temporal", comembership=None, fraction=0.1, seed=0, negatives=None,
-                      min_positives=30, base=AllianceWeights(), l2=1e-3, components=COMPONENTS):
+def calibrate_weights(
+    G,
+    *,
+    split="temporal",
+    comembership=None,
+    fraction=0.1,
+    seed=0,
+    negatives=None,
+    min_positives=30,
+    base=AllianceWeights(),
+    l2=1e-3,
+    components=COMPONENTS,
+):
     """Alliance-score weights fitted on the history of ``G`` alone (pass a **training** graph).
 
     ``G`` is split once more — ``split="temporal"``: ties started from the latest year of ``G`` that still gives
@@ -302,8 +330,9 @@ def calibrate_weights(G, *, split="temporal", comembership=None, fraction=0.1, s
         grad[:-1] += 2 * l2 * w[:-1]
         return ll, grad
 
-    res = minimize(loss, np.zeros(Xb.shape[1]), jac=True, method="L-BFGS-B",
-                   bounds=[(0.0, None)] * len(names) + [(None, None)])
+    res = minimize(
+        loss, np.zeros(Xb.shape[1]), jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * len(names) + [(None, None)]
+    )
     coef = np.maximum(res.x[:-1], 0.0)
     if not np.isfinite(coef).all() or coef.sum() <= 0:
         return base
@@ -313,9 +342,25 @@ def calibrate_weights(G, *, split="temporal", comembership=None, fraction=0.1, s
     return dataclasses.replace(base, **fitted)
 
 
-def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=True, methods=EVAL_METHODS,
-             k=(10, 100), negatives=None, comembership=None, weights=AllianceWeights(), repeats=1, cap=10,
-             beta=0.05, max_length=3, epsilon=0.01):
+def evaluate(
+    G,
+    *,
+    split="random",
+    fraction=0.1,
+    year=None,
+    seed=0,
+    connected=True,
+    methods=EVAL_METHODS,
+    k=(10, 100),
+    negatives=None,
+    comembership=None,
+    weights=AllianceWeights(),
+    repeats=1,
+    cap=10,
+    beta=0.05,
+    max_length=3,
+    epsilon=0.01,
+):
     """Evaluate each index on a hold-out split; one row per method.
 
     Parameters
@@ -399,15 +444,23 @@ def evaluate(G, *, split="random", fraction=0.1, year=None, seed=0, connected=Tr
                 acc[m][f"precision@{x}"].append(precision_at_k(cs, labels, x))
     rows = []
     for m in methods:
-        row = {"split": split, "method": m, "auc": float(np.nanmean(acc[m]["auc"])),
-               "auc_sd": float(np.nanstd(acc[m]["auc"], ddof=1)) if runs > 1 else 0.0,
-               "auc_runs": [float(x) for x in acc[m]["auc"]]}
+        row = {
+            "split": split,
+            "method": m,
+            "auc": float(np.nanmean(acc[m]["auc"])),
+            "auc_sd": float(np.nanstd(acc[m]["auc"], ddof=1)) if runs > 1 else 0.0,
+            "auc_runs": [float(x) for x in acc[m]["auc"]],
+        }
         if "weights" in acc[m]:
             row["weights"] = acc[m]["weights"]
         for x in k:
             row[f"precision@{x}"] = float(np.nanmean(acc[m][f"precision@{x}"]))
-        row.update({key: float(np.nanmean(v)) if key == "candidate_recall" else int(round(np.mean(v)))
-                    for key, v in info.items()})
+        row.update(
+            {
+                key: float(np.nanmean(v)) if key == "candidate_recall" else int(round(np.mean(v)))
+                for key, v in info.items()
+            }
+        )
         row["repeats"] = runs
         rows.append(row)
     return rows
@@ -427,8 +480,18 @@ def paired_difference(a, b):
     return round(float(d.mean()), 6), round(float(d.std(ddof=1) / np.sqrt(len(d))), 6)
 
 
-def acceptance(G, *, year=None, comembership=None, repeats=5, seed=0, method="alliance", weights=AllianceWeights(),
-               reference="resource_allocation", baselines=METHODS):
+def acceptance(
+    G,
+    *,
+    year=None,
+    comembership=None,
+    repeats=5,
+    seed=0,
+    method="alliance",
+    weights=AllianceWeights(),
+    reference="resource_allocation",
+    baselines=METHODS,
+):
     """Check the acceptance criterion of the alliance score (see the module docstring) and give its numbers.
 
     Parameters
@@ -459,17 +522,43 @@ def acceptance(G, *, year=None, comembership=None, repeats=5, seed=0, method="al
         year = years[-1] - 1
     baselines = tuple(baselines)
     methods = tuple(dict.fromkeys(baselines + (reference, method)))
-    t = {r["method"]: r for r in evaluate(G, split="temporal", year=year, comembership=comembership,
-                                          methods=methods, weights=weights, seed=seed)}
+    t = {
+        r["method"]: r
+        for r in evaluate(
+            G, split="temporal", year=year, comembership=comembership, methods=methods, weights=weights, seed=seed
+        )
+    }
     best = max(baselines, key=lambda m: t[m]["auc"])
-    temporal = {"year": int(year), "auc": t[method]["auc"], "best": best, "best_auc": t[best]["auc"],
-                "margin": t[method]["auc"] - t[best]["auc"]}
+    temporal = {
+        "year": int(year),
+        "auc": t[method]["auc"],
+        "best": best,
+        "best_auc": t[best]["auc"],
+        "margin": t[method]["auc"] - t[best]["auc"],
+    }
     temporal["passed"] = bool(temporal["margin"] > 0)
-    r = {row["method"]: row for row in evaluate(G, split="random", repeats=repeats, seed=seed,
-                                                comembership=comembership, methods=(reference, method),
-                                                weights=weights)}
+    r = {
+        row["method"]: row
+        for row in evaluate(
+            G,
+            split="random",
+            repeats=repeats,
+            seed=seed,
+            comembership=comembership,
+            methods=(reference, method),
+            weights=weights,
+        )
+    }
     diff, se = paired_difference(r[method]["auc_runs"], r[reference]["auc_runs"])
-    rnd = {"repeats": repeats, "auc": r[method]["auc"], "auc_sd": r[method]["auc_sd"],
-           "reference": reference, "reference_auc": r[reference]["auc"], "reference_sd": r[reference]["auc_sd"],
-           "difference": diff, "se": se, "passed": bool(repeats >= 2 and diff >= -2 * se)}
+    rnd = {
+        "repeats": repeats,
+        "auc": r[method]["auc"],
+        "auc_sd": r[method]["auc_sd"],
+        "reference": reference,
+        "reference_auc": r[reference]["auc"],
+        "reference_sd": r[reference]["auc_sd"],
+        "difference": diff,
+        "se": se,
+        "passed": bool(repeats >= 2 and diff >= -2 * se),
+    }
     return {"temporal": temporal, "random": rnd, "passed": temporal["passed"] and rnd["passed"]}

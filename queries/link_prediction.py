@@ -32,8 +32,7 @@ Examples
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
@@ -133,7 +132,7 @@ class GraphIndex:
             sd = np.where(np.isnat(days), 0, days.astype(np.int64) + 1).astype(np.float64)
         else:
             sd = np.zeros(0)
-        self.latest_start = (np.datetime64(int(sd.max()) - 1, "D") if sd.size and sd.max() > 0 else None)
+        self.latest_start = np.datetime64(int(sd.max()) - 1, "D") if sd.size and sd.max() > 0 else None
 
         # Directed or multigraph: arcs/parallel edges of one pair are merged (mutual weight = sum over both arcs
         # and parallel edges, strength = max arc, start = earliest).
@@ -183,8 +182,13 @@ class GraphIndex:
         self.catalyser = np.array([bool(nd[x].get("catalyser", False)) for x in self.nodes], dtype=bool)
         for attr in ("sector", "commune", "epci", "departement"):
             table: dict = {}
-            arr = np.array([table.setdefault(nd[x][attr], len(table)) if nd[x].get(attr) not in (None, "")
-                            else -1 for x in self.nodes], dtype=np.int64)
+            arr = np.array(
+                [
+                    table.setdefault(nd[x][attr], len(table)) if nd[x].get(attr) not in (None, "") else -1
+                    for x in self.nodes
+                ],
+                dtype=np.int64,
+            )
             setattr(self, attr, arr)
             setattr(self, attr + "_codes", list(table))
         ttable: dict = {}
@@ -194,8 +198,9 @@ class GraphIndex:
                 tr.append(i)
                 tc.append(ttable.setdefault(t, len(ttable)))
         self.theme_codes = list(ttable)
-        T = sp.csr_array((np.ones(len(tr)), (np.asarray(tr, dtype=np.int64), np.asarray(tc, dtype=np.int64))),
-                         shape=(n, len(ttable)))
+        T = sp.csr_array(
+            (np.ones(len(tr)), (np.asarray(tr, dtype=np.int64), np.asarray(tc, dtype=np.int64))), shape=(n, len(ttable))
+        )
         T.sum_duplicates()
         T.data[:] = 1.0
         self.T = T
@@ -218,8 +223,9 @@ class GraphIndex:
         r = np.asarray(rows, dtype=np.int64)
         c = np.asarray(cols, dtype=np.int64)
         v = np.asarray(vals, dtype=np.float64)
-        M = sp.csr_array((np.concatenate([v, v]), (np.concatenate([r, c]), np.concatenate([c, r]))),
-                         shape=(self.n, self.n))
+        M = sp.csr_array(
+            (np.concatenate([v, v]), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(self.n, self.n)
+        )
         M.sum_duplicates()
         if C.is_directed():  # an alliance shared is symmetric: keep one count per pair, not the sum of both arcs
             M.data = M.data / 2
@@ -236,8 +242,9 @@ class GraphIndex:
         if self._nbr_sector is None:
             k = max(len(self.sector_codes), 1)
             known = self.sector >= 0
-            onehot = sp.csr_array((np.ones(known.sum()), (np.flatnonzero(known), self.sector[known])),
-                                  shape=(self.n, k))
+            onehot = sp.csr_array(
+                (np.ones(known.sum()), (np.flatnonzero(known), self.sector[known])), shape=(self.n, k)
+            )
             self._nbr_sector = np.asarray((self.A @ onehot).toarray(), dtype=np.int64)
         return self._nbr_sector
 
@@ -254,7 +261,7 @@ class GraphIndex:
             vs.append(pos[v])
         return np.asarray(us, dtype=np.int64), np.asarray(vs, dtype=np.int64)
 
-    def vitality(self, weights: "AllianceWeights", as_of=None):
+    def vitality(self, weights: AllianceWeights, as_of=None):
         """CSR on the tie pattern: strength × recency of each tie, in (0, 1].
 
         ``strength = 1 - exp(-weight / weights.weight_scale)`` and
@@ -330,8 +337,9 @@ def _walks(index, us, vs, max_length):
     return out
 
 
-def score_pairs(G, pairs, *, methods=METHODS, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH,
-                epsilon=LOCAL_PATH_EPSILON, index=None):
+def score_pairs(
+    G, pairs, *, methods=METHODS, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH, epsilon=LOCAL_PATH_EPSILON, index=None
+):
     """Score pairs with several link-prediction indices at once.
 
     Parameters
@@ -375,8 +383,7 @@ def score_pairs(G, pairs, *, methods=METHODS, beta=KATZ_BETA, max_length=KATZ_MA
     return _score_positions(index, us, vs, methods, beta=beta, max_length=max_length, epsilon=epsilon)
 
 
-def _score_positions(index, us, vs, methods, *, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH,
-                     epsilon=LOCAL_PATH_EPSILON):
+def _score_positions(index, us, vs, methods, *, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH, epsilon=LOCAL_PATH_EPSILON):
     m = len(us)
     out = {name: np.zeros(m) for name in methods}
     deg = index.degree.astype(np.float64)
@@ -504,6 +511,7 @@ def local_path_index(G, ebunch, *, epsilon=LOCAL_PATH_EPSILON, index=None):
 # ---------------------------------------------------------------------------------------------------------------
 # Alliance score
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AllianceWeights:
@@ -655,7 +663,7 @@ def _alliance_positions(index, us, vs, weights, as_of=None):
         out["bridging"][blk] = np.where(differ, 0.5 + 0.25 * new_v + 0.25 * new_u, 0.0)
         if Cm is not None:
             k = np.asarray(Cm[u, v]).ravel()
-            out["alliances"][blk] = 1.0 - 0.5 ** k
+            out["alliances"][blk] = 1.0 - 0.5**k
     total = sum(weights.components().values()) or 1.0
     out["score"] = sum(w * out[name] for name, w in weights.components().items()) / total
     return out

@@ -80,7 +80,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from queries._triangles import WEDGE_CHUNK, forward_triangles
+from catalyse.queries._triangles import WEDGE_CHUNK, forward_triangles
 
 __all__ = [
     "constraint",
@@ -438,6 +438,7 @@ def local_constraint(G, u, v, *, weight="weight"):
     >>> local_constraint(G, "e", "a")  # (1/3 + 1/3 * 1/2)^2
     0.25
     """
+
     def mutual(x, y):
         if x == y:
             return 0.0

@@ -260,8 +260,7 @@ def _raw_betweenness(H, backend="auto"):
                 raise
         else:
             index = {u: i for i, u in enumerate(H)}
-            g = igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in H.edges()],
-                             directed=H.is_directed())
+            g = igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in H.edges()], directed=H.is_directed())
             return g.betweenness(directed=H.is_directed())
     return list(nx.betweenness_centrality(H, normalized=False).values())
 
@@ -391,7 +390,7 @@ def assortativity(G, group="sector"):
         b[y] += c
         if x == y:
             trace += c
-    ab = sum(a[k] * b[k] for k in a) / total ** 2
+    ab = sum(a[k] * b[k] for k in a) / total**2
     return _ratio(trace / total - ab, 1 - ab) if not math.isclose(ab, 1.0) else None
 
 
@@ -685,7 +684,7 @@ def _fmt(x, lang, digits):
 def _group_label(group, value, lang):
     if group == "sector":
         try:
-            from graphcore.vocab import label
+            from catalyse.graphcore.vocab import label
 
             return label("sector", value, lang=lang)
         except Exception:  # unknown code: show it verbatim
@@ -693,8 +692,12 @@ def _group_label(group, value, lang):
     return str(value)
 
 
-_SUMMARY_KEYS = [k for k in _LABELS if k not in ("year", "group_value", "members", "internal_ties",
-                                                 "external_ties", "isolated_members", "measure", "value")]
+_SUMMARY_KEYS = [
+    k
+    for k in _LABELS
+    if k
+    not in ("year", "group_value", "members", "internal_ties", "external_ties", "isolated_members", "measure", "value")
+]
 
 
 def summary_rows(summary, lang="fr", *, digits=4):
@@ -735,8 +738,22 @@ def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
     return rows
 
 
-def by_year_rows(years, lang="fr", *, keys=("ties", "density", "components", "giant_share", "ei_index",
-                                           "cross_group_share", "assortativity", "modularity"), digits=4):
+def by_year_rows(
+    years,
+    lang="fr",
+    *,
+    keys=(
+        "ties",
+        "density",
+        "components",
+        "giant_share",
+        "ei_index",
+        "cross_group_share",
+        "assortativity",
+        "modularity",
+    ),
+    digits=4,
+):
     """Rows (header first, one row per year) from :func:`by_year`, French labels by default.
 
     Examples

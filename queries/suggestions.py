@@ -54,7 +54,6 @@ Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie 
 
 from __future__ import annotations
 
-import math
 import random as _random
 from dataclasses import dataclass, field, fields
 
@@ -63,21 +62,34 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from graphcore.vocab import label
-from queries.candidates import (COMPLEMENTARY_SECTORS, SOURCES, _candidate_blocks, _exclude_keys,
-                                _normalise_pairs, _score_bits, _source_names, _tiebreak, _top_per_row)
-from queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
+from catalyse.graphcore.vocab import label
+from catalyse.queries.candidates import (
+    COMPLEMENTARY_SECTORS,
+    SOURCES,
+    _candidate_blocks,
+    _exclude_keys,
+    _normalise_pairs,
+    _score_bits,
+    _source_names,
+    _tiebreak,
+    _top_per_row,
+)
+from catalyse.queries.link_prediction import COMPONENTS, AllianceWeights, GraphIndex, _alliance_positions, _dense
 
 __all__ = ["Suggestion", "SuggestionIndex", "suggest", "iter_suggest", "pair_list", "INTRODUCER_RULE"]
 
 #: The introducer rule, in words (also in the module docstring).
 INTRODUCER_RULE = {
-    "fr": ("le partenaire commun dont le plus faible des deux liens (force × fraîcheur) est le plus fort, un "
-           "catalyseur comptant double ; sans partenaire commun, le catalyseur le plus lié à l'un des deux ; "
-           "à défaut, le catalyseur le mieux connecté de leur intercommunalité ou département"),
-    "en": ("the mutual partner whose weaker tie to the two (strength × recency) is strongest, a catalyser counting "
-           "double; without a mutual partner, the catalyser with the strongest tie to either; failing that, the "
-           "best-connected catalyser of their EPCI or département"),
+    "fr": (
+        "le partenaire commun dont le plus faible des deux liens (force × fraîcheur) est le plus fort, un "
+        "catalyseur comptant double ; sans partenaire commun, le catalyseur le plus lié à l'un des deux ; "
+        "à défaut, le catalyseur le mieux connecté de leur intercommunalité ou département"
+    ),
+    "en": (
+        "the mutual partner whose weaker tie to the two (strength × recency) is strongest, a catalyser counting "
+        "double; without a mutual partner, the catalyser with the strongest tie to either; failing that, the "
+        "best-connected catalyser of their EPCI or département"
+    ),
 }
 
 
@@ -157,6 +169,7 @@ class Suggestion:
 # index
 # ---------------------------------------------------------------------------------------------------------------
 
+
 class SuggestionIndex(GraphIndex):
     """Everything :func:`suggest` needs, computed once per graph.
 
@@ -206,7 +219,7 @@ class SuggestionIndex(GraphIndex):
         """Compute now what the first query would otherwise compute (Burt terms, components, Louvain if
         ``communities``, the candidate matrices of ``territory_level``), so that every query is equally fast
         (at W2: about 10 s once, then tens of milliseconds per organisation). Returns the index."""
-        from queries.candidates import _prepared
+        from catalyse.queries.candidates import _prepared
 
         self.burt()
         self.components()
@@ -304,8 +317,9 @@ def _louvain_labels(index, seed, igraph=True):
         return lab
     H = nx.Graph()
     H.add_nodes_from(range(index.n))
-    H.add_weighted_edges_from(zip(index.edge_lo.tolist(), index.edge_hi.tolist(),
-                                  index.W[index.edge_lo, index.edge_hi].tolist()))
+    H.add_weighted_edges_from(
+        zip(index.edge_lo.tolist(), index.edge_hi.tolist(), index.W[index.edge_lo, index.edge_hi].tolist())
+    )
     for k, members in enumerate(nx.community.louvain_communities(H, weight="weight", seed=seed)):
         lab[list(members)] = k
     return lab
@@ -314,6 +328,7 @@ def _louvain_labels(index, seed, igraph=True):
 # ---------------------------------------------------------------------------------------------------------------
 # what-if
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _constraint_after(index, us, vs, new_weight):
     """Burt constraint of ``us`` after adding the tie us–vs (exact, local update; see module docstring)."""
@@ -330,7 +345,7 @@ def _constraint_after(index, us, vs, new_weight):
     inv_s = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
     p2 = (Wm[us].multiply(Wv) @ inv_s) * np.where(su > 0, 1.0 / np.where(su > 0, su, 1), 0.0)
     base = np.where(su > 0, c[us], 0.0)
-    return alpha ** 2 * base + 2 * alpha * gamma * cross + gamma ** 2 * sq + (rv + alpha * p2) ** 2
+    return alpha**2 * base + 2 * alpha * gamma * cross + gamma**2 * sq + (rv + alpha * p2) ** 2
 
 
 def _what_if(index, us, vs, new_weight, communities=True):
@@ -339,8 +354,10 @@ def _what_if(index, us, vs, new_weight, communities=True):
     after_v = _constraint_after(index, vs, us, new_weight)
     comp = index.components()
     out = {
-        "constraint_org_before": c[us], "constraint_org_after": after_u,
-        "constraint_partner_before": c[vs], "constraint_partner_after": after_v,
+        "constraint_org_before": c[us],
+        "constraint_org_after": after_u,
+        "constraint_partner_before": c[vs],
+        "constraint_partner_after": after_v,
         "bridges_components": comp[us] != comp[vs],
     }
     com = index.communities() if communities else None
@@ -355,8 +372,7 @@ def _what_if(index, us, vs, new_weight, communities=True):
     with np.errstate(invalid="ignore", divide="ignore"):
         out["cross_share_org_before"] = np.where(deg[us] > 0, (deg[us] - same_u) / np.maximum(deg[us], 1), np.nan)
         out["cross_share_org_after"] = (deg[us] - same_u + cross_tie) / (deg[us] + 1)
-        out["cross_share_partner_before"] = np.where(deg[vs] > 0, (deg[vs] - same_v) / np.maximum(deg[vs], 1),
-                                                     np.nan)
+        out["cross_share_partner_before"] = np.where(deg[vs] > 0, (deg[vs] - same_v) / np.maximum(deg[vs], 1), np.nan)
         out["cross_share_partner_after"] = (deg[vs] - same_v + cross_tie) / (deg[vs] + 1)
     m = index.n_edges
     if "_cross_edges" not in index.__dict__:
@@ -371,6 +387,7 @@ def _what_if(index, us, vs, new_weight, communities=True):
 # ---------------------------------------------------------------------------------------------------------------
 # introducer
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _row_argmax(M):
     """Column of the largest stored value of each row of CSR ``M`` (the lowest column among equal values, like
@@ -436,16 +453,20 @@ def _introducers(index, us, vs, E, catalyser_factor):
 _TEXT = {
     "fr": {
         "partners": ("{k} partenaire en commun : {names}", "{k} partenaires en commun : {names}"),
-        "and": " et ", "others": "{k} autre", "others_pl": "{k} autres",
+        "and": " et ",
+        "others": "{k} autre",
+        "others_pl": "{k} autres",
         "themes": ("Thème partagé : {t}", "Thèmes partagés : {t}"),
         "bridge": "Relie deux mondes : {a} ↔ {b}",
         "first": "{name} n'a encore aucun partenaire « {s} »",
-        "commune": "Même commune ({c})", "epci": "Même intercommunalité (EPCI {c})",
+        "commune": "Même commune ({c})",
+        "epci": "Même intercommunalité (EPCI {c})",
         "departement": "Même département ({c})",
         "alliances": ("Déjà engagés ensemble dans {k} alliance", "Déjà engagés ensemble dans {k} alliances"),
         "intro": "Qui peut les présenter : {x}",
         "catalyser": " (catalyseur)",
-        "mutual": ", partenaire des deux", "tied": ", partenaire de {name}",
+        "mutual": ", partenaire des deux",
+        "tied": ", partenaire de {name}",
         "catalyser_epci": " (catalyseur de l'intercommunalité)",
         "catalyser_departement": " (catalyseur du département)",
         "nobody": "Aucun partenaire commun ni catalyseur proche pour les présenter",
@@ -453,25 +474,32 @@ _TEXT = {
         "components": "Relierait deux parties du réseau jusque-là déconnectées",
         "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
         "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
-        "sdg": "ODD {k}", "na": "–",
-        "diversity": ("Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs "
-                      "({names}) ; rang au score {rank}",
-                      "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
-                      "({names}) ; rang au score {rank}"),
+        "sdg": "ODD {k}",
+        "na": "–",
+        "diversity": (
+            "Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs "
+            "({names}) ; rang au score {rank}",
+            "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
+            "({names}) ; rang au score {rank}",
+        ),
         "times": ("{k} fois", "{k} fois"),
     },
     "en": {
         "partners": ("{k} partner in common: {names}", "{k} partners in common: {names}"),
-        "and": " and ", "others": "{k} other", "others_pl": "{k} others",
+        "and": " and ",
+        "others": "{k} other",
+        "others_pl": "{k} others",
         "themes": ("Shared theme: {t}", "Shared themes: {t}"),
         "bridge": "Bridges two worlds: {a} ↔ {b}",
         "first": "{name} has no partner in '{s}' yet",
-        "commune": "Same commune ({c})", "epci": "Same intercommunal body (EPCI {c})",
+        "commune": "Same commune ({c})",
+        "epci": "Same intercommunal body (EPCI {c})",
         "departement": "Same département ({c})",
         "alliances": ("Already in {k} alliance together", "Already in {k} alliances together"),
         "intro": "Who can introduce them: {x}",
         "catalyser": " (catalyser)",
-        "mutual": ", a partner of both", "tied": ", a partner of {name}",
+        "mutual": ", a partner of both",
+        "tied": ", a partner of {name}",
         "catalyser_epci": " (catalyser of the intercommunal body)",
         "catalyser_departement": " (catalyser of the département)",
         "nobody": "No mutual partner or nearby catalyser to introduce them",
@@ -479,11 +507,14 @@ _TEXT = {
         "components": "Would join two parts of the network that are not connected yet",
         "communities": "Would join two distinct communities of the network (Louvain)",
         "cross": "Share of cross-sector ties: {a} {x} → {y}; {b} {z} → {w}",
-        "sdg": "SDG {k}", "na": "–",
-        "diversity": ("Diversity rule: {k} better-scored partner set aside, already suggested {cap} elsewhere "
-                      "({names}); score rank {rank}",
-                      "Diversity rule: {k} better-scored partners set aside, already suggested {cap} elsewhere "
-                      "({names}); score rank {rank}"),
+        "sdg": "SDG {k}",
+        "na": "–",
+        "diversity": (
+            "Diversity rule: {k} better-scored partner set aside, already suggested {cap} elsewhere "
+            "({names}); score rank {rank}",
+            "Diversity rule: {k} better-scored partners set aside, already suggested {cap} elsewhere "
+            "({names}); score rank {rank}",
+        ),
         "times": ("once", "{k} times"),
     },
 }
@@ -529,8 +560,11 @@ def _reasons(rec, index, lang, private):
         names = [index.names[index.pos[x]] for x in rec.shared_partners[:3]]
         out.append(tx["partners"][k > 1].format(k=k, names=_enum(names, lang, total=k)))
     if rec.shared_themes:
-        out.append(tx["themes"][len(rec.shared_themes) > 1].format(
-            t=", ".join(_theme_label(t, lang) for t in rec.shared_themes)))
+        out.append(
+            tx["themes"][len(rec.shared_themes) > 1].format(
+                t=", ".join(_theme_label(t, lang) for t in rec.shared_themes)
+            )
+        )
     sa, sb = rec.sectors
     if sa and sb and sa != sb:
         text = tx["bridge"].format(a=label("sector", sa, lang), b=label("sector", sb, lang))
@@ -562,30 +596,46 @@ def _reasons(rec, index, lang, private):
         out.append(tx["nobody"])
     w = rec.what_if
     if "constraint_org_before" in w:
-        out.append(tx["constraint"].format(a=rec.org_name, x=_num(w["constraint_org_before"], lang),
-                                           y=_num(w["constraint_org_after"], lang), b=rec.partner_name,
-                                           z=_num(w["constraint_partner_before"], lang),
-                                           w=_num(w["constraint_partner_after"], lang)))
+        out.append(
+            tx["constraint"].format(
+                a=rec.org_name,
+                x=_num(w["constraint_org_before"], lang),
+                y=_num(w["constraint_org_after"], lang),
+                b=rec.partner_name,
+                z=_num(w["constraint_partner_before"], lang),
+                w=_num(w["constraint_partner_after"], lang),
+            )
+        )
         if w["bridges_components"]:
             out.append(tx["components"])
         elif w.get("bridges_communities"):
             out.append(tx["communities"])
-        out.append(tx["cross"].format(a=rec.org_name, x=_pct(w["cross_share_org_before"], lang),
-                                      y=_pct(w["cross_share_org_after"], lang), b=rec.partner_name,
-                                      z=_pct(w["cross_share_partner_before"], lang),
-                                      w=_pct(w["cross_share_partner_after"], lang)))
+        out.append(
+            tx["cross"].format(
+                a=rec.org_name,
+                x=_pct(w["cross_share_org_before"], lang),
+                y=_pct(w["cross_share_org_after"], lang),
+                b=rec.partner_name,
+                z=_pct(w["cross_share_partner_before"], lang),
+                w=_pct(w["cross_share_partner_after"], lang),
+            )
+        )
     if rec._diversity and rec._diversity[1]:  # placed after partners set aside by max_per_partner
         cap, skipped = rec._diversity
         k = len(skipped)
         names = [index.names[index.pos[x]] for x in skipped[:3]]
-        out.append(tx["diversity"][k > 1].format(k=k, cap=tx["times"][cap > 1].format(k=cap),
-                                                 names=_enum(names, lang, total=k), rank=rec.score_rank))
+        out.append(
+            tx["diversity"][k > 1].format(
+                k=k, cap=tx["times"][cap > 1].format(k=cap), names=_enum(names, lang, total=k), rank=rec.score_rank
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # suggest
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _territory_mask(G, index, territory):
     if isinstance(territory, tuple):
@@ -608,10 +658,31 @@ def _territory_mask(G, index, territory):
     return mask
 
 
-def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
-            lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
-            complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
-            catalyser_factor=2.0, explain=True, index=None, max_per_partner=None):
+def suggest(
+    G,
+    org=None,
+    *,
+    top=10,
+    between=None,
+    territory=None,
+    theme=None,
+    exclude=(),
+    comembership=None,
+    lang="fr",
+    weights=AllianceWeights(),
+    as_of=None,
+    sources=SOURCES,
+    territory_level="epci",
+    complementary=COMPLEMENTARY_SECTORS,
+    cap=10,
+    what_if=True,
+    communities=True,
+    new_tie_weight=1.0,
+    catalyser_factor=2.0,
+    explain=True,
+    index=None,
+    max_per_partner=None,
+):
     """Suggested introductions, best first, with reasons, introducer and what-if gain.
 
     Parameters
@@ -707,18 +778,59 @@ def suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, ex
     >>> c.reasons[-1]
     'Diversity rule: 1 better-scored partner set aside, already suggested once elsewhere (H); score rank 2'
     """
-    return list(iter_suggest(G, org, top=top, between=between, territory=territory, theme=theme, exclude=exclude,
-                             comembership=comembership, lang=lang, weights=weights, as_of=as_of, sources=sources,
-                             territory_level=territory_level, complementary=complementary, cap=cap,
-                             what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
-                             catalyser_factor=catalyser_factor, explain=explain, index=index,
-                             max_per_partner=max_per_partner))
+    return list(
+        iter_suggest(
+            G,
+            org,
+            top=top,
+            between=between,
+            territory=territory,
+            theme=theme,
+            exclude=exclude,
+            comembership=comembership,
+            lang=lang,
+            weights=weights,
+            as_of=as_of,
+            sources=sources,
+            territory_level=territory_level,
+            complementary=complementary,
+            cap=cap,
+            what_if=what_if,
+            communities=communities,
+            new_tie_weight=new_tie_weight,
+            catalyser_factor=catalyser_factor,
+            explain=explain,
+            index=index,
+            max_per_partner=max_per_partner,
+        )
+    )
 
 
-def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=None, exclude=(), comembership=None,
-            lang="fr", weights=AllianceWeights(), as_of=None, sources=SOURCES, territory_level="epci",
-            complementary=COMPLEMENTARY_SECTORS, cap=10, what_if=True, communities=True, new_tie_weight=1.0,
-            catalyser_factor=2.0, explain=True, index=None, max_per_partner=None):
+def iter_suggest(
+    G,
+    org=None,
+    *,
+    top=10,
+    between=None,
+    territory=None,
+    theme=None,
+    exclude=(),
+    comembership=None,
+    lang="fr",
+    weights=AllianceWeights(),
+    as_of=None,
+    sources=SOURCES,
+    territory_level="epci",
+    complementary=COMPLEMENTARY_SECTORS,
+    cap=10,
+    what_if=True,
+    communities=True,
+    new_tie_weight=1.0,
+    catalyser_factor=2.0,
+    explain=True,
+    index=None,
+    max_per_partner=None,
+):
     """The suggestions of :func:`suggest` (same arguments, same order), yielded block of organisations by block.
 
     Memory stays bounded whatever the number of organisations: candidates and scores are computed by blocks of
@@ -740,8 +852,9 @@ def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=Non
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
-    if max_per_partner is not None and (isinstance(max_per_partner, bool) or not isinstance(max_per_partner, int)
-                                        or max_per_partner < 1):
+    if max_per_partner is not None and (
+        isinstance(max_per_partner, bool) or not isinstance(max_per_partner, int) or max_per_partner < 1
+    ):
         raise ValueError(f"max_per_partner must be None or an integer ≥ 1, not {max_per_partner!r}")
     if index is None:
         index = SuggestionIndex(G, comembership=comembership)
@@ -785,14 +898,28 @@ def iter_suggest(G, org=None, *, top=10, between=None, territory=None, theme=Non
     else:
         rows = np.flatnonzero(row_ok)
     ex = _exclude_keys(index, exclude)
-    blocks = _candidate_blocks(index, rows, sources=tuple(sources), territory=territory_level,
-                               complementary=_normalise_pairs(complementary), cap=cap, exclude_keys=ex,
-                               pair_filter=pair_filter)
-    kw = dict(lang=lang, what_if=what_if, communities=communities, new_tie_weight=new_tie_weight,
-              catalyser_factor=catalyser_factor, explain=explain)
+    blocks = _candidate_blocks(
+        index,
+        rows,
+        sources=tuple(sources),
+        territory=territory_level,
+        complementary=_normalise_pairs(complementary),
+        cap=cap,
+        exclude_keys=ex,
+        pair_filter=pair_filter,
+    )
+    kw = dict(
+        lang=lang,
+        what_if=what_if,
+        communities=communities,
+        new_tie_weight=new_tie_weight,
+        catalyser_factor=catalyser_factor,
+        explain=explain,
+    )
     if max_per_partner is not None:
-        return _generate_capped(index, blocks, top=top, max_per_partner=max_per_partner, weights=weights,
-                                as_of=as_of, **kw)
+        return _generate_capped(
+            index, blocks, top=top, max_per_partner=max_per_partner, weights=weights, as_of=as_of, **kw
+        )
     return _generate(index, blocks, top=top, weights=weights, as_of=as_of, **kw)
 
 
@@ -913,8 +1040,9 @@ def _generate_capped(index, blocks, *, top, max_per_partner, weights, as_of, **k
 _RECORD_BLOCK = 1 << 16
 
 
-def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_tie_weight, catalyser_factor,
-             explain=True):
+def _records(
+    index, us, vs, masks, comp, E, *, lang, what_if, communities, new_tie_weight, catalyser_factor, explain=True
+):
     intro, role, X = _introducers(index, us, vs, E, catalyser_factor)
     wi = _what_if(index, us, vs, new_tie_weight, communities) if what_if else {}
     wi_keys = list(wi)
@@ -931,20 +1059,23 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
     if theme_sets is None:
         T = index.T
         codes = index.theme_codes
-        theme_sets = index._theme_sets = [frozenset(codes[t] for t in T.indices[T.indptr[i]:T.indptr[i + 1]])
-                                          for i in range(index.n)]
+        theme_sets = index._theme_sets = [
+            frozenset(codes[t] for t in T.indices[T.indptr[i] : T.indptr[i + 1]]) for i in range(index.n)
+        ]
     sector_codes = index.sector_codes
     cached = index.__dict__.get("_record_lists")
     if cached is None:  # Python lists of the attribute codes, built once per index (not once per block)
         cached = index._record_lists = (
-            [("commune", index.commune.tolist(), index.commune_codes),
-             ("epci", index.epci.tolist(), index.epci_codes),
-             ("departement", index.departement.tolist(), index.departement_codes)],
-            index.sector.tolist())
+            [
+                ("commune", index.commune.tolist(), index.commune_codes),
+                ("epci", index.epci.tolist(), index.epci_codes),
+                ("departement", index.departement.tolist(), index.departement_codes),
+            ],
+            index.sector.tolist(),
+        )
     levels, sector = cached
     Cm = index.comembership
-    shared_all = (np.rint(_dense(Cm[us, vs])).astype(int).tolist() if Cm is not None and len(us)
-                  else [0] * len(us))
+    shared_all = np.rint(_dense(Cm[us, vs])).astype(int).tolist() if Cm is not None and len(us) else [0] * len(us)
     comp_rows = list(zip(*(comp[k].tolist() for k in COMPONENTS)))
     scores = comp["score"].tolist()
     us_l, vs_l, masks_l, intro_l, role_l = us.tolist(), vs.tolist(), masks.tolist(), intro.tolist(), role.tolist()
@@ -972,15 +1103,29 @@ def _records(index, us, vs, masks, comp, E, *, lang, what_if, communities, new_t
                 place = (level, codes[arr[u]])
                 break
         j = intro_l[i]
-        recs.append(Suggestion(
-            org=nodes[u], partner=nodes[v], rank=rank, score=scores[i],
-            components=dict(zip(COMPONENTS, comp_rows[i])),
-            org_name=names[u], partner_name=names[v], sources=source_names[masks_l[i]],
-            shared_partners=shared, shared_themes=th, sectors=(su, sv), place=place,
-            shared_alliances=shared_all[i],
-            introducer=nodes[j] if j >= 0 else None, introducer_name=names[j] if j >= 0 else None,
-            introducer_role=role_l[i] or None, what_if=dict(zip(wi_keys, wi_rows[i])) if wi_rows else {},
-            _reasons=None if explain else [], _why=(index, lang, u, v, j, E) if explain else None))
+        recs.append(
+            Suggestion(
+                org=nodes[u],
+                partner=nodes[v],
+                rank=rank,
+                score=scores[i],
+                components=dict(zip(COMPONENTS, comp_rows[i])),
+                org_name=names[u],
+                partner_name=names[v],
+                sources=source_names[masks_l[i]],
+                shared_partners=shared,
+                shared_themes=th,
+                sectors=(su, sv),
+                place=place,
+                shared_alliances=shared_all[i],
+                introducer=nodes[j] if j >= 0 else None,
+                introducer_name=names[j] if j >= 0 else None,
+                introducer_role=role_l[i] or None,
+                what_if=dict(zip(wi_keys, wi_rows[i])) if wi_rows else {},
+                _reasons=None if explain else [],
+                _why=(index, lang, u, v, j, E) if explain else None,
+            )
+        )
     return recs
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphcore.model import Catalyser, Dataset, Introduction, Organisation, Tie  # noqa: E402
+from catalyse.graphcore.model import Catalyser, Dataset, Introduction, Organisation, Tie  # noqa: E402
 
 
 def shared_orgs(n: int) -> list[Organisation]:
@@ -27,9 +27,11 @@ def shared_orgs(n: int) -> list[Organisation]:
 
 def open_store(kind: str, where: str):
     if kind == "embedded":
-        from graphcore.stores import SqliteStore
+        from catalyse.graphcore.stores import SqliteStore
+
         return SqliteStore(where, create=True, timeout=120)
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
     return Neo4jStore(where, password=os.environ["NEO4J_PASSWORD"], retry_time=120)
 
 
@@ -39,13 +41,27 @@ def main(kind, where, worker, n_orgs, n_ties, rounds="3"):
     store = open_store(kind, where)
     done = {"ties": 0, "introductions": 0, "new_organisations": 0}
     for r in range(int(rounds)):
-        ties = [Tie(orgs[(worker * 7919 + i) % n_orgs].id, orgs[(worker * 104729 + i * 31 + 1) % n_orgs].id,
-                    "exchange", directed=True, start=dt.date(2000 + 3 * worker, 1, 1) + dt.timedelta(days=i))
-                for i in range(n_ties)]
+        ties = [
+            Tie(
+                orgs[(worker * 7919 + i) % n_orgs].id,
+                orgs[(worker * 104729 + i * 31 + 1) % n_orgs].id,
+                "exchange",
+                directed=True,
+                start=dt.date(2000 + 3 * worker, 1, 1) + dt.timedelta(days=i),
+            )
+            for i in range(n_ties)
+        ]
         ties = [t for t in ties if t.source != t.target]
         cat = orgs[worker]
-        intros = [Introduction(cat.id, orgs[(worker + 3 + i) % n_orgs].id, orgs[(worker + 50 + i) % n_orgs].id,
-                               dt.date(2024, 1, 1) + dt.timedelta(days=r)) for i in range(5)]
+        intros = [
+            Introduction(
+                cat.id,
+                orgs[(worker + 3 + i) % n_orgs].id,
+                orgs[(worker + 50 + i) % n_orgs].id,
+                dt.date(2024, 1, 1) + dt.timedelta(days=r),
+            )
+            for i in range(5)
+        ]
         intros = [i for i in intros if i.a != i.b]
         summary = store.write(Dataset(orgs, [Catalyser(cat.id, ("dialogue",))], [], ties, intros))
         done["new_organisations"] += summary.new["organisations"]

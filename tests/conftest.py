@@ -24,8 +24,11 @@ sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
 def pytest_ignore_collect(collection_path, config):
     """Under tests/, only test_*.py are test modules: other scripts (run as subprocesses by the tests, or
     shared fixtures) must not be imported by --doctest-modules."""
-    if (collection_path.suffix == ".py" and ROOT / "tests" in collection_path.parents
-            and not collection_path.name.startswith(("test_", "conftest"))):
+    if (
+        collection_path.suffix == ".py"
+        and ROOT / "tests" in collection_path.parents
+        and not collection_path.name.startswith(("test_", "conftest"))
+    ):
         return True
     return None
 
@@ -55,7 +58,7 @@ def neo4j_server(tmp_path_factory):
 
 @pytest.fixture
 def neo4j_store(neo4j_server):
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     uri, user, password = neo4j_server
     store = Neo4jStore(uri, user=user, password=password)
@@ -66,7 +69,7 @@ def neo4j_store(neo4j_server):
 
 @pytest.fixture
 def embedded_store(tmp_path):
-    from graphcore.stores import SqliteStore
+    from catalyse.graphcore.stores import SqliteStore
 
     store = SqliteStore(tmp_path / "catalyse.db", create=True)
     yield store
@@ -81,7 +84,7 @@ def store(request):
 
 @pytest.fixture(scope="session")
 def demo_data():
-    from graphcore.demo import generate_territory
+    from catalyse.graphcore.demo import generate_territory
 
     return generate_territory(300, seed=2025)
 

@@ -37,8 +37,12 @@ def own_neo4j(tmp_path):
     from server import Neo4jServer  # tools/neo4j/server.py
 
     password = secrets.token_urlsafe(18)
-    server = Neo4jServer(port=free_port(), data_dir=tmp_path / "neo4j-own", password=password,
-                         heap=os.environ.get("CATALYSE_FAULT_NEO4J_HEAP", "1g"))
+    server = Neo4jServer(
+        port=free_port(),
+        data_dir=tmp_path / "neo4j-own",
+        password=password,
+        heap=os.environ.get("CATALYSE_FAULT_NEO4J_HEAP", "1g"),
+    )
     server.start(timeout=300)
     try:
         yield server, password

@@ -6,8 +6,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphcore.demo import generate_territory  # noqa: E402
-from graphcore.stores import SqliteStore  # noqa: E402
+from catalyse.graphcore.demo import generate_territory  # noqa: E402
+from catalyse.graphcore.stores import SqliteStore  # noqa: E402
 
 data = generate_territory(3000, n_ties=200_000, seed=3)
 store = SqliteStore(sys.argv[1])
@@ -19,6 +19,7 @@ def tick(n):
     if written[0] > 3000:
         print("STARTED", flush=True)
         import time
+
         time.sleep(30)  # stay inside the open transaction until killed
 
 

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from catalyse.cli import cli
-from graphcore.demo import generate_territory
-from graphcore.projection import tie_graph
+from catalyse.graphcore.demo import generate_territory
+from catalyse.graphcore.projection import tie_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,13 +95,36 @@ def test_orgs_show_table_is_french_by_default_english_on_request_csv_json_keys_u
     tied = {t.target for t in data.ties if t.directed} & {m.org for a in data.alliances for m in a.members}
     org = sorted(tied & {c.org for c in data.catalysers})[0]  # shows ties, a directed one, alliances and métiers
     fr = run("orgs", "show", org, "--ties", "1000").output
-    for heading in ("identifiant ", "nom ", "secteur ", "métiers de catalyseur ", "\nliens (", "\nalliances (",
-                    "avec ", " sens ", " poids ", " début ", " rôle", " entrant "):
+    for heading in (
+        "identifiant ",
+        "nom ",
+        "secteur ",
+        "métiers de catalyseur ",
+        "\nliens (",
+        "\nalliances (",
+        "avec ",
+        " sens ",
+        " poids ",
+        " début ",
+        " rôle",
+        " entrant ",
+    ):
         assert heading in fr, heading
     assert not re.search(r"^(name|sector|catalyser_metiers) |\nties \(|\bdirection\b|\bweight\b", fr, re.M)
     en = run("--lang", "en", "orgs", "show", org, "--ties", "1000").output
-    for heading in ("\nname ", "\nsector ", "\ncatalyser_metiers ", "\nties (", "\nalliances (", "with ",
-                    " direction ", " weight ", " start ", " role", " in "):
+    for heading in (
+        "\nname ",
+        "\nsector ",
+        "\ncatalyser_metiers ",
+        "\nties (",
+        "\nalliances (",
+        "with ",
+        " direction ",
+        " weight ",
+        " start ",
+        " role",
+        " in ",
+    ):
         assert heading in en, heading
     assert not re.search(r"\b(liens|sens|poids|rôle|réciproque|entrant)\b", en)
     for lang in ("fr", "en"):
@@ -125,7 +148,9 @@ def test_orgs_show_says_how_many_ties_it_shows_in_singular_and_plural(run):
     org = max(degree, key=degree.get)
     n = degree[org]
     assert n > 3
-    assert f"\nliens ({n}, le plus récent affiché (--ties N pour plus)):" in run("orgs", "show", org, "--ties", "1").output
+    assert (
+        f"\nliens ({n}, le plus récent affiché (--ties N pour plus)):" in run("orgs", "show", org, "--ties", "1").output
+    )
     assert f"\nliens ({n}, les 3 plus récents affichés" in run("orgs", "show", org, "--ties", "3").output
     en = run("--lang", "en", "orgs", "show", org, "--ties", "1").output
     assert f"\nties ({n}, the most recent shown (--ties N for more)):" in en
@@ -163,8 +188,13 @@ def test_cli_on_neo4j_matches_embedded(run, neo4j_server):
     assert run("init", "--force", env=env).exit_code == 0
     run("demo", "--orgs", "90", "--force", "--report", "", env=env)
     run("demo", "--orgs", "90", "--report", "")
-    for args in (("stats",), ("brokers", "--top", "15"), ("metrics",), ("metrics", "--by-year"),
-                 ("suggest", "--all", "--limit", "10")):
+    for args in (
+        ("stats",),
+        ("brokers", "--top", "15"),
+        ("metrics",),
+        ("metrics", "--by-year"),
+        ("suggest", "--all", "--limit", "10"),
+    ):
         on_neo4j = run(*args, "--format", "json", env=env).output
         assert on_neo4j == run(*args, "--format", "json").output, args
         assert json.loads(on_neo4j)
@@ -172,11 +202,14 @@ def test_cli_on_neo4j_matches_embedded(run, neo4j_server):
 
 def test_no_traceback_from_a_real_process(tmp_path):
     env = {**os.environ, "CATALYSE_DB": str(tmp_path / "none.db")}
-    p = subprocess.run([sys.executable, "-m", "catalyse", "stats"], capture_output=True, text=True, env=env,
-                       cwd=tmp_path)
+    p = subprocess.run(
+        [sys.executable, "-m", "catalyse", "stats"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert p.returncode == 1
-    assert p.stderr.strip() == (f"Error: no catalyse store at {tmp_path / 'none.db'}: run `catalyse init` or "
-                                "`catalyse demo` first, or point --db / CATALYSE_DB at one")
+    assert p.stderr.strip() == (
+        f"Error: no catalyse store at {tmp_path / 'none.db'}: run `catalyse init` or "
+        "`catalyse demo` first, or point --db / CATALYSE_DB at one"
+    )
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -191,7 +224,7 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_catalyser_session_suggest_introduce_outcome_activity(run, tmp_path):
     """suggest → introduce → outcome → activity, checked against the store and the suggestion rule."""
-    from graphcore.stores import SqliteStore
+    from catalyse.graphcore.stores import SqliteStore
 
     run("demo", "--orgs", "150", "--seed", "5", "--report", "")
     data = generate_territory(150, seed=5)
@@ -227,8 +260,8 @@ def test_suggest_max_per_partner(run):
     both); a pair of those lists is left out only when one of its organisations already has N better pairs."""
     from collections import Counter
 
-    from graphcore.projection import comembership_graph
-    from queries.suggestions import suggest
+    from catalyse.graphcore.projection import comembership_graph
+    from catalyse.queries.suggestions import suggest
 
     def ends(rows):
         return Counter(x for r in rows for x in (r["org"], r["partner"]))
@@ -239,16 +272,23 @@ def test_suggest_max_per_partner(run):
     assert plain and "score_rank" not in plain[0]  # the default output is unchanged
     rows = json.loads(run("suggest", "--all", "--max-per-partner", "2", "--format", "json").output)
     assert max(ends(rows).values()) == 2 < max(ends(plain).values())
-    api = suggest(tie_graph(data), top=5, exclude={(i.a, i.b) for i in data.introductions},
-                  comembership=comembership_graph(data), what_if=False, max_per_partner=2)
+    api = suggest(
+        tie_graph(data),
+        top=5,
+        exclude={(i.a, i.b) for i in data.introductions},
+        comembership=comembership_graph(data),
+        what_if=False,
+        max_per_partner=2,
+    )
     best = {}
     for x in api:
         best[frozenset(x.pair)] = max(best.get(frozenset(x.pair), 0.0), round(x.score, 6))
     listed = {frozenset((r["org"], r["partner"])) for r in rows}
     assert listed <= set(best) and len(listed) == len(rows)
     for pair in set(best) - listed:  # left out: an end already in 2 pairs scored at least as well
-        assert any(sum(1 for r in rows if x in (r["org"], r["partner"]) and r["score"] >= best[pair]) >= 2
-                   for x in pair), pair
+        assert any(
+            sum(1 for r in rows if x in (r["org"], r["partner"]) and r["score"] >= best[pair]) >= 2 for x in pair
+        ), pair
     moved = [r for r in rows if r["skipped_partners"]]
     assert moved and all(r["score_rank"] == r["rank"] + len(r["skipped_partners"]) for r in rows)
     assert all(r["reasons"][-1].startswith("Diversity rule: ") for r in moved)
@@ -262,8 +302,8 @@ def test_suggest_max_per_partner(run):
 
 
 def test_brokers_and_metrics_wire_the_queries(run):
-    from queries.brokerage import brokerage
-    from queries.structure import summary
+    from catalyse.queries.brokerage import brokerage
+    from catalyse.queries.structure import summary
 
     run("demo", "--orgs", "100", "--seed", "9", "--report", "")
     data = generate_territory(100, seed=9)
@@ -288,6 +328,6 @@ def test_view_and_report_files(run, tmp_path):
     r = run("view", "--size-by", "brokerage", "-o", str(out))
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
-    assert "<meta charset=\"utf-8\">" in html.lower().replace("'", '"')
+    assert '<meta charset="utf-8">' in html.lower().replace("'", '"')
     assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing loaded from the network
     assert run("view", "--ego", "nope", "-o", str(out)).exit_code == 1

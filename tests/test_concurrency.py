@@ -18,17 +18,32 @@ from pathlib import Path
 
 import pytest
 
-from graphcore.stores import SqliteStore
+from catalyse.graphcore.stores import SqliteStore
 
 HERE = Path(__file__).resolve().parent
 WORKERS, ORGS, TIES, ROUNDS = 4, 300, 400, 3
 
 
 def run_workers(kind: str, where: str, env: dict | None = None) -> list[dict]:
-    procs = [subprocess.Popen([sys.executable, str(HERE / "concurrent_worker.py"), kind, where, str(w), str(ORGS),
-                               str(TIES), str(ROUNDS)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=dict(os.environ, **(env or {})))
-             for w in range(WORKERS)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(HERE / "concurrent_worker.py"),
+                kind,
+                where,
+                str(w),
+                str(ORGS),
+                str(TIES),
+                str(ROUNDS),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, **(env or {})),
+        )
+        for w in range(WORKERS)
+    ]
     out = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=900)
@@ -83,7 +98,7 @@ def test_two_step_pairs_same_on_both_stores(embedded_store, neo4j_store, demo_da
     """The pushed-down two-step candidate pairs (SQL / Cypher) equal the networkx computation."""
     import networkx as nx
 
-    from graphcore.projection import tie_graph
+    from catalyse.graphcore.projection import tie_graph
 
     embedded_store.write(demo_data)
     neo4j_store.write(demo_data)
@@ -133,10 +148,10 @@ def test_disjoint_schedule_keeps_the_batches_of_a_round_apart(demo_data):
     """Pure check of the tie schedule of several writers: every tie once, batches of at most `size`, each batch in
     one block (pair of parts), and within a round, batches of different blocks share no organisation (what keeps
     two writers off each other's locks)."""
-    from graphcore.stores.neo4j_store import _disjoint_schedule, _tie_row
+    from catalyse.graphcore.stores.neo4j_store import _disjoint_schedule, _tie_row
 
     rows = [_tie_row(t) for t in demo_data.ties]
-    for workers, size in ((2, 37), (3, 50), (2, 10 ** 6)):
+    for workers, size in ((2, 37), (3, 50), (2, 10**6)):
         rounds = _disjoint_schedule(rows, workers, size)
         assert len(rounds) == 2 + (2 * workers - 1)  # inside-part rounds, then the tournament's rounds
         flat = [p for batches in rounds for batch in batches for p in batch]
@@ -159,9 +174,9 @@ def test_disjoint_schedule_keeps_the_batches_of_a_round_apart(demo_data):
 def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_store, demo_data, monkeypatch):
     """With two writers the tie batches are reordered; when one fails, `PartialWrite.committed_rows` still names
     exactly the ties in the store (positions in the written list, merged into ranges)."""
-    from graphcore.model import Dataset
-    from graphcore.stores.base import PartialWrite, StoreError
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.model import Dataset
+    from catalyse.graphcore.stores.base import PartialWrite, StoreError
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     neo4j_store.write(replace(demo_data, ties=[]))
     real = Neo4jStore._ties_step
@@ -193,8 +208,8 @@ def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_stor
 
 
 def test_workers_setting_from_the_environment(monkeypatch):
-    from graphcore.stores.base import StoreError
-    from graphcore.stores.neo4j_store import WORKERS, _workers_setting
+    from catalyse.graphcore.stores.base import StoreError
+    from catalyse.graphcore.stores.neo4j_store import WORKERS, _workers_setting
 
     monkeypatch.delenv("CATALYSE_NEO4J_WORKERS", raising=False)
     assert _workers_setting(None) == WORKERS == 1
@@ -234,7 +249,7 @@ def test_stale_element_ids_are_caught_and_the_batch_rerun_by_id(neo4j_store, dem
     """Element ids read before the tie batches that no longer name the organisations (here: every one shifted to
     another organisation's node, as after a delete and re-create) must not attach a tie to the wrong node: each
     batch notices, rolls back and runs again finding the endpoints by id."""
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     real = Neo4jStore._node_ids
 
@@ -252,8 +267,8 @@ def test_stale_element_ids_are_caught_and_the_batch_rerun_by_id(neo4j_store, dem
 def test_stale_element_ids_of_a_ties_only_write_are_caught(neo4j_store, demo_data, monkeypatch):
     """A write that brings only ties reuses the element ids its reference check read: shifted ones are caught
     by each batch as well (the organisations were written before, by an unpatched write)."""
-    from graphcore.model import Dataset
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.model import Dataset
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     neo4j_store.write(replace(demo_data, ties=[]))
     real = Neo4jStore._node_ids

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from graphcore.demo import generate_territory
-from graphcore.model import Dataset
-from graphcore.stores import SqliteStore, StoreUnavailable
-from graphcore.stores.base import PartialWrite
+from catalyse.graphcore.demo import generate_territory
+from catalyse.graphcore.model import Dataset
+from catalyse.graphcore.stores import SqliteStore, StoreUnavailable
+from catalyse.graphcore.stores.base import PartialWrite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hardening_fixtures import own_neo4j  # noqa: E402,F401  (fixture)
@@ -30,7 +30,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def _store(server, password, **kw):
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
     return Neo4jStore(server.uri, password=password, retry_time=3, **kw)
 
 
@@ -62,7 +63,7 @@ def _kill_during(server, write, when):
     return outcome
 
 
-def test_neo4j_killed_mid_import_atomic_then_batched(own_neo4j):
+def test_neo4j_killed_mid_import_atomic_then_batched(own_neo4j):  # noqa: F811  (the fixture)
     server, password = own_neo4j
     seed = generate_territory(200, n_ties=800, seed=1)
     big = generate_territory(3000, n_ties=40_000, seed=2)
@@ -81,8 +82,11 @@ def test_neo4j_killed_mid_import_atomic_then_batched(own_neo4j):
 
     # 2. batch commits of 5,000 rows, killed after some batches
     every = 5_000
-    out = _kill_during(server, lambda p: store.write(big, progress=p, commit_every=every),
-                       lambda n: n > len(big.organisations) + 3 * every)
+    out = _kill_during(
+        server,
+        lambda p: store.write(big, progress=p, commit_every=every),
+        lambda n: n > len(big.organisations) + 3 * every,
+    )
     err = out.get("error")
     assert isinstance(err, PartialWrite), out
     assert "re-run the same import" in str(err)
@@ -132,8 +136,9 @@ def test_transient_errors_are_retried(neo4j_store):
 
 
 def test_neo4j_down_is_a_clear_error():
-    from graphcore.stores.neo4j_store import Neo4jStore
     from hardening_fixtures import free_port
+
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     with pytest.raises(StoreUnavailable, match="cannot reach Neo4j"):
         Neo4jStore(f"bolt://127.0.0.1:{free_port()}", password="x")
@@ -144,8 +149,9 @@ def test_sqlite_survives_a_killed_writer(tmp_path):
     with SqliteStore(db, create=True) as store:
         store.write(generate_territory(100, seed=5))
         before = store.dataset()
-    proc = subprocess.Popen([sys.executable, str(HERE / "sqlite_killed_writer.py"), str(db)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "sqlite_killed_writer.py"), str(db)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "STARTED"
     proc.send_signal(signal.SIGKILL)
     proc.wait(60)

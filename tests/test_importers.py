@@ -10,8 +10,8 @@ import json
 import pandas as pd
 import pytest
 
-from importers.export import export
-from importers.load import ImportFailed, import_files, validate_files
+from catalyse.importers.export import export
+from catalyse.importers.load import ImportFailed, import_files, validate_files
 
 ORGS = """id;nom;secteur;commune;siret;odd;taille
 mairie;Mairie de Valence;collectivité territoriale;26362;;11;
@@ -52,12 +52,11 @@ def test_french_csv_cp1252_semicolon_imports(tmp_path, store):
 def test_encodings_and_separators_are_detected(tmp_path, encoding, prefix, sep):
     text = ORGS.replace(";", sep) if sep != ";" else ORGS
     if sep == ",":
-        text = text.replace('2, 11', '"2, 11"')
+        text = text.replace("2, 11", '"2, 11"')
     path = tmp_path / "o.csv"
     path.write_bytes(prefix + text.encode(encoding))
     data, _ = validate_files([str(path)])
-    assert [o.name for o in data.organisations] == ["Les Jardins d'Élise", "Mairie de Valence",
-                                                    "SCOP Énergie Partagée"]
+    assert [o.name for o in data.organisations] == ["Les Jardins d'Élise", "Mairie de Valence", "SCOP Énergie Partagée"]
     assert data.organisations[0].themes == ("SDG11", "SDG2")
 
 
@@ -94,8 +93,9 @@ def _refused(store, paths, *expected):
     assert store.dataset() == before
     problems = err.value.problems
     for name, row, column, part in expected:
-        assert any(p.file.endswith(name) and p.row == row and p.column == column and part in p.message
-                   for p in problems), (name, row, column, part, [str(p) for p in problems])
+        assert any(
+            p.file.endswith(name) and p.row == row and p.column == column and part in p.message for p in problems
+        ), (name, row, column, part, [str(p) for p in problems])
     return problems
 
 
@@ -115,16 +115,22 @@ def test_duplicate_id_with_conflicting_data(tmp_path, store):
 
 
 def test_bad_siret_unknown_sector_bad_date_all_reported(tmp_path, store):
-    orgs = write(tmp_path / "o.csv", "id,nom,secteur,siret\n"
-                                     "a,A,association,73282932000075\n"   # last digit off: Luhn fails
-                                     "b,B,asociation,\n"                  # typo
-                                     "c,C,entreprise,12345\n")           # too short
+    orgs = write(
+        tmp_path / "o.csv",
+        "id,nom,secteur,siret\n"
+        "a,A,association,73282932000075\n"  # last digit off: Luhn fails
+        "b,B,asociation,\n"  # typo
+        "c,C,entreprise,12345\n",
+    )  # too short
     ties = write(tmp_path / "t.csv", "source,target,type,début\na,b,partenariat,31/02/2020\n")
-    problems = _refused(store, [orgs, ties],
-                        ("o.csv", 2, "siret", "Luhn"),
-                        ("o.csv", 3, "secteur", "did you mean 'association'"),
-                        ("o.csv", 4, "siret", "14 digits"),
-                        ("t.csv", 2, "début", "invalid date '31/02/2020'"))
+    problems = _refused(
+        store,
+        [orgs, ties],
+        ("o.csv", 2, "siret", "Luhn"),
+        ("o.csv", 3, "secteur", "did you mean 'association'"),
+        ("o.csv", 4, "siret", "14 digits"),
+        ("t.csv", 2, "début", "invalid date '31/02/2020'"),
+    )
     assert len(problems) == 4
 
 
@@ -149,24 +155,31 @@ def test_missing_required_column_is_named(tmp_path, store):
 
 
 def test_json_and_xlsx(tmp_path, store):
-    doc = {"organisations": [{"id": "a", "nom": "Åsa", "secteur": "fondation", "odd": [1, 4]},
-                             {"id": "b", "name": "Bé", "sector": "company"}],
-           "ties": [{"source": "a", "target": "b", "type": "funding", "start": "2020-01-01"}]}
+    doc = {
+        "organisations": [
+            {"id": "a", "nom": "Åsa", "secteur": "fondation", "odd": [1, 4]},
+            {"id": "b", "name": "Bé", "sector": "company"},
+        ],
+        "ties": [{"source": "a", "target": "b", "type": "funding", "start": "2020-01-01"}],
+    }
     (tmp_path / "d.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     import_files(store, [str(tmp_path / "d.json")])
     assert store.get_organisation("a").themes == ("SDG1", "SDG4")
     with pd.ExcelWriter(tmp_path / "w.xlsx") as xl:
-        pd.DataFrame({"id": ["c"], "nom": ["Crèche « Les Pitchouns »"], "secteur": ["association"],
-                      "commune": ["26362"]}).to_excel(xl, sheet_name="Acteurs", index=False)
+        pd.DataFrame(
+            {"id": ["c"], "nom": ["Crèche « Les Pitchouns »"], "secteur": ["association"], "commune": ["26362"]}
+        ).to_excel(xl, sheet_name="Acteurs", index=False)
         pd.DataFrame({"de": ["c"], "vers": ["a"], "type de lien": ["échange"], "poids": [3]}).to_excel(
-            xl, sheet_name="Liens", index=False)
+            xl, sheet_name="Liens", index=False
+        )
     import_files(store, [str(tmp_path / "w.xlsx")])
     assert store.get_organisation("c").name == "Crèche « Les Pitchouns »"
     assert [t.weight for t in store.ties(type="exchange")] == [3.0]
     bad = tmp_path / "bad.xlsx"
     with pd.ExcelWriter(bad) as xl:
         pd.DataFrame({"de": ["c", "c"], "vers": ["a", "zz"], "type": ["échange", "échange"]}).to_excel(
-            xl, sheet_name="Liens", index=False)
+            xl, sheet_name="Liens", index=False
+        )
     problems = _refused(store, [str(bad)], ("bad.xlsx [Liens]", 3, "vers", "unknown organisation 'zz'"))
     assert len(problems) == 1
 
@@ -194,7 +207,8 @@ def test_export_round_trip_and_formula_defused(tmp_path, store, demo_data):
     text = (tmp_path / "out" / "organisations.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(1)" in text
     assert ",=HYPERLINK" not in text
-    from graphcore.stores import SqliteStore
+    from catalyse.graphcore.stores import SqliteStore
+
     fresh = SqliteStore(tmp_path / "fresh.db", create=True)
     import_files(fresh, files)
     assert fresh.dataset() == data
@@ -206,7 +220,8 @@ def test_export_round_trip_and_formula_defused(tmp_path, store, demo_data):
 
 def test_graphml_and_gexf_open_in_networkx(tmp_path, demo_data):
     import networkx as nx
-    from graphcore.projection import tie_graph
+
+    from catalyse.graphcore.projection import tie_graph
 
     export(demo_data, str(tmp_path / "g.graphml"), "graphml")
     export(demo_data, str(tmp_path / "g.gexf"), "gexf")

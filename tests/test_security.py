@@ -28,12 +28,20 @@ def formatted_cypher(source: str, filename: str = "<code>") -> list[str]:
         text = None
         if isinstance(node, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in node.values):
             text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
-                and isinstance(node.left.value, str):
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Mod)
+            and isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, str)
+        ):
             text = node.left.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "format", "format_map") and isinstance(node.func.value, ast.Constant) \
-                and isinstance(node.func.value.value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("format", "format_map")
+            and isinstance(node.func.value, ast.Constant)
+            and isinstance(node.func.value.value, str)
+        ):
             text = node.func.value.value
         if text is not None and CYPHER.search(text):
             found.append(f"{filename}:{node.lineno}: {text[:80]!r}")
@@ -42,15 +50,19 @@ def formatted_cypher(source: str, filename: str = "<code>") -> list[str]:
 
 def test_the_check_catches_formatted_cypher():
     bad = [
-        'q = f"MATCH (o:Organisation {{id: \'{org}\'}}) RETURN o"',
-        'q = "MATCH (o) WHERE o.name = \'%s\' RETURN o" % name',
+        "q = f\"MATCH (o:Organisation {{id: '{org}'}}) RETURN o\"",
+        "q = \"MATCH (o) WHERE o.name = '%s' RETURN o\" % name",
         'q = "UNWIND {} AS x MERGE (n {{id: x}})".format(ids)',
         'tx.run(f"MATCH (n) WHERE n.id = {x} DETACH DELETE n")',
     ]
     for snippet in bad:
         assert formatted_cypher(snippet), snippet
-    good = ['q = "MATCH (o:Organisation {id: $id}) RETURN o"', 'msg = f"lost Neo4j at {uri}"',
-            'sql = f"SELECT * FROM t WHERE id IN ({marks})"', 'q = "MATCH (o)" + clause + " RETURN o"']
+    good = [
+        'q = "MATCH (o:Organisation {id: $id}) RETURN o"',
+        'msg = f"lost Neo4j at {uri}"',
+        'sql = f"SELECT * FROM t WHERE id IN ({marks})"',
+        'q = "MATCH (o)" + clause + " RETURN o"',
+    ]
     for snippet in good:
         assert not formatted_cypher(snippet), snippet
 
@@ -64,8 +76,8 @@ def test_no_formatted_cypher_in_the_code():
 
 
 def test_password_file_must_be_0600(tmp_path, monkeypatch, neo4j_server):
-    from graphcore.stores import StoreUnavailable
-    from graphcore.stores.neo4j_store import Neo4jStore
+    from catalyse.graphcore.stores import StoreUnavailable
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     uri, user, password = neo4j_server
     secret = tmp_path / "pw"
@@ -89,8 +101,13 @@ def test_password_never_echoed(neo4j_server, tmp_path):
     runner = CliRunner()
     wrong = "Wr0ng-" + password[::-1]
     for pw in (wrong, password):
-        env = {"CATALYSE_STORE": "neo4j", "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": pw,
-               "CATALYSE_DB": str(tmp_path / "unused.db")}
+        env = {
+            "CATALYSE_STORE": "neo4j",
+            "NEO4J_URI": uri,
+            "NEO4J_USER": user,
+            "NEO4J_PASSWORD": pw,
+            "CATALYSE_DB": str(tmp_path / "unused.db"),
+        }
         for args in (["stats"], ["init"], ["--help"]):
             r = runner.invoke(cli, args, env=env)
             out = r.output + (str(r.exception) if r.exception else "")
@@ -107,12 +124,14 @@ def test_driver_debug_log_holds_row_counts_not_organisation_data(neo4j_store, ca
     # organisation, and the write itself is unchanged (the data reads back).
     import logging
 
-    from graphcore.model import Dataset, Organisation, Tie
+    from catalyse.graphcore.model import Dataset, Organisation, Tie
 
     secret = "Fondation Très-Discrète"
     orgs = [Organisation(id=f"discrete-{i}", name=f"{secret} {i}", sector="foundation") for i in range(3)]
-    ties = [Tie(source="discrete-0", target="discrete-1", type="partnership"),
-            Tie(source="discrete-1", target="discrete-2", type="partnership")]
+    ties = [
+        Tie(source="discrete-0", target="discrete-1", type="partnership"),
+        Tie(source="discrete-1", target="discrete-2", type="partnership"),
+    ]
     with caplog.at_level(logging.DEBUG, logger="neo4j"):
         neo4j_store.write(Dataset(organisations=orgs, ties=ties))
     runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
@@ -125,9 +144,9 @@ def test_driver_debug_log_holds_row_counts_not_organisation_data(neo4j_store, ca
 
 
 def test_hostile_names_are_escaped_in_the_map():
-    from graphcore.model import Dataset, Organisation, Tie
-    from graphcore.projection import tie_graph
-    from visualisations.ecosystem import ecosystem_map
+    from catalyse.graphcore.model import Dataset, Organisation, Tie
+    from catalyse.graphcore.projection import tie_graph
+    from catalyse.visualisations.ecosystem import ecosystem_map
 
     orgs = [Organisation(key, name, "association", extra={"note": name}) for key, name in HOSTILE]
     ties = [Tie(orgs[i].id, orgs[i + 1].id, "partnership") for i in range(len(orgs) - 1)]

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from graphcore.model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
-from graphcore.projection import alliance_graph, comembership_graph, graphs_identical, tie_graph
-from graphcore.stores import IntegrityError
+from catalyse.graphcore.model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from catalyse.graphcore.projection import alliance_graph, comembership_graph, graphs_identical, tie_graph
+from catalyse.graphcore.stores import IntegrityError
 
 D = dt.date
 
@@ -21,29 +21,71 @@ def small() -> Dataset:
     """Five organisations in two communes of the Drôme and one of Corsica; four ties; one alliance."""
     return Dataset(
         organisations=[
-            Organisation("mairie", "Mairie de Valence", "local_authority", commune="26362", departement="26",
-                         region="84", epci="200068781", themes=("SDG11",)),
-            Organisation("asso", "Association « Les Jardins d'Élise »", "association", commune="26362",
-                         departement="26", region="84", themes=("SDG11", "SDG2"), extra={"taille": "12"}),
-            Organisation("scop", "SCOP Énergie Partagée", "social_economy", commune="26281", departement="26",
-                         region="84", themes=("SDG7",), siret="73282932000074", siren="732829320"),
-            Organisation("fonda", "Fondation Cœur d'Œuvre", "foundation", commune="2A004", departement="2A",
-                         region="94", lat=41.92, lon=8.74),
-            Organisation("univ", "Université <Grenoble> \"Alpes\"", "academic", themes=("SDG4",)),
+            Organisation(
+                "mairie",
+                "Mairie de Valence",
+                "local_authority",
+                commune="26362",
+                departement="26",
+                region="84",
+                epci="200068781",
+                themes=("SDG11",),
+            ),
+            Organisation(
+                "asso",
+                "Association « Les Jardins d'Élise »",
+                "association",
+                commune="26362",
+                departement="26",
+                region="84",
+                themes=("SDG11", "SDG2"),
+                extra={"taille": "12"},
+            ),
+            Organisation(
+                "scop",
+                "SCOP Énergie Partagée",
+                "social_economy",
+                commune="26281",
+                departement="26",
+                region="84",
+                themes=("SDG7",),
+                siret="73282932000074",
+                siren="732829320",
+            ),
+            Organisation(
+                "fonda",
+                "Fondation Cœur d'Œuvre",
+                "foundation",
+                commune="2A004",
+                departement="2A",
+                region="94",
+                lat=41.92,
+                lon=8.74,
+            ),
+            Organisation("univ", 'Université <Grenoble> "Alpes"', "academic", themes=("SDG4",)),
         ],
         catalysers=[Catalyser("asso", ("dialogue", "third_place"))],
-        alliances=[Alliance("A1", "Alimentation locale", themes=("SDG2",), commune="26362", start=D(2019, 1, 1),
-                            end=D(2022, 12, 31), status="ended",
-                            members=(Membership("asso", "lead"), Membership("mairie", "funder"),
-                                     Membership("scop", "partner")))],
+        alliances=[
+            Alliance(
+                "A1",
+                "Alimentation locale",
+                themes=("SDG2",),
+                commune="26362",
+                start=D(2019, 1, 1),
+                end=D(2022, 12, 31),
+                status="ended",
+                members=(Membership("asso", "lead"), Membership("mairie", "funder"), Membership("scop", "partner")),
+            )
+        ],
         ties=[
             Tie("mairie", "asso", "partnership", weight=2.0, start=D(2016, 3, 1)),
             Tie("mairie", "scop", "funding", directed=True, start=D(2018, 1, 1), end=D(2020, 6, 30)),
             Tie("scop", "asso", "co_project", start=D(2021, 9, 1), provenance="convention", confidence=0.8),
             Tie("fonda", "univ", "exchange"),  # no dates: active at any date
         ],
-        introductions=[Introduction("asso", "scop", "univ", D(2023, 5, 4), note="Besoin commun : énergie",
-                                    outcome="met")],
+        introductions=[
+            Introduction("asso", "scop", "univ", D(2023, 5, 4), note="Besoin commun : énergie", outcome="met")
+        ],
     ).sorted()
 
 
@@ -51,8 +93,14 @@ def test_round_trip_keeps_every_field(store):
     data = small()
     store.write(data)
     assert store.dataset() == data
-    assert store.counts() == {"organisations": 5, "catalysers": 1, "alliances": 1, "memberships": 3, "ties": 4,
-                              "introductions": 1}
+    assert store.counts() == {
+        "organisations": 5,
+        "catalysers": 1,
+        "alliances": 1,
+        "memberships": 3,
+        "ties": 4,
+        "introductions": 1,
+    }
     univ = store.get_organisation("univ")
     assert univ.name == 'Université <Grenoble> "Alpes"'
     assert store.get_organisation("asso").extra == {"taille": "12"}
@@ -86,8 +134,10 @@ def test_upsert_replaces_an_entity(store):
 def test_unknown_organisation_is_refused_and_nothing_written(store):
     store.write(small())
     before = store.dataset()
-    bad = Dataset([Organisation("new", "Nouvelle", "company")],
-                  ties=[Tie("new", "ghost", "partnership"), Tie("mairie", "new", "exchange")])
+    bad = Dataset(
+        [Organisation("new", "Nouvelle", "company")],
+        ties=[Tie("new", "ghost", "partnership"), Tie("mairie", "new", "exchange")],
+    )
     with pytest.raises(IntegrityError, match="ghost"):
         store.write(bad)
     assert store.dataset() == before

@@ -39,7 +39,7 @@ COLUMNS = re.compile(r"(<!-- columns -->\n)(.*?)(<!-- /columns -->)", re.S)
 
 def columns_table() -> str:
     sys.path.insert(0, str(ROOT))
-    from importers.columns import KINDS, describe
+    from catalyse.importers.columns import KINDS, describe
 
     lines = ["| kind | column | also accepted (French and English aliases) |", "|---|---|---|"]
     for kind in KINDS:

@@ -67,8 +67,10 @@ def _sha256(text: str) -> str:
 
 
 def csp(script_hashes: list[str]) -> str:
-    return ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-            f"script-src {' '.join(script_hashes)}; base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        f"script-src {' '.join(script_hashes)}; base-uri 'none'; form-action 'none'"
+    )
 
 
 def script_hashes_of(page: str) -> list[str] | None:
@@ -83,17 +85,29 @@ def render_page(data: dict, *, title: str, lang: str = "fr") -> str:
     """The whole HTML document of one view."""
     js, css = vis_assets()
     hashes = [_sha256(js), _sha256(APP_JS)]
-    return "".join([
-        "<!DOCTYPE html>\n",
-        f'<html lang="{"en" if lang == "en" else "fr"}">\n<head>\n<meta charset="utf-8">\n',
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp(hashes), quote=False)}">\n',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        '<meta name="generator" content="catalyse (vis-network via pyvis)">\n',
-        f"<title>{html.escape(title)}</title>\n",
-        "<style>", css, "</style>\n<style>", APP_CSS, "</style>\n</head>\n<body>\n",
-        '<div id="cv-app"><aside id="cv-panel"></aside><main id="cv-network"></main></div>\n',
-        '<script type="application/json" id="catalyse-data">', json_for_script(data), "</script>\n",
-        "<script>", js, "</script>\n",
-        "<script>", APP_JS, "</script>\n",
-        "</body>\n</html>\n",
-    ])
+    return "".join(
+        [
+            "<!DOCTYPE html>\n",
+            f'<html lang="{"en" if lang == "en" else "fr"}">\n<head>\n<meta charset="utf-8">\n',
+            f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp(hashes), quote=False)}">\n',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+            '<meta name="generator" content="catalyse (vis-network via pyvis)">\n',
+            f"<title>{html.escape(title)}</title>\n",
+            "<style>",
+            css,
+            "</style>\n<style>",
+            APP_CSS,
+            "</style>\n</head>\n<body>\n",
+            '<div id="cv-app"><aside id="cv-panel"></aside><main id="cv-network"></main></div>\n',
+            '<script type="application/json" id="catalyse-data">',
+            json_for_script(data),
+            "</script>\n",
+            "<script>",
+            js,
+            "</script>\n",
+            "<script>",
+            APP_JS,
+            "</script>\n",
+            "</body>\n</html>\n",
+        ]
+    )

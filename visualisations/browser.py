@@ -19,8 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -90,9 +96,16 @@ class OfflineChromium:
         self._profile = tempfile.mkdtemp(prefix="catalyse-chromium-")
         self._pw = sync_playwright().start()
         self.context = self._pw.chromium.launch_persistent_context(
-            self._profile, executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS,
-            viewport=self.viewport, device_scale_factor=self.scale, service_workers="block",
-            accept_downloads=False, offline=True)
+            self._profile,
+            executable_path=find_chromium(),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport=self.viewport,
+            device_scale_factor=self.scale,
+            service_workers="block",
+            accept_downloads=False,
+            offline=True,
+        )
         self._allowed: set[str] = set()
         self._aborted: list[str] = []
 

@@ -33,7 +33,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from pyvis.node import Node
 
-from graphcore import vocab
+from catalyse.graphcore import vocab
 
 from . import layout
 from ._page import render_page
@@ -94,8 +94,13 @@ def normalise_suggestion(s) -> dict:
     `queries.suggestions.Suggestion`-like objects (`org`, `partner`, `score`, `reasons`, `introducer`)."""
     a = _get(s, "a", _get(s, "org"))
     b = _get(s, "b", _get(s, "partner"))
-    return {"a": a, "b": b, "score": _get(s, "score"), "reasons": list(_get(s, "reasons") or ()),
-            "introducer": _get(s, "introducer")}
+    return {
+        "a": a,
+        "b": b,
+        "score": _get(s, "score"),
+        "reasons": list(_get(s, "reasons") or ()),
+        "introducer": _get(s, "introducer"),
+    }
 
 
 def _name(G, n) -> str:
@@ -147,8 +152,12 @@ def _territory_text(d: dict, T) -> str | None:
 def _org_title(G, n, lang, measures: dict | None) -> str:
     T = ui(lang)
     d = G.nodes[n]
-    lines = [_name(G, n), f"{T['sector']} : {_sector_label(d.get('sector'), lang)}" if lang != "en"
-             else f"{T['sector']}: {_sector_label(d.get('sector'), lang)}"]
+    lines = [
+        _name(G, n),
+        f"{T['sector']} : {_sector_label(d.get('sector'), lang)}"
+        if lang != "en"
+        else f"{T['sector']}: {_sector_label(d.get('sector'), lang)}",
+    ]
     sep = " : " if lang != "en" else ": "
     if d.get("catalyser"):
         mets = ", ".join(vocab.label("metier", m, lang) for m in d.get("metiers", ()) or ())
@@ -211,8 +220,15 @@ class _View:
 
     def node(self, key, *, label, title, color, size, x, y, shape="dot", **extra) -> int:
         idx = len(self.net.nodes)
-        opts = {"title": title, "color": color, "size": round(float(size), 1), "x": round(float(x), 1),
-                "y": round(float(y), 1), "key": str(key), **extra}
+        opts = {
+            "title": title,
+            "color": color,
+            "size": round(float(size), 1),
+            "x": round(float(x), 1),
+            "y": round(float(y), 1),
+            "key": str(key),
+            **extra,
+        }
         n = Node(idx, shape, str(label), **opts)
         self.net.nodes.append(n.options)
         self.net.node_ids.append(idx)
@@ -221,8 +237,14 @@ class _View:
         return idx
 
     def edge(self, u, v, *, color, width, dashes, title, cats, arrow=False, opacity=None) -> None:
-        opts = {"color": color, "width": round(float(width), 2), "dashes": dashes, "title": title,
-                "cats": list(cats), "id": f"e{len(self.net.edges)}"}
+        opts = {
+            "color": color,
+            "width": round(float(width), 2),
+            "dashes": dashes,
+            "title": title,
+            "cats": list(cats),
+            "id": f"e{len(self.net.edges)}",
+        }
         if opacity is not None:
             opts["opacity"] = opacity
         e = Edge(self.index[u], self.index[v], directed=arrow, **opts)
@@ -244,11 +266,15 @@ class _View:
                 e.setdefault("opacity", 0.45)
         *_, options_json = net.get_network_data()
         opts = json.loads(options_json)
-        opts["interaction"].update({"hover": True, "tooltipDelay": 120, "navigationButtons": False,
-                                    "keyboard": False, "multiselect": False})
+        opts["interaction"].update(
+            {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False, "multiselect": False}
+        )
         opts["layout"] = {"improvedLayout": False, "randomSeed": 7}
-        opts["nodes"] = {"shape": "dot", "scaling": {"label": {"enabled": False, "drawThreshold": 6}},
-                         "font": {"size": 14}}
+        opts["nodes"] = {
+            "shape": "dot",
+            "scaling": {"label": {"enabled": False, "drawThreshold": 6}},
+            "font": {"size": 14},
+        }
         opts["edges"]["selectionWidth"] = 2
         opts["edges"]["hoverWidth"] = 1.5
         return opts
@@ -256,9 +282,16 @@ class _View:
     def render(self, *, title, subtitle=(), notes=(), filters=(), legend=(), lists=(), frames=()) -> str:
         nodes, edges, *_ = self.net.get_network_data()
         data = {
-            "ui": self.T, "title": title, "subtitle": list(subtitle), "notes": list(notes),
-            "options": self.options(), "nodes": nodes, "edges": edges, "supers": self.supers,
-            "filters": [f for f in filters if f["options"]], "legend": [s for s in legend if s["items"]],
+            "ui": self.T,
+            "title": title,
+            "subtitle": list(subtitle),
+            "notes": list(notes),
+            "options": self.options(),
+            "nodes": nodes,
+            "edges": edges,
+            "supers": self.supers,
+            "filters": [f for f in filters if f["options"]],
+            "legend": [s for s in legend if s["items"]],
             "lists": [x for x in lists if x["items"]],
         }
         if frames:  # labelled boxes drawn under the network (the overseas insets of the geographic map)
@@ -268,8 +301,11 @@ class _View:
 
 def _count_options(values, label=lambda v: v, order=None) -> list:
     counts = Counter(values)
-    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order) if order \
+    keys = (
+        [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+        if order
         else sorted(counts, key=str)
+    )
     return [[k, label(k), counts[k]] for k in keys]
 
 
@@ -278,23 +314,47 @@ def _org_filters(G, nodes, lang, kinds=None) -> list:
     data = [G.nodes[n] for n in nodes]
     extra = {"kinds": kinds} if kinds else {}
     return [
-        {"key": "sector", "label": T["sector"], "attr": "sector", **extra,
-         "options": _count_options([d.get("sector") for d in data if d.get("sector")],
-                                   lambda c: _sector_label(c, lang), vocab.codes("sector"))},
-        {"key": "commune", "label": T["commune"], "attr": "commune",
-         "options": _count_options([str(d["commune"]) for d in data if d.get("commune")])},
-        {"key": "departement", "label": T["departement"], "attr": "departement",
-         "options": _count_options([str(d["departement"]) for d in data if d.get("departement")])},
-        {"key": "theme", "label": T["theme"], "attr": "themes",
-         "options": _count_options([str(t) for d in data for t in (d.get("themes") or ())],
-                                   lambda t: theme_label(t, lang))},
+        {
+            "key": "sector",
+            "label": T["sector"],
+            "attr": "sector",
+            **extra,
+            "options": _count_options(
+                [d.get("sector") for d in data if d.get("sector")],
+                lambda c: _sector_label(c, lang),
+                vocab.codes("sector"),
+            ),
+        },
+        {
+            "key": "commune",
+            "label": T["commune"],
+            "attr": "commune",
+            "options": _count_options([str(d["commune"]) for d in data if d.get("commune")]),
+        },
+        {
+            "key": "departement",
+            "label": T["departement"],
+            "attr": "departement",
+            "options": _count_options([str(d["departement"]) for d in data if d.get("departement")]),
+        },
+        {
+            "key": "theme",
+            "label": T["theme"],
+            "attr": "themes",
+            "options": _count_options(
+                [str(t) for d in data for t in (d.get("themes") or ())], lambda t: theme_label(t, lang)
+            ),
+        },
     ]
 
 
 def _org_extra(G, n) -> dict:
     d = G.nodes[n]
-    out = {"sector": d.get("sector"), "themes": [str(t) for t in (d.get("themes") or ())],
-           "kind": d.get("kind", "organisation")}
+    out = {
+        "sector": d.get("sector"),
+        "themes": [str(t) for t in (d.get("themes") or ())],
+        "kind": d.get("kind", "organisation"),
+    }
     for k in ("commune", "departement"):
         if d.get(k):
             out[k] = str(d[k])
@@ -303,8 +363,11 @@ def _org_extra(G, n) -> dict:
 
 def _sector_legend(G, nodes, lang) -> dict:
     present = {G.nodes[n].get("sector") for n in nodes}
-    items = [{"type": "node", "color": SECTOR_COLORS[c], "label": _sector_label(c, lang)}
-             for c in vocab.codes("sector") if c in present]
+    items = [
+        {"type": "node", "color": SECTOR_COLORS[c], "label": _sector_label(c, lang)}
+        for c in vocab.codes("sector")
+        if c in present
+    ]
     if present - set(SECTOR_COLORS):
         items.append({"type": "node", "color": _UNKNOWN_COLOR, "label": "?"})
     return {"title": ui(lang)["sectors"], "items": items}
@@ -328,8 +391,11 @@ def _tie_edges(view: _View, G, pairs: dict, lang: str, only=None, opacity=None) 
         seen.update(types)
         color, dashes, base = _tie_style(p["types"])
         width = base * (1 + 0.35 * math.log1p(max(p["weight"], 1.0) - 1))
-        lines = [T["from_to"].format(a=_name(G, u), b=_name(G, v)) if len(p["dirs"]) == 1 and G.is_directed()
-                 else f"{_name(G, u)} — {_name(G, v)}"]
+        lines = [
+            T["from_to"].format(a=_name(G, u), b=_name(G, v))
+            if len(p["dirs"]) == 1 and G.is_directed()
+            else f"{_name(G, u)} — {_name(G, v)}"
+        ]
         lines.append(", ".join(vocab.label("tie_type", t, lang) for t in types) or T["existing_tie"])
         if p["ties"] > 1:
             lines.append(T["ties_count"].format(n=p["ties"]))
@@ -337,8 +403,17 @@ def _tie_edges(view: _View, G, pairs: dict, lang: str, only=None, opacity=None) 
             lines.append(T["since"].format(date=p["start"]))
         arrow = G.is_directed() and len(p["dirs"]) == 1
         a, b = next(iter(p["dirs"])) if arrow else (u, v)
-        view.edge(a, b, color=color, width=width, dashes=dashes, title="\n".join(lines), cats=types,
-                  arrow=arrow, opacity=opacity)
+        view.edge(
+            a,
+            b,
+            color=color,
+            width=width,
+            dashes=dashes,
+            title="\n".join(lines),
+            cats=types,
+            arrow=arrow,
+            opacity=opacity,
+        )
     del sep
     return seen
 
@@ -347,8 +422,15 @@ def _tie_legend(types, lang) -> dict:
     items = []
     for t, (color, dashes, width) in TIE_STYLES.items():
         if t in types:
-            items.append({"type": "edge", "color": color, "dashes": bool(dashes), "width": width,
-                          "label": vocab.label("tie_type", t, lang)})
+            items.append(
+                {
+                    "type": "edge",
+                    "color": color,
+                    "dashes": bool(dashes),
+                    "width": width,
+                    "label": vocab.label("tie_type", t, lang),
+                }
+            )
     return {"title": ui(lang)["tie_types"], "items": items}
 
 
@@ -366,9 +448,19 @@ def _auto_positions(G, seed: int) -> dict:
 
 
 # --------------------------------------------------------------------------------------------- ecosystem_map
-def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool = False, title: str | None = None,
-                  size_label: str | None = None, max_nodes: int = 3000, group_by: str | None = None,
-                  seed: int = 7) -> str:
+def ecosystem_map(
+    G,
+    *,
+    size_by=None,
+    measures=None,
+    lang: str = "fr",
+    geo: bool = False,
+    title: str | None = None,
+    size_label: str | None = None,
+    max_nodes: int = 3000,
+    group_by: str | None = None,
+    seed: int = 7,
+) -> str:
     """The interactive map of a tie graph (see docs/graphs.md) as one self-contained HTML string.
 
     size_by: dict node -> value (degree, betweenness, brokerage, constraint…), or the name of one of `measures`;
@@ -399,8 +491,17 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
     frames = []
     if geo:
         pos, missing, insets = layout.geographic_insets(G)
-        frames = [{"code": i.code, "label": i.label(lang), "x0": round(i.box[0], 1), "y0": round(i.box[1], 1),
-                   "x1": round(i.box[2], 1), "y1": round(i.box[3], 1)} for i in insets]
+        frames = [
+            {
+                "code": i.code,
+                "label": i.label(lang),
+                "x0": round(i.box[0], 1),
+                "y0": round(i.box[1], 1),
+                "x1": round(i.box[2], 1),
+                "y1": round(i.box[3], 1),
+            }
+            for i in insets
+        ]
         pos.update(layout.below(pos, missing))
         if missing:
             notes.append(T["no_coordinates"].format(n=len(missing)))
@@ -418,8 +519,16 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
     view = _View(lang, directed=G.is_directed())
     for n in sorted(nodes, key=str):
         x, y = pos[n]
-        view.node(n, label=_name(G, n), title=_org_title(G, n, lang, measures), color=_color(G, n), size=sizes[n],
-                  x=x, y=y, **_org_extra(G, n))
+        view.node(
+            n,
+            label=_name(G, n),
+            title=_org_title(G, n, lang, measures),
+            color=_color(G, n),
+            size=sizes[n],
+            x=x,
+            y=y,
+            **_org_extra(G, n),
+        )
     pairs = _pairs(G)
     types = _tie_edges(view, G, pairs, lang)
 
@@ -428,14 +537,22 @@ def ecosystem_map(G, *, size_by=None, measures=None, lang: str = "fr", geo: bool
         notes.append(T["aggregated"].format(n=max_nodes, by=T["by_" + group_by]))
 
     subtitle = [T["n_orgs"].format(n=n_orgs, e=len(pairs))]
-    legend = [_sector_legend(G, nodes, lang), _tie_legend(types, lang),
-              {"title": T["size"], "items": [{"type": "node", "color": "#cfd8dc", "label": str(size_label)}]}]
+    legend = [
+        _sector_legend(G, nodes, lang),
+        _tie_legend(types, lang),
+        {"title": T["size"], "items": [{"type": "node", "color": "#cfd8dc", "label": str(size_label)}]},
+    ]
     if aggregate:
-        legend.append({"title": T["legend"], "items": [{"type": "node", "color": "#ffffff", "border": "#37474f",
-                                                        "label": T["super_node"]}]})
+        legend.append(
+            {
+                "title": T["legend"],
+                "items": [{"type": "node", "color": "#ffffff", "border": "#37474f", "label": T["super_node"]}],
+            }
+        )
     filters = _org_filters(G, nodes, lang) + [_tie_filter(types, lang)]
-    return view.render(title=title or T["map_title"], subtitle=subtitle, notes=notes, filters=filters,
-                       legend=legend, frames=frames)
+    return view.render(
+        title=title or T["map_title"], subtitle=subtitle, notes=notes, filters=filters, legend=legend, frames=frames
+    )
 
 
 def _add_supers(view: _View, G, groups: dict, group_by: str, pos: dict, sizes: dict, lang: str) -> None:
@@ -458,25 +575,47 @@ def _add_supers(view: _View, G, groups: dict, group_by: str, pos: dict, sizes: d
         top_sector = sectors.most_common(1)[0][0]
         share = ", ".join(f"{_sector_label(s, lang)} {round(100 * c / len(ms))} %" for s, c in sectors.most_common(4))
         top = sorted(ms, key=lambda n: (-sizes.get(n, 0), str(n)))[:5]
-        title = "\n".join([label, T["members"].format(n=len(ms)), share, T["top_members"]]
-                          + ["• " + _name(G, n) for n in top] + [T["super_node"]])
+        title = "\n".join(
+            [label, T["members"].format(n=len(ms)), share, T["top_members"]]
+            + ["• " + _name(G, n) for n in top]
+            + [T["super_node"]]
+        )
         xs = [pos[n][0] for n in ms]
         ys = [pos[n][1] for n in ms]
         color = SECTOR_COLORS.get(top_sector, _UNKNOWN_COLOR)
-        view.supers.append({
-            "id": sid, "key": f"group:{g}", "label": f"{label} · {len(ms)}", "title": title, "shape": "dot",
-            "size": min(14 + 3.2 * math.sqrt(len(ms)), 80), "x": round(sum(xs) / len(xs), 1),
-            "y": round(sum(ys) / len(ys), 1), "borderWidth": 4, "fontSize": 18,
-            "color": {"background": color, "border": "#263238"},
-            "members": [view.index[n] for n in ms],
-        })
+        view.supers.append(
+            {
+                "id": sid,
+                "key": f"group:{g}",
+                "label": f"{label} · {len(ms)}",
+                "title": title,
+                "shape": "dot",
+                "size": min(14 + 3.2 * math.sqrt(len(ms)), 80),
+                "x": round(sum(xs) / len(xs), 1),
+                "y": round(sum(ys) / len(ys), 1),
+                "borderWidth": 4,
+                "fontSize": 18,
+                "color": {"background": color, "border": "#263238"},
+                "members": [view.index[n] for n in ms],
+            }
+        )
         for n in ms:
             view.net.node_map[view.index[n]]["super"] = sid
 
 
 # -------------------------------------------------------------------------------------------------- ego_view
-def ego_view(G, org, suggestions, *, lang: str = "fr", radius: int = 1, measures=None, title: str | None = None,
-             max_suggestions: int = 25, seed: int = 7) -> str:
+def ego_view(
+    G,
+    org,
+    suggestions,
+    *,
+    lang: str = "fr",
+    radius: int = 1,
+    measures=None,
+    title: str | None = None,
+    max_suggestions: int = 25,
+    seed: int = 7,
+) -> str:
     """An organisation's neighbourhood (radius 1 or 2) and its suggested introductions as dashed edges.
 
     suggestions: iterable of dicts `{"a": id, "b": id, "score": float, "reasons": [str, ...],
@@ -524,10 +663,22 @@ def ego_view(G, org, suggestions, *, lang: str = "fr", radius: int = 1, measures
         if n == org:
             style = {"borderWidth": 5, "fontSize": 18, "color": {"background": _color(G, n), "border": "#111111"}}
         elif n in suggested and n not in H:
-            style = {"borderWidth": 3, "shapeProperties": {"borderDashes": [4, 3]},
-                     "color": {"background": _color(G, n), "border": SUGGESTION_STYLE[0]}}
-        view.node(n, label=_name(G, n), title=_org_title(G, n, lang, measures), color=style.pop("color", _color(G, n)),
-                  size=sizes[n], x=pos[n][0], y=pos[n][1], **style, **extra)
+            style = {
+                "borderWidth": 3,
+                "shapeProperties": {"borderDashes": [4, 3]},
+                "color": {"background": _color(G, n), "border": SUGGESTION_STYLE[0]},
+            }
+        view.node(
+            n,
+            label=_name(G, n),
+            title=_org_title(G, n, lang, measures),
+            color=style.pop("color", _color(G, n)),
+            size=sizes[n],
+            x=pos[n][0],
+            y=pos[n][1],
+            **style,
+            **extra,
+        )
     types = _tie_edges(view, G, _pairs(G.subgraph(L.nodes)), lang)
 
     sep = " : " if lang != "en" else ": "
@@ -537,32 +688,53 @@ def ego_view(G, org, suggestions, *, lang: str = "fr", radius: int = 1, measures
     for other, s in others:
         score = _finite(_get(s, "score")) or 0.0
         reasons = [str(r) for r in (_get(s, "reasons") or ())]
-        lines = [f"{T['suggestion']} — {T['score']} {fmt_number(score, lang)}",
-                 f"{_name(G, org)} — {_name(G, other)}"]
+        lines = [f"{T['suggestion']} — {T['score']} {fmt_number(score, lang)}", f"{_name(G, org)} — {_name(G, other)}"]
         if reasons:
             lines.append(T["why"])
             lines += ["• " + r for r in reasons]
         intro = _get(s, "introducer")
         if intro is not None:
             lines.append(T["introducer"].format(name=_name(G, intro)))
-        view.edge(org, other, color=color, width=base + 2.5 * max(score, 0) / top, dashes=dashes,
-                  title="\n".join(lines), cats=["suggestion"])
-        items.append({"text": f"{_name(G, other)} ({T['score']} {fmt_number(score, lang)})",
-                      "sub": "; ".join(reasons[:2]) if reasons else None, "node": view.index[other]})
+        view.edge(
+            org,
+            other,
+            color=color,
+            width=base + 2.5 * max(score, 0) / top,
+            dashes=dashes,
+            title="\n".join(lines),
+            cats=["suggestion"],
+        )
+        items.append(
+            {
+                "text": f"{_name(G, other)} ({T['score']} {fmt_number(score, lang)})",
+                "sub": "; ".join(reasons[:2]) if reasons else None,
+                "node": view.index[other],
+            }
+        )
     del sep
 
     legend = [
-        {"title": T["legend"], "items": [
-            {"type": "node", "color": _color(G, org), "border": "#111111", "label": T["centre"]},
-            {"type": "node", "color": "#ffffff", "border": SUGGESTION_STYLE[0], "label": T["suggested_org"]},
-            {"type": "edge", "color": color, "dashes": True, "width": 3, "label": T["suggestion"]}]},
-        _sector_legend(G, list(L.nodes), lang), _tie_legend(types, lang)]
+        {
+            "title": T["legend"],
+            "items": [
+                {"type": "node", "color": _color(G, org), "border": "#111111", "label": T["centre"]},
+                {"type": "node", "color": "#ffffff", "border": SUGGESTION_STYLE[0], "label": T["suggested_org"]},
+                {"type": "edge", "color": color, "dashes": True, "width": 3, "label": T["suggestion"]},
+            ],
+        },
+        _sector_legend(G, list(L.nodes), lang),
+        _tie_legend(types, lang),
+    ]
     filters = _org_filters(G, list(L.nodes), lang) + [
-        _tie_filter(types, lang, extra=[["suggestion", T["suggestions"]]] if others else [])]
-    return view.render(title=title or T["ego_title"].format(name=_name(G, org)),
-                       subtitle=[T["n_orgs"].format(n=L.number_of_nodes(), e=len(view.net.edges))],
-                       filters=filters, legend=legend,
-                       lists=[{"title": T["suggestions"], "items": items}])
+        _tie_filter(types, lang, extra=[["suggestion", T["suggestions"]]] if others else [])
+    ]
+    return view.render(
+        title=title or T["ego_title"].format(name=_name(G, org)),
+        subtitle=[T["n_orgs"].format(n=L.number_of_nodes(), e=len(view.net.edges))],
+        filters=filters,
+        legend=legend,
+        lists=[{"title": T["suggestions"], "items": items}],
+    )
 
 
 # --------------------------------------------------------------------------------------------- alliance_view
@@ -578,8 +750,16 @@ def alliance_view(B, *, lang: str = "fr", title: str | None = None, seed: int = 
     org_sizes = _scale_sizes(orgs, deg, lo=9, hi=26)
     view = _View(lang)
     for n in sorted(orgs, key=str):
-        view.node(n, label=_name(B, n), title=_org_title(B, n, lang, None), color=_color(B, n), size=org_sizes[n],
-                  x=pos[n][0], y=pos[n][1], **_org_extra(B, n))
+        view.node(
+            n,
+            label=_name(B, n),
+            title=_org_title(B, n, lang, None),
+            color=_color(B, n),
+            size=org_sizes[n],
+            x=pos[n][0],
+            y=pos[n][1],
+            **_org_extra(B, n),
+        )
     statuses = set()
     for n in sorted(alliances, key=str):
         d = B.nodes[n]
@@ -594,48 +774,98 @@ def alliance_view(B, *, lang: str = "fr", title: str | None = None, seed: int = 
         terr = _territory_text(d, T)
         if terr:
             lines.append(f"{T['territory']}{sep}{terr}")
-        lines.append(T["members"].format(n=B.degree(n)) + (" (" + ", ".join(
-            f"{vocab.label('role', r, lang)} {c}" for r, c in roles.most_common() if r) + ")" if roles else ""))
+        lines.append(
+            T["members"].format(n=B.degree(n))
+            + (
+                " (" + ", ".join(f"{vocab.label('role', r, lang)} {c}" for r, c in roles.most_common() if r) + ")"
+                if roles
+                else ""
+            )
+        )
         extra = _org_extra(B, n)
         extra.update(kind="alliance", status=status)
         extra.pop("sector", None)
-        view.node(n, label=_name(B, n), title="\n".join(lines), shape="diamond",
-                  color={"background": STATUS_COLORS.get(status, "#cccccc"), "border": "#37474f"},
-                  size=min(14 + 3 * math.sqrt(B.degree(n)), 40), x=pos[n][0], y=pos[n][1], borderWidth=2,
-                  fontSize=15, **extra)
+        view.node(
+            n,
+            label=_name(B, n),
+            title="\n".join(lines),
+            shape="diamond",
+            color={"background": STATUS_COLORS.get(status, "#cccccc"), "border": "#37474f"},
+            size=min(14 + 3 * math.sqrt(B.degree(n)), 40),
+            x=pos[n][0],
+            y=pos[n][1],
+            borderWidth=2,
+            fontSize=15,
+            **extra,
+        )
     roles_seen = set()
     for u, v, d in sorted(B.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         role = d.get("role")
         roles_seen.add(role)
         color, dashes, width = ROLE_STYLES.get(role, _OTHER_TIE)
         a, o = (u, v) if u in aset else (v, u)
-        view.edge(o, a, color=color, width=width, dashes=dashes, cats=[role] if role else [],
-                  title=f"{_name(B, o)} — {_name(B, a)}\n{T['role']}{sep}"
-                        f"{vocab.label('role', role, lang) if role else '?'}")
+        view.edge(
+            o,
+            a,
+            color=color,
+            width=width,
+            dashes=dashes,
+            cats=[role] if role else [],
+            title=f"{_name(B, o)} — {_name(B, a)}\n{T['role']}{sep}{vocab.label('role', role, lang) if role else '?'}",
+        )
     legend = [
         _sector_legend(B, orgs, lang),
-        {"title": T["statuses"], "items": [
-            {"type": "node", "shape": "diamond", "color": STATUS_COLORS[s], "label": vocab.label("status", s, lang)}
-            for s in vocab.codes("status") if s in statuses]},
-        {"title": T["roles"], "items": [
-            {"type": "edge", "color": c, "dashes": bool(dsh), "width": w, "label": vocab.label("role", r, lang)}
-            for r, (c, dsh, w) in ROLE_STYLES.items() if r in roles_seen]},
+        {
+            "title": T["statuses"],
+            "items": [
+                {"type": "node", "shape": "diamond", "color": STATUS_COLORS[s], "label": vocab.label("status", s, lang)}
+                for s in vocab.codes("status")
+                if s in statuses
+            ],
+        },
+        {
+            "title": T["roles"],
+            "items": [
+                {"type": "edge", "color": c, "dashes": bool(dsh), "width": w, "label": vocab.label("role", r, lang)}
+                for r, (c, dsh, w) in ROLE_STYLES.items()
+                if r in roles_seen
+            ],
+        },
     ]
     filters = _org_filters(B, list(B.nodes), lang)
     filters[0]["kinds"] = ["organisation"]
-    filters.insert(1, {"key": "status", "label": T["status"], "attr": "status", "kinds": ["alliance"],
-                       "options": _count_options([B.nodes[a].get("status") for a in alliances if B.nodes[a].get("status")],
-                                                 lambda s: vocab.label("status", s, lang), vocab.codes("status"))})
-    filters.append({"key": "role", "label": T["role"], "edge": True,
-                    "options": [[r, vocab.label("role", r, lang)] for r in vocab.codes("role") if r in roles_seen]})
-    return view.render(title=title or T["alliances_title"],
-                       subtitle=[f"{len(orgs)} {T['organisation'].lower()}(s), {len(alliances)} alliance(s)"],
-                       filters=filters, legend=legend)
+    filters.insert(
+        1,
+        {
+            "key": "status",
+            "label": T["status"],
+            "attr": "status",
+            "kinds": ["alliance"],
+            "options": _count_options(
+                [B.nodes[a].get("status") for a in alliances if B.nodes[a].get("status")],
+                lambda s: vocab.label("status", s, lang),
+                vocab.codes("status"),
+            ),
+        },
+    )
+    filters.append(
+        {
+            "key": "role",
+            "label": T["role"],
+            "edge": True,
+            "options": [[r, vocab.label("role", r, lang)] for r in vocab.codes("role") if r in roles_seen],
+        }
+    )
+    return view.render(
+        title=title or T["alliances_title"],
+        subtitle=[f"{len(orgs)} {T['organisation'].lower()}(s), {len(alliances)} alliance(s)"],
+        filters=filters,
+        legend=legend,
+    )
 
 
 # -------------------------------------------------------------------------------------------- catalyser_view
-def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str | None = None,
-                   seed: int = 7) -> str:
+def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str | None = None, seed: int = 7) -> str:
     """A catalyser, the introductions it made and their outcomes.
 
     introductions: `graphcore.model.Introduction` objects or dicts with `catalyser`, `a`, `b`, `date`, `note`,
@@ -668,8 +898,19 @@ def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str 
         else:
             extra, title_n, color = {"kind": "organisation", "themes": []}, str(n), _UNKNOWN_COLOR
         if n == catalyser:
-            view.node(n, label=name(n), title=title_n, shape="star", size=34, x=0, y=0, borderWidth=3,
-                      fontSize=18, color={"background": color, "border": "#111111"}, **extra)
+            view.node(
+                n,
+                label=name(n),
+                title=title_n,
+                shape="star",
+                size=34,
+                x=0,
+                y=0,
+                borderWidth=3,
+                fontSize=18,
+                color={"background": color, "border": "#111111"},
+                **extra,
+            )
         else:
             view.node(n, label=name(n), title=title_n, color=color, size=16, x=pos[n][0], y=pos[n][1], **extra)
 
@@ -681,8 +922,16 @@ def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str 
         per_org[_get(i, "b")].add(oc)
     for n in sorted(per_org, key=str):
         if n != catalyser:
-            view.edge(catalyser, n, color="#b0bec5", width=1.0, dashes=[2, 4], opacity=0.6,
-                      title=f"{T['introduced_by']}{sep}{name(catalyser)} → {name(n)}", cats=sorted(per_org[n]))
+            view.edge(
+                catalyser,
+                n,
+                color="#b0bec5",
+                width=1.0,
+                dashes=[2, 4],
+                opacity=0.6,
+                title=f"{T['introduced_by']}{sep}{name(catalyser)} → {name(n)}",
+                cats=sorted(per_org[n]),
+            )
     items = []
     for i in mine:
         a, b = _get(i, "a"), _get(i, "b")
@@ -690,23 +939,59 @@ def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str 
         outcomes[oc] += 1
         color, dashes, width = OUTCOME_STYLES.get(oc, _OTHER_TIE)
         when = _get(i, "date")
-        lines = [f"{name(a)} ↔ {name(b)}", f"{T['introduction']} — {when if when else '?'}",
-                 f"{T['outcome']}{sep}{vocab.label('outcome', oc, lang)}"]
+        lines = [
+            f"{name(a)} ↔ {name(b)}",
+            f"{T['introduction']} — {when if when else '?'}",
+            f"{T['outcome']}{sep}{vocab.label('outcome', oc, lang)}",
+        ]
         note = _get(i, "note")
         if note:
             lines.append(f"{T['note']}{sep}{note}")
         view.edge(a, b, color=color, width=width, dashes=dashes, title="\n".join(lines), cats=[oc])
-        items.append({"text": f"{name(a)} ↔ {name(b)}",
-                      "sub": f"{when or '?'} · {vocab.label('outcome', oc, lang)}", "node": view.index[a]})
-    legend = [{"title": T["outcomes"], "items": [
-        {"type": "edge", "color": c, "dashes": bool(d), "width": w,
-         "label": f"{vocab.label('outcome', o, lang)} ({outcomes.get(o, 0)})"}
-        for o, (c, d, w) in OUTCOME_STYLES.items()]},
-        _sector_legend(G, [n for n in involved if n in G], lang)]
-    summary = f"{len(mine)} {T['introductions'].lower()}" + (" : " if lang != "en" else ": ") + ", ".join(
-        f"{outcomes[o]} {vocab.label('outcome', o, lang).lower()}" for o in vocab.codes("outcome") if outcomes[o])
-    filters = [{"key": "outcome", "label": T["outcome"], "edge": True,
-                "options": [[o, vocab.label("outcome", o, lang), outcomes[o]] for o in vocab.codes("outcome")
-                            if outcomes[o]]}] + _org_filters(G, [n for n in involved if n in G], lang)
-    return view.render(title=title or T["catalyser_title"].format(name=name(catalyser)), subtitle=[summary],
-                       filters=filters, legend=legend, lists=[{"title": T["introductions"], "items": items}])
+        items.append(
+            {
+                "text": f"{name(a)} ↔ {name(b)}",
+                "sub": f"{when or '?'} · {vocab.label('outcome', oc, lang)}",
+                "node": view.index[a],
+            }
+        )
+    legend = [
+        {
+            "title": T["outcomes"],
+            "items": [
+                {
+                    "type": "edge",
+                    "color": c,
+                    "dashes": bool(d),
+                    "width": w,
+                    "label": f"{vocab.label('outcome', o, lang)} ({outcomes.get(o, 0)})",
+                }
+                for o, (c, d, w) in OUTCOME_STYLES.items()
+            ],
+        },
+        _sector_legend(G, [n for n in involved if n in G], lang),
+    ]
+    summary = (
+        f"{len(mine)} {T['introductions'].lower()}"
+        + (" : " if lang != "en" else ": ")
+        + ", ".join(
+            f"{outcomes[o]} {vocab.label('outcome', o, lang).lower()}" for o in vocab.codes("outcome") if outcomes[o]
+        )
+    )
+    filters = [
+        {
+            "key": "outcome",
+            "label": T["outcome"],
+            "edge": True,
+            "options": [
+                [o, vocab.label("outcome", o, lang), outcomes[o]] for o in vocab.codes("outcome") if outcomes[o]
+            ],
+        }
+    ] + _org_filters(G, [n for n in involved if n in G], lang)
+    return view.render(
+        title=title or T["catalyser_title"].format(name=name(catalyser)),
+        subtitle=[summary],
+        filters=filters,
+        legend=legend,
+        lists=[{"title": T["introductions"], "items": items}],
+    )

@@ -33,8 +33,15 @@ def _simple(G) -> nx.Graph:
     return H
 
 
-def spring(G, *, seed: int = 7, iterations: int | None = None, scale: float | None = None,
-           center=(0.0, 0.0), fixed: dict | None = None) -> dict:
+def spring(
+    G,
+    *,
+    seed: int = 7,
+    iterations: int | None = None,
+    scale: float | None = None,
+    center=(0.0, 0.0),
+    fixed: dict | None = None,
+) -> dict:
     """Spring layout in pixels; `fixed` pins some nodes (pixel positions)."""
     H = _simple(G)
     isolates = sorted((v for v in H if H.degree(v) == 0), key=str)
@@ -53,8 +60,9 @@ def spring(G, *, seed: int = 7, iterations: int | None = None, scale: float | No
         return {node: (fixed or {}).get(node, center)}
     iterations = iterations or (80 if n <= 300 else 40)
     pos = fixed and {k: (np.asarray(v, dtype=float) - np.asarray(center)) / scale for k, v in fixed.items()}
-    raw = nx.spring_layout(H, seed=seed, iterations=iterations, pos=pos or None,
-                           fixed=list(fixed) if fixed else None, k=None)
+    raw = nx.spring_layout(
+        H, seed=seed, iterations=iterations, pos=pos or None, fixed=list(fixed) if fixed else None, k=None
+    )
     if fixed:
         return {k: (float(v[0] * scale + center[0]), float(v[1] * scale + center[1])) for k, v in raw.items()}
     arr = np.array([raw[k] for k in H])
@@ -78,13 +86,15 @@ def _unit_disc(G, seed: int) -> dict:
     if G.number_of_edges() == 0:  # isolates: a sunflower spiral, evenly filled
         golden = math.pi * (3 - math.sqrt(5))
         m = len(nodes)
-        return {n: (math.sqrt((i + 0.5) / m) * math.cos(i * golden), math.sqrt((i + 0.5) / m) * math.sin(i * golden))
-                for i, n in enumerate(sorted(nodes, key=str))}
+        return {
+            n: (math.sqrt((i + 0.5) / m) * math.cos(i * golden), math.sqrt((i + 0.5) / m) * math.sin(i * golden))
+            for i, n in enumerate(sorted(nodes, key=str))
+        }
     iterations = 50 if len(nodes) <= 100 else 20 if len(nodes) <= 400 else 15
     raw = nx.spring_layout(G, seed=seed, iterations=iterations)
     arr = np.array([raw[n] for n in nodes])
     arr -= arr.mean(axis=0)
-    r = np.sqrt((arr ** 2).sum(axis=1))
+    r = np.sqrt((arr**2).sum(axis=1))
     # Rank-based radial equalisation: keeps the angles, spreads points evenly over the disc.
     order = np.argsort(r)
     target = np.empty_like(r)
@@ -106,7 +116,7 @@ def _separate(centres: np.ndarray, radii: np.ndarray, *, gap: float = 25.0, roun
         return c
     for _ in range(rounds):
         d = c[:, None, :] - c[None, :, :]
-        dist = np.sqrt((d ** 2).sum(axis=2)) + np.eye(k)
+        dist = np.sqrt((d**2).sum(axis=2)) + np.eye(k)
         need = radii[:, None] + radii[None, :] + gap
         overlap = np.clip(need - dist, 0, None)
         np.fill_diagonal(overlap, 0)
@@ -205,11 +215,12 @@ def _project(located: dict, size: float) -> dict:
 @dataclass(frozen=True)
 class Overseas:
     """An overseas département and region (DROM) drawn in an inset."""
-    code: str          #: INSEE département code
-    region: str        #: INSEE region code
+
+    code: str  #: INSEE département code
+    region: str  #: INSEE region code
     name_fr: str
     name_en: str
-    bbox: tuple        #: (lat_min, lat_max, lon_min, lon_max), WGS84 degrees
+    bbox: tuple  #: (lat_min, lat_max, lon_min, lon_max), WGS84 degrees
 
 
 #: The five DROM, in INSEE order. The boxes are the extents of each territory's land, dependent islands included
@@ -237,6 +248,7 @@ INSET_PAD_TOP = 0.22
 @dataclass(frozen=True)
 class Inset:
     """One inset as drawn: the territory, its box `(x0, y0, x1, y1)` in pixels, its organisations."""
+
     code: str
     box: tuple
     nodes: tuple
@@ -259,8 +271,11 @@ def overseas_code(d: dict, coords: tuple[float, float] | None = None) -> str | N
     >>> overseas_code({"commune": "97209"}), overseas_code({}, (-12.78, 45.23)), overseas_code({}, (44.7, 5.0))
     ('972', '976', None)
     """
-    for key, pick in (("departement", lambda s: s), ("commune", lambda s: s[:3] if s.startswith("97") else s),
-                      ("region", lambda s: s)):
+    for key, pick in (
+        ("departement", lambda s: s),
+        ("commune", lambda s: s[:3] if s.startswith("97") else s),
+        ("region", lambda s: s),
+    ):
         value = d.get(key)
         if value is None or value == "":
             continue

@@ -30,7 +30,7 @@ import io
 import math
 from collections import Counter, defaultdict
 
-from graphcore import vocab
+from catalyse.graphcore import vocab
 
 from ._page import script_hashes_of
 from .ecosystem import OUTCOME_STYLES, normalise_suggestion
@@ -78,7 +78,7 @@ def _png(fig) -> bytes:
 
 
 def _img(png: bytes, alt: str) -> str:
-    return (f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">')
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
 def _sector(code, lang):
@@ -184,8 +184,15 @@ def _chart_mixing(rows, cols, matrix, lang):
     top = max((v for r in matrix for v in r), default=0) or 1
     for i, r in enumerate(matrix):
         for j, v in enumerate(r):
-            ax.text(j, i, fmt_number(round(v, 3) if isinstance(v, float) else v, lang), ha="center", va="center",
-                    fontsize=7, color="white" if v > top * 0.6 else "#222")
+            ax.text(
+                j,
+                i,
+                fmt_number(round(v, 3) if isinstance(v, float) else v, lang),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if v > top * 0.6 else "#222",
+            )
     fig.colorbar(im, ax=ax, shrink=0.8)
     fig.tight_layout()
     return _png(fig)
@@ -253,9 +260,20 @@ nav a { margin-right: 12px; }
 """
 
 
-def territory_report(G=None, *, summary=None, by_year=None, brokers=None, suggestions=None,
-                     catalyser_activity=None, mixing=None, map_html=None, lang: str = "fr",
-                     title: str | None = None, top: int = 15) -> dict:
+def territory_report(
+    G=None,
+    *,
+    summary=None,
+    by_year=None,
+    brokers=None,
+    suggestions=None,
+    catalyser_activity=None,
+    mixing=None,
+    map_html=None,
+    lang: str = "fr",
+    title: str | None = None,
+    top: int = 15,
+) -> dict:
     """The report's files: {"report.html": str, "map.html": str?, "img/<chart>.png": bytes...}."""
     T = ui(lang)
     files: dict = {}
@@ -271,8 +289,9 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
 
     # key measures
     if summary:
-        rows = "".join(f"<tr><td>{_e(str(k))}</td><td class=num>{_e(fmt_number(v, lang))}</td></tr>"
-                       for k, v in summary.items())
+        rows = "".join(
+            f"<tr><td>{_e(str(k))}</td><td class=num>{_e(fmt_number(v, lang))}</td></tr>" for k, v in summary.items()
+        )
         body = f"<table><tr><th>{_e(T['measure'])}</th><th>{_e(T['value'])}</th></tr>{rows}</table>"
     else:
         body = absent
@@ -282,11 +301,16 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
     if years:
         measures = sorted({m for row in years.values() for m in row})
         head = "".join(f"<th>{_e(str(m))}</th>" for m in measures)
-        rows = "".join(f"<tr><td>{_e(str(y))}</td>" + "".join(
-            f"<td class=num>{_e(fmt_number(row[m], lang)) if m in row else ''}</td>" for m in measures) + "</tr>"
-            for y, row in years.items())
-        body = chart("evolution", _chart_years(years, T, lang), T["evolution"]) + \
-            f"<table><tr><th>{_e(T['year'])}</th>{head}</tr>{rows}</table>"
+        rows = "".join(
+            f"<tr><td>{_e(str(y))}</td>"
+            + "".join(f"<td class=num>{_e(fmt_number(row[m], lang)) if m in row else ''}</td>" for m in measures)
+            + "</tr>"
+            for y, row in years.items()
+        )
+        body = (
+            chart("evolution", _chart_years(years, T, lang), T["evolution"])
+            + f"<table><tr><th>{_e(T['year'])}</th>{head}</tr>{rows}</table>"
+        )
     else:
         body = absent
     sections.append(("evolution", T["evolution"], body))
@@ -296,9 +320,18 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
         r, c, m = mix
         body = f"<p class=sub>{_e(T['mixing_help'])}</p>" + chart("mixing", _chart_mixing(r, c, m, lang), T["mixing"])
         if not _matplotlib():
-            body += "<table><tr><th></th>" + "".join(f"<th>{_e(_sector(x, lang))}</th>" for x in c) + "</tr>" + "".join(
-                f"<tr><th>{_e(_sector(x, lang))}</th>" + "".join(f"<td class=num>{_e(fmt_number(v, lang))}</td>"
-                                                                 for v in row) + "</tr>" for x, row in zip(r, m)) + "</table>"
+            body += (
+                "<table><tr><th></th>"
+                + "".join(f"<th>{_e(_sector(x, lang))}</th>" for x in c)
+                + "</tr>"
+                + "".join(
+                    f"<tr><th>{_e(_sector(x, lang))}</th>"
+                    + "".join(f"<td class=num>{_e(fmt_number(v, lang))}</td>" for v in row)
+                    + "</tr>"
+                    for x, row in zip(r, m)
+                )
+                + "</table>"
+            )
     else:
         body = absent
     sections.append(("mixing", T["mixing"], body))
@@ -307,28 +340,37 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
     if bro:
         body = chart("brokers", _chart_brokers(bro, G, T), T["brokers"])
         for role, rows in bro.items():
-            body += f"<h3>{_e(_role_label(role, T))}</h3><table><tr><th>{_e(T['rank'])}</th>" \
-                    f"<th>{_e(T['organisation'])}</th><th>{_e(T['score'])}</th></tr>" + "".join(
-                        f"<tr><td class=num>{i}</td><td>{_e(_name(G, o))}</td>"
-                        f"<td class=num>{_e(fmt_number(s, lang))}</td></tr>"
-                        for i, (o, s) in enumerate(rows[:top], 1)) + "</table>"
+            body += (
+                f"<h3>{_e(_role_label(role, T))}</h3><table><tr><th>{_e(T['rank'])}</th>"
+                f"<th>{_e(T['organisation'])}</th><th>{_e(T['score'])}</th></tr>"
+                + "".join(
+                    f"<tr><td class=num>{i}</td><td>{_e(_name(G, o))}</td>"
+                    f"<td class=num>{_e(fmt_number(s, lang))}</td></tr>"
+                    for i, (o, s) in enumerate(rows[:top], 1)
+                )
+                + "</table>"
+            )
     else:
         body = absent
     sections.append(("brokers", T["brokers"], body))
 
     sugg = sorted(map(normalise_suggestion, suggestions or ()), key=lambda s: -(_num(s["score"]) or 0.0))[:top]
     if sugg:
-        body = (f"<table><tr><th>{_e(T['rank'])}</th><th>{_e(T['organisation'])} A</th>"
-                f"<th>{_e(T['organisation'])} B</th><th>{_e(T['score'])}</th><th>{_e(T['reasons'])}</th></tr>")
+        body = (
+            f"<table><tr><th>{_e(T['rank'])}</th><th>{_e(T['organisation'])} A</th>"
+            f"<th>{_e(T['organisation'])} B</th><th>{_e(T['score'])}</th><th>{_e(T['reasons'])}</th></tr>"
+        )
         for i, s in enumerate(sugg, 1):
             reasons = "".join(f"<li>{_e(str(r))}</li>" for r in (_get(s, "reasons") or ()))
             intro = _get(s, "introducer")
             if intro is not None:
                 reasons += f"<li>{_e(T['introducer'].format(name=_name(G, intro)))}</li>"
-            body += (f"<tr><td class=num>{i}</td><td>{_e(_name(G, _get(s, 'a')))}</td>"
-                     f"<td>{_e(_name(G, _get(s, 'b')))}</td>"
-                     f"<td class=num>{_e(fmt_number(_num(_get(s, 'score')) or 0.0, lang))}</td>"
-                     f"<td><ul class=reasons>{reasons}</ul></td></tr>")
+            body += (
+                f"<tr><td class=num>{i}</td><td>{_e(_name(G, _get(s, 'a')))}</td>"
+                f"<td>{_e(_name(G, _get(s, 'b')))}</td>"
+                f"<td class=num>{_e(fmt_number(_num(_get(s, 'score')) or 0.0, lang))}</td>"
+                f"<td><ul class=reasons>{reasons}</ul></td></tr>"
+            )
         body += "</table>"
     else:
         body = absent
@@ -338,12 +380,17 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
     if act:
         outcomes = list(vocab.codes("outcome"))
         body = chart("activity", _chart_activity(act, G, lang), T["activity"])
-        body += f"<table><tr><th>{_e(T['catalyser'])}</th>" + "".join(
-            f"<th>{_e(vocab.label('outcome', o, lang))}</th>" for o in outcomes) + f"<th>{_e(T['total'])}</th></tr>"
+        body += (
+            f"<table><tr><th>{_e(T['catalyser'])}</th>"
+            + "".join(f"<th>{_e(vocab.label('outcome', o, lang))}</th>" for o in outcomes)
+            + f"<th>{_e(T['total'])}</th></tr>"
+        )
         for c in sorted(act, key=lambda c: (-sum(act[c].values()), str(c))):
-            body += f"<tr><td>{_e(_name(G, c))}</td>" + "".join(
-                f"<td class=num>{act[c].get(o, 0)}</td>" for o in outcomes) + \
-                f"<td class=num>{sum(act[c].values())}</td></tr>"
+            body += (
+                f"<tr><td>{_e(_name(G, c))}</td>"
+                + "".join(f"<td class=num>{act[c].get(o, 0)}</td>" for o in outcomes)
+                + f"<td class=num>{sum(act[c].values())}</td></tr>"
+            )
         body += "</table>"
     else:
         body = absent
@@ -353,28 +400,34 @@ def territory_report(G=None, *, summary=None, by_year=None, brokers=None, sugges
     if map_html:
         files["map.html"] = map_html
         map_hashes = script_hashes_of(map_html) or ["'unsafe-inline'"]
-        body = (f'<iframe title="{_e(T["map"])}" sandbox="allow-scripts" '
-                f'srcdoc="{html.escape(map_html, quote=True)}"></iframe>'
-                f"<p class=sub>{_e(T['open_map'].format(file='map.html'))}</p>")
+        body = (
+            f'<iframe title="{_e(T["map"])}" sandbox="allow-scripts" '
+            f'srcdoc="{html.escape(map_html, quote=True)}"></iframe>'
+            f"<p class=sub>{_e(T['open_map'].format(file='map.html'))}</p>"
+        )
     else:
         body = absent
     sections.append(("map", T["map"], body))
 
     # The map's scripts run in a sandboxed srcdoc frame, which inherits this page's policy: allow exactly them.
     script_src = " ".join(map_hashes) if map_hashes else "'none'"
-    policy = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_src}; "
-              "base-uri 'none'; form-action 'none'")
+    policy = (
+        f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_src}; "
+        "base-uri 'none'; form-action 'none'"
+    )
     title = title or T["report_title"]
     nav = "".join(f'<a href="#{a}">{_e(h)}</a>' for a, h, _ in sections)
-    page = "".join([
-        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "fr"}">\n<head>\n<meta charset="utf-8">\n',
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(policy, quote=False)}">\n',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n",
-        f"<h1>{_e(title)}</h1>\n<p class=sub>{_e(T['generated'].format(date=_dt.date.today().isoformat()))}</p>\n",
-        f"<nav>{nav}</nav>\n",
-        "".join(f'<section id="{a}"><h2>{_e(h)}</h2>\n{b}\n</section>\n' for a, h, b in sections),
-        "</main>\n</body>\n</html>\n",
-    ])
+    page = "".join(
+        [
+            f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "fr"}">\n<head>\n<meta charset="utf-8">\n',
+            f'<meta http-equiv="Content-Security-Policy" content="{_e(policy, quote=False)}">\n',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n",
+            f"<h1>{_e(title)}</h1>\n<p class=sub>{_e(T['generated'].format(date=_dt.date.today().isoformat()))}</p>\n",
+            f"<nav>{nav}</nav>\n",
+            "".join(f'<section id="{a}"><h2>{_e(h)}</h2>\n{b}\n</section>\n' for a, h, b in sections),
+            "</main>\n</body>\n</html>\n",
+        ]
+    )
     files["report.html"] = page
     return files

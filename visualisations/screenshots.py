@@ -17,8 +17,8 @@ from .browser import OfflineChromium, unavailable_reason, wait_until
 
 
 def _demo(n_orgs: int):
-    from graphcore.demo import generate_territory
-    from graphcore.projection import alliance_graph, tie_graph
+    from catalyse.graphcore.demo import generate_territory
+    from catalyse.graphcore.projection import alliance_graph, tie_graph
 
     data = generate_territory(n_orgs, seed=2025)
     return data, tie_graph(data), alliance_graph(data)
@@ -26,7 +26,7 @@ def _demo(n_orgs: int):
 
 def _suggestions(G, org, top=8):
     try:
-        from queries.suggestions import suggest
+        from catalyse.queries.suggestions import suggest
 
         return suggest(G, org, top=top)
     except Exception:  # another module's API may change; fall back to common neighbours
@@ -36,8 +36,15 @@ def _suggestions(G, org, top=8):
                 continue
             common = set(G[org]) & set(G[other])
             if common:
-                out.append({"a": org, "b": other, "score": len(common) / 5,
-                            "reasons": [f"{len(common)} partenaire(s) en commun"], "introducer": sorted(common)[0]})
+                out.append(
+                    {
+                        "a": org,
+                        "b": other,
+                        "score": len(common) / 5,
+                        "reasons": [f"{len(common)} partenaire(s) en commun"],
+                        "introducer": sorted(common)[0],
+                    }
+                )
         return sorted(out, key=lambda s: -s["score"])[:top]
 
 
@@ -69,8 +76,12 @@ def main(argv=None) -> None:
     org = max(G, key=lambda n: (G.degree(n) if not G.nodes[n].get("catalyser") else 0, str(n)))
     catalyser = Counter(i.catalyser for i in data.introductions).most_common(1)[0][0]
     pages = {
-        "map": ecosystem_map(G, size_by=betweenness, size_label="intermédiarité", measures={
-            "intermédiarité": betweenness, "degré": dict(G.degree())}),
+        "map": ecosystem_map(
+            G,
+            size_by=betweenness,
+            size_label="intermédiarité",
+            measures={"intermédiarité": betweenness, "degré": dict(G.degree())},
+        ),
         "map-geo": ecosystem_map(G, geo=True),
         "ego": ego_view(G, org, _suggestions(G, org)),
         "alliances": alliance_view(B),
@@ -80,11 +91,14 @@ def main(argv=None) -> None:
     for y in range(2019, 2026):
         import datetime as dt
 
-        from graphcore.projection import tie_graph
+        from catalyse.graphcore.projection import tie_graph
 
         H = tie_graph(data, as_of=dt.date(y, 12, 31))
-        years[y] = {"densité": nx.density(H), "liens": H.number_of_edges(),
-                    "organisations reliées": sum(1 for n in H if H.degree(n))}
+        years[y] = {
+            "densité": nx.density(H),
+            "liens": H.number_of_edges(),
+            "organisations reliées": sum(1 for n in H if H.degree(n)),
+        }
     sectors = sorted({G.nodes[n]["sector"] for n in G})
     mixing = {a: {b: 0 for b in sectors} for a in sectors}
     for u, v in G.edges():
@@ -92,11 +106,18 @@ def main(argv=None) -> None:
         mixing[G.nodes[v]["sector"]][G.nodes[u]["sector"]] += 1
     top = sorted(betweenness, key=betweenness.get, reverse=True)
     files = territory_report(
-        G, summary={"organisations": G.number_of_nodes(), "liens": G.number_of_edges(), "densité": nx.density(G)},
-        by_year=years, brokers={"coordinator": [{"org": o, "score": betweenness[o]} for o in top[:8]],
-                                "liaison": [{"org": o, "score": G.degree(o)} for o in top[8:16]]},
-        suggestions=_suggestions(G, org), catalyser_activity=data.introductions, mixing=mixing,
-        map_html=pages["map"])
+        G,
+        summary={"organisations": G.number_of_nodes(), "liens": G.number_of_edges(), "densité": nx.density(G)},
+        by_year=years,
+        brokers={
+            "coordinator": [{"org": o, "score": betweenness[o]} for o in top[:8]],
+            "liaison": [{"org": o, "score": G.degree(o)} for o in top[8:16]],
+        },
+        suggestions=_suggestions(G, org),
+        catalyser_activity=data.introductions,
+        mixing=mixing,
+        map_html=pages["map"],
+    )
     pages["report"] = files["report.html"]
     with tempfile.TemporaryDirectory() as tmp, OfflineChromium(width=1200, height=760) as browser:
         for name, html in pages.items():
@@ -107,7 +128,10 @@ def main(argv=None) -> None:
                 visit.page.wait_for_timeout(500)
             elif name == "ego":
                 wait_until(visit.page, "window.catalyseReady")
-            assert not visit.console_errors and not visit.foreign_requests, (visit.console_errors, visit.foreign_requests)
+            assert not visit.console_errors and not visit.foreign_requests, (
+                visit.console_errors,
+                visit.foreign_requests,
+            )
             target = out / f"{name}.png"
             visit.page.screenshot(path=str(target), full_page=False)
             _shrink(target)

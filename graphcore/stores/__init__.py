@@ -12,8 +12,16 @@ import os
 from .base import IntegrityError, Store, StoreError, StoreUnavailable, WriteSummary
 from .sqlite_store import SqliteStore
 
-__all__ = ["open_store", "Store", "SqliteStore", "Neo4jStore", "StoreError", "StoreUnavailable", "IntegrityError",
-           "WriteSummary"]
+__all__ = [
+    "open_store",
+    "Store",
+    "SqliteStore",
+    "Neo4jStore",
+    "StoreError",
+    "StoreUnavailable",
+    "IntegrityError",
+    "WriteSummary",
+]
 
 KINDS = ("embedded", "neo4j")
 
@@ -25,6 +33,7 @@ def open_store(kind: str | None = None, *, db: str | None = None, create: bool =
         return SqliteStore(db or os.environ.get("CATALYSE_DB") or "catalyse.db", create=create)
     if kind == "neo4j":
         from .neo4j_store import Neo4jStore
+
         return Neo4jStore()
     raise StoreError(f"unknown store {kind!r}: use embedded or neo4j")
 
@@ -32,5 +41,6 @@ def open_store(kind: str | None = None, *, db: str | None = None, create: bool =
 def __getattr__(name):
     if name == "Neo4jStore":
         from .neo4j_store import Neo4jStore
+
         return Neo4jStore
     raise AttributeError(name)

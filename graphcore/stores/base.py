@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
 
@@ -32,7 +32,9 @@ class IntegrityError(StoreError):
 
     def __init__(self, problems: list[tuple[str, str, str]]):
         self.problems = problems
-        shown = "; ".join(f"{entity} {key!r} refers to unknown organisation {org!r}" for entity, key, org in problems[:5])
+        shown = "; ".join(
+            f"{entity} {key!r} refers to unknown organisation {org!r}" for entity, key, org in problems[:5]
+        )
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(shown + more)
 
@@ -50,17 +52,27 @@ class PartialWrite(StoreError):
     same write completes it: committed rows are recognised as unchanged and nothing is duplicated.
     """
 
-    def __init__(self, committed: dict[str, int], in_doubt: dict[str, int], batches: int, total: dict[str, int],
-                 cause: str, *, committed_rows: dict[str, list] | None = None,
-                 in_doubt_rows: dict[str, list] | None = None):
+    def __init__(
+        self,
+        committed: dict[str, int],
+        in_doubt: dict[str, int],
+        batches: int,
+        total: dict[str, int],
+        cause: str,
+        *,
+        committed_rows: dict[str, list] | None = None,
+        in_doubt_rows: dict[str, list] | None = None,
+    ):
         self.committed, self.in_doubt, self.batches, self.total, self.cause = committed, in_doubt, batches, total, cause
         self.committed_rows = committed_rows or {}
         self.in_doubt_rows = in_doubt_rows or {}
         done = ", ".join(f"{e} {committed.get(e, 0):,}/{n:,}" for e, n in total.items() if n)
         doubt = ", ".join(f"{e} {n:,}" for e, n in in_doubt.items() if n)
-        super().__init__(f"the write failed after {batches} committed batch{'es' if batches != 1 else ''} "
-                         f"({done}){'; in doubt: ' + doubt if doubt else ''}: {cause}; re-run the same import to "
-                         "complete it (committed rows are recognised, nothing is duplicated)")
+        super().__init__(
+            f"the write failed after {batches} committed batch{'es' if batches != 1 else ''} "
+            f"({done}){'; in doubt: ' + doubt if doubt else ''}: {cause}; re-run the same import to "
+            "complete it (committed rows are recognised, nothing is duplicated)"
+        )
 
 
 def check_unique_keys(data: Dataset) -> Dataset:
@@ -69,17 +81,21 @@ def check_unique_keys(data: Dataset) -> Dataset:
     Both stores call this first, so that neither silently keeps "the last one" of two different records.
     """
     out = {}
-    for entity, items, key in (("organisations", data.organisations, lambda o: o.id),
-                               ("catalysers", data.catalysers, lambda c: c.org),
-                               ("alliances", data.alliances, lambda a: a.id),
-                               ("ties", data.ties, lambda t: t.key),
-                               ("introductions", data.introductions, lambda i: i.id)):
+    for entity, items, key in (
+        ("organisations", data.organisations, lambda o: o.id),
+        ("catalysers", data.catalysers, lambda c: c.org),
+        ("alliances", data.alliances, lambda a: a.id),
+        ("ties", data.ties, lambda t: t.key),
+        ("introductions", data.introductions, lambda i: i.id),
+    ):
         seen: dict = {}
         for item in items:
             k = key(item)
             if k in seen and seen[k] != item:
-                raise StoreError(f"two different {entity} with the key {k.replace(chr(31), ' / ')!r} in one write; "
-                                 "nothing was written")
+                raise StoreError(
+                    f"two different {entity} with the key {k.replace(chr(31), ' / ')!r} in one write; "
+                    "nothing was written"
+                )
             seen[k] = item
         out[entity] = items if len(seen) == len(items) else list(seen.values())
     return Dataset(**out)
@@ -97,23 +113,28 @@ class WriteSummary:
     def modified(self) -> bool:
         return any(self.new.values()) or any(self.changed.values())
 
-    def add(self, other: "WriteSummary") -> None:
+    def add(self, other: WriteSummary) -> None:
         """Count `other` (the summary of part of a write) in this one."""
         for mine, theirs in ((self.new, other.new), (self.changed, other.changed), (self.unchanged, other.unchanged)):
             for e, n in theirs.items():
                 mine[e] += n
 
     def rows(self) -> list[dict]:
-        return [{"entity": e, "new": self.new[e], "changed": self.changed[e], "unchanged": self.unchanged[e]}
-                for e in ENTITIES if self.new[e] or self.changed[e] or self.unchanged[e]]
+        return [
+            {"entity": e, "new": self.new[e], "changed": self.changed[e], "unchanged": self.unchanged[e]}
+            for e in ENTITIES
+            if self.new[e] or self.changed[e] or self.unchanged[e]
+        ]
 
 
 def _keyed(data: Dataset) -> dict[str, dict]:
-    return {"organisations": {o.id: o for o in data.organisations},
-            "catalysers": {c.org: c for c in data.catalysers},
-            "alliances": {a.id: a for a in data.alliances},
-            "ties": {t.key: t for t in data.ties},
-            "introductions": {i.id: i for i in data.introductions}}
+    return {
+        "organisations": {o.id: o for o in data.organisations},
+        "catalysers": {c.org: c for c in data.catalysers},
+        "alliances": {a.id: a for a in data.alliances},
+        "ties": {t.key: t for t in data.ties},
+        "introductions": {i.id: i for i in data.introductions},
+    }
 
 
 def summarise(incoming: Dataset, existing: Dataset) -> WriteSummary:
@@ -160,8 +181,14 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
-               introductions: Iterable[str] = ()) -> dict[str, int]:
+    def delete(
+        self,
+        *,
+        organisations: Iterable[str] = (),
+        alliances: Iterable[str] = (),
+        ties: Iterable[str] = (),
+        introductions: Iterable[str] = (),
+    ) -> dict[str, int]:
         """Delete by key in one transaction; deleting an organisation removes its ties, memberships, catalyser
         role and introductions. Returns how many of each were deleted."""
 
@@ -171,8 +198,15 @@ class Store(ABC):
 
     # -- reading ------------------------------------------------------------------------------------------------
     @abstractmethod
-    def organisations(self, *, sector: str | None = None, territory: str | None = None, theme: str | None = None,
-                      search: str | None = None, ids: Iterable[str] | None = None) -> list[Organisation]:
+    def organisations(
+        self,
+        *,
+        sector: str | None = None,
+        territory: str | None = None,
+        theme: str | None = None,
+        search: str | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Organisation]:
         """Organisations sorted by id. `territory` matches the commune, EPCI, département or région code;
         `search` is a case- and accent-insensitive substring of the name or the id."""
 
@@ -180,14 +214,16 @@ class Store(ABC):
     def ties(self, *, type: str | None = None, as_of: _dt.date | None = None, org: str | None = None) -> list[Tie]:
         """Ties sorted by key; `as_of` keeps those active on that date; `org` those touching an organisation."""
 
-    def iter_ties(self, *, type: str | None = None, as_of: _dt.date | None = None,
-                  batch: int = 50_000) -> Iterator[Tie]:
+    def iter_ties(
+        self, *, type: str | None = None, as_of: _dt.date | None = None, batch: int = 50_000
+    ) -> Iterator[Tie]:
         """The ties of `ties(type=, as_of=)`, in key order, fetched `batch` at a time (bounded memory)."""
         yield from self.ties(type=type, as_of=as_of)
 
     @abstractmethod
-    def two_step_pairs(self, *, as_of: _dt.date | None = None, territory: str | None = None,
-                       min_common: int = 1) -> dict[tuple[str, str], int]:
+    def two_step_pairs(
+        self, *, as_of: _dt.date | None = None, territory: str | None = None, min_common: int = 1
+    ) -> dict[tuple[str, str], int]:
         """Pairs ``(a, b)``, ``a < b``, not tied to each other (ties of any type, active on `as_of`, either
         direction) but with at least `min_common` common neighbours; value: how many. `territory` keeps pairs
         whose two organisations are in it (the intermediary may be anywhere). Computed by the store."""
@@ -226,8 +262,9 @@ class Store(ABC):
         intros = self.introductions()
         if as_of is not None:
             intros = [i for i in intros if i.date <= as_of]
-        return Dataset(self.organisations(), self.catalysers(), self.alliances(as_of=as_of),
-                       self.ties(as_of=as_of), intros)
+        return Dataset(
+            self.organisations(), self.catalysers(), self.alliances(as_of=as_of), self.ties(as_of=as_of), intros
+        )
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

@@ -21,10 +21,15 @@ def parse_territory(spec: str) -> tuple[str, str]:
     if not sep:
         code = level.strip()
         level = "commune" if len(code) == 5 else "epci" if len(code) == 9 else "departement"
-    level = {"dep": "departement", "département": "departement", "région": "region"}.get(level.strip().lower(),
-                                                                                      level.strip().lower())
-    parsers = {"commune": F.parse_commune, "epci": F.parse_epci, "departement": F.parse_departement,
-               "region": F.parse_region}
+    level = {"dep": "departement", "département": "departement", "région": "region"}.get(
+        level.strip().lower(), level.strip().lower()
+    )
+    parsers = {
+        "commune": F.parse_commune,
+        "epci": F.parse_epci,
+        "departement": F.parse_departement,
+        "region": F.parse_region,
+    }
     if level not in parsers:
         raise F.FieldError(f"unknown territory level {level!r}: use commune:, epci:, dep: or region:")
     return level, parsers[level](code)

@@ -11,14 +11,23 @@ import datetime as _dt
 import json
 import os
 import sqlite3
+from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Iterable
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
 from ..vocab import _fold
-from .base import (_keyed, IntegrityError, Progress, Store, StoreUnavailable, WriteSummary, check_unique_keys,
-                   missing_references, summarise)
+from .base import (
+    IntegrityError,
+    Progress,
+    Store,
+    StoreUnavailable,
+    WriteSummary,
+    _keyed,
+    check_unique_keys,
+    missing_references,
+    summarise,
+)
 from .filters import parse_territory
 
 SCHEMA_VERSION = "1"
@@ -81,7 +90,7 @@ def search_key(org: Organisation) -> str:
 
 def _chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 class SqliteStore(Store):
@@ -92,8 +101,10 @@ class SqliteStore(Store):
     def __init__(self, path: str | os.PathLike = "catalyse.db", *, create: bool = False, timeout: float = 60.0):
         self.path = os.fspath(path)
         if not create and not os.path.exists(self.path):
-            raise StoreUnavailable(f"no catalyse store at {self.path}: run `catalyse init` or `catalyse demo` first, "
-                                   "or point --db / CATALYSE_DB at one")
+            raise StoreUnavailable(
+                f"no catalyse store at {self.path}: run `catalyse init` or `catalyse demo` first, "
+                "or point --db / CATALYSE_DB at one"
+            )
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -138,13 +149,15 @@ class SqliteStore(Store):
 
     def _existing(self, data: Dataset) -> Dataset:
         """What the store holds under the keys `data` writes (to tell new, changed and unchanged apart)."""
-        return Dataset(self.organisations(ids=[o.id for o in data.organisations]),
-                       self._by_keys("SELECT * FROM catalysers WHERE org IN", [c.org for c in data.catalysers],
-                                     self._catalyser),
-                       self._alliances_where("id", [a.id for a in data.alliances]),
-                       self._by_keys("SELECT * FROM ties WHERE key IN", [t.key for t in data.ties], self._tie),
-                       self._by_keys("SELECT * FROM introductions WHERE id IN", [i.id for i in data.introductions],
-                                     self._introduction))
+        return Dataset(
+            self.organisations(ids=[o.id for o in data.organisations]),
+            self._by_keys("SELECT * FROM catalysers WHERE org IN", [c.org for c in data.catalysers], self._catalyser),
+            self._alliances_where("id", [a.id for a in data.alliances]),
+            self._by_keys("SELECT * FROM ties WHERE key IN", [t.key for t in data.ties], self._tie),
+            self._by_keys(
+                "SELECT * FROM introductions WHERE id IN", [i.id for i in data.introductions], self._introduction
+            ),
+        )
 
     def _by_keys(self, sql: str, keys: list[str], make) -> list:
         out = []
@@ -152,8 +165,9 @@ class SqliteStore(Store):
             out.extend(make(r) for r in self.conn.execute(f"{sql} ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def write(self, data: Dataset, *, progress: Progress | None = None,
-              commit_every: int | None = None) -> WriteSummary:
+    def write(
+        self, data: Dataset, *, progress: Progress | None = None, commit_every: int | None = None
+    ) -> WriteSummary:
         """Always ONE transaction, whatever the size (`commit_every` is accepted for the Neo4j store's sake and
         ignored: SQLite holds W2 — 1M ties — in one transaction, in its WAL, and a killed process leaves the
         file as it was before the write)."""
@@ -174,14 +188,36 @@ class SqliteStore(Store):
                     "departement=excluded.departement, region=excluded.region, lat=excluded.lat, lon=excluded.lon, "
                     "themes=excluded.themes, tags=excluded.tags, siren=excluded.siren, siret=excluded.siret, "
                     "rna=excluded.rna, website=excluded.website, extra=excluded.extra, search=excluded.search",
-                    [(o.id, o.name, o.sector, o.commune, o.epci, o.departement, o.region, o.lat, o.lon,
-                      _json(o.themes), _json(o.tags), o.siren, o.siret, o.rna, o.website,
-                      json.dumps(o.extra, ensure_ascii=False, sort_keys=True), search_key(o)) for o in chunk])
+                    [
+                        (
+                            o.id,
+                            o.name,
+                            o.sector,
+                            o.commune,
+                            o.epci,
+                            o.departement,
+                            o.region,
+                            o.lat,
+                            o.lon,
+                            _json(o.themes),
+                            _json(o.tags),
+                            o.siren,
+                            o.siret,
+                            o.rna,
+                            o.website,
+                            json.dumps(o.extra, ensure_ascii=False, sort_keys=True),
+                            search_key(o),
+                        )
+                        for o in chunk
+                    ],
+                )
                 tick(len(chunk))
             tick(len(data.organisations) - len(orgs))
             cats = [c for c in data.catalysers if keep["catalysers"].get(c.org) != c]
-            db.executemany("INSERT INTO catalysers VALUES (?,?) ON CONFLICT(org) DO UPDATE SET metiers=excluded.metiers",
-                           [(c.org, _json(c.metiers)) for c in cats])
+            db.executemany(
+                "INSERT INTO catalysers VALUES (?,?) ON CONFLICT(org) DO UPDATE SET metiers=excluded.metiers",
+                [(c.org, _json(c.metiers)) for c in cats],
+            )
             tick(len(data.catalysers))
             alls = [a for a in data.alliances if keep["alliances"].get(a.id) != a]
             db.executemany(
@@ -189,11 +225,26 @@ class SqliteStore(Store):
                 "themes=excluded.themes, commune=excluded.commune, epci=excluded.epci, "
                 "departement=excluded.departement, region=excluded.region, start_date=excluded.start_date, "
                 "end_date=excluded.end_date, status=excluded.status",
-                [(a.id, a.name, _json(a.themes), a.commune, a.epci, a.departement, a.region, _iso(a.start),
-                  _iso(a.end), a.status) for a in alls])
+                [
+                    (
+                        a.id,
+                        a.name,
+                        _json(a.themes),
+                        a.commune,
+                        a.epci,
+                        a.departement,
+                        a.region,
+                        _iso(a.start),
+                        _iso(a.end),
+                        a.status,
+                    )
+                    for a in alls
+                ],
+            )
             db.executemany("DELETE FROM memberships WHERE alliance=?", [(a.id,) for a in alls])
-            db.executemany("INSERT INTO memberships VALUES (?,?,?)",
-                           [(a.id, m.org, m.role) for a in alls for m in a.members])
+            db.executemany(
+                "INSERT INTO memberships VALUES (?,?,?)", [(a.id, m.org, m.role) for a in alls for m in a.members]
+            )
             tick(len(data.alliances))
             ties = [t for t in data.ties if keep["ties"].get(t.key) != t]
             for chunk in _chunks(ties, 20000):
@@ -201,8 +252,22 @@ class SqliteStore(Store):
                     "INSERT INTO ties VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
                     "directed=excluded.directed, weight=excluded.weight, end_date=excluded.end_date, "
                     "provenance=excluded.provenance, confidence=excluded.confidence",
-                    [(t.key, t.source, t.target, t.type, int(t.directed), t.weight, _iso(t.start), _iso(t.end),
-                      t.provenance, t.confidence) for t in chunk])
+                    [
+                        (
+                            t.key,
+                            t.source,
+                            t.target,
+                            t.type,
+                            int(t.directed),
+                            t.weight,
+                            _iso(t.start),
+                            _iso(t.end),
+                            t.provenance,
+                            t.confidence,
+                        )
+                        for t in chunk
+                    ],
+                )
                 tick(len(chunk))
             tick(len(data.ties) - len(ties))
             intros = [i for i in data.introductions if keep["introductions"].get(i.id) != i]
@@ -210,16 +275,27 @@ class SqliteStore(Store):
                 "INSERT INTO introductions VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "catalyser=excluded.catalyser, a=excluded.a, b=excluded.b, date=excluded.date, note=excluded.note, "
                 "outcome=excluded.outcome",
-                [(i.id, i.catalyser, i.a, i.b, i.date.isoformat(), i.note, i.outcome) for i in intros])
+                [(i.id, i.catalyser, i.a, i.b, i.date.isoformat(), i.note, i.outcome) for i in intros],
+            )
             tick(len(data.introductions))
         return summary
 
-    def delete(self, *, organisations: Iterable[str] = (), alliances: Iterable[str] = (), ties: Iterable[str] = (),
-               introductions: Iterable[str] = ()) -> dict[str, int]:
+    def delete(
+        self,
+        *,
+        organisations: Iterable[str] = (),
+        alliances: Iterable[str] = (),
+        ties: Iterable[str] = (),
+        introductions: Iterable[str] = (),
+    ) -> dict[str, int]:
         done = {}
         with self._tx() as db:
-            for table, column, keys in (("introductions", "id", introductions), ("ties", "key", ties),
-                                        ("alliances", "id", alliances), ("organisations", "id", organisations)):
+            for table, column, keys in (
+                ("introductions", "id", introductions),
+                ("ties", "key", ties),
+                ("alliances", "id", alliances),
+                ("organisations", "id", organisations),
+            ):
                 done[table] = sum(db.execute(f"DELETE FROM {table} WHERE {column}=?", (k,)).rowcount for k in keys)
         return done
 
@@ -231,9 +307,24 @@ class SqliteStore(Store):
     # -- reading ------------------------------------------------------------------------------------------------
     @staticmethod
     def _organisation(r) -> Organisation:
-        return Organisation(id=r[0], name=r[1], sector=r[2], commune=r[3], epci=r[4], departement=r[5], region=r[6],
-                            lat=r[7], lon=r[8], themes=tuple(json.loads(r[9])), tags=tuple(json.loads(r[10])),
-                            siren=r[11], siret=r[12], rna=r[13], website=r[14], extra=json.loads(r[15]))
+        return Organisation(
+            id=r[0],
+            name=r[1],
+            sector=r[2],
+            commune=r[3],
+            epci=r[4],
+            departement=r[5],
+            region=r[6],
+            lat=r[7],
+            lon=r[8],
+            themes=tuple(json.loads(r[9])),
+            tags=tuple(json.loads(r[10])),
+            siren=r[11],
+            siret=r[12],
+            rna=r[13],
+            website=r[14],
+            extra=json.loads(r[15]),
+        )
 
     @staticmethod
     def _catalyser(r) -> Catalyser:
@@ -241,8 +332,17 @@ class SqliteStore(Store):
 
     @staticmethod
     def _tie(r) -> Tie:
-        return Tie(source=r[1], target=r[2], type=r[3], directed=bool(r[4]), weight=r[5], start=_date(r[6]),
-                   end=_date(r[7]), provenance=r[8], confidence=r[9])
+        return Tie(
+            source=r[1],
+            target=r[2],
+            type=r[3],
+            directed=bool(r[4]),
+            weight=r[5],
+            start=_date(r[6]),
+            end=_date(r[7]),
+            provenance=r[8],
+            confidence=r[9],
+        )
 
     @staticmethod
     def _introduction(r) -> Introduction:
@@ -291,24 +391,40 @@ class SqliteStore(Store):
         where, args = self._tie_where(type, as_of, org)
         return [self._tie(r) for r in self.conn.execute("SELECT * FROM ties" + where + " ORDER BY key", args)]
 
-    def _alliances_where(self, column: str | None, keys: list[str] | None, sql_where: str = "", args=()) -> list[Alliance]:
+    def _alliances_where(
+        self, column: str | None, keys: list[str] | None, sql_where: str = "", args=()
+    ) -> list[Alliance]:
         rows = []
         if column is None:
             rows = list(self.conn.execute("SELECT * FROM alliances" + sql_where + " ORDER BY id", list(args)))
         else:
             for chunk in _chunks(keys):
-                rows.extend(self.conn.execute(f"SELECT * FROM alliances WHERE id IN ({','.join('?' * len(chunk))})",
-                                              chunk))
+                rows.extend(
+                    self.conn.execute(f"SELECT * FROM alliances WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                )
         members: dict[str, list[Membership]] = {}
         ids = [r[0] for r in rows]
         for chunk in _chunks(ids):
             for alliance, org, role in self.conn.execute(
-                    f"SELECT alliance, org, role FROM memberships WHERE alliance IN ({','.join('?' * len(chunk))})",
-                    chunk):
+                f"SELECT alliance, org, role FROM memberships WHERE alliance IN ({','.join('?' * len(chunk))})", chunk
+            ):
                 members.setdefault(alliance, []).append(Membership(org, role))
-        out = [Alliance(id=r[0], name=r[1], themes=tuple(json.loads(r[2])), commune=r[3], epci=r[4],
-                        departement=r[5], region=r[6], start=_date(r[7]), end=_date(r[8]), status=r[9],
-                        members=tuple(sorted(members.get(r[0], []), key=lambda m: m.org))) for r in rows]
+        out = [
+            Alliance(
+                id=r[0],
+                name=r[1],
+                themes=tuple(json.loads(r[2])),
+                commune=r[3],
+                epci=r[4],
+                departement=r[5],
+                region=r[6],
+                start=_date(r[7]),
+                end=_date(r[8]),
+                status=r[9],
+                members=tuple(sorted(members.get(r[0], []), key=lambda m: m.org)),
+            )
+            for r in rows
+        ]
         return sorted(out, key=lambda a: a.id)
 
     def iter_ties(self, *, type=None, as_of=None, batch: int = 50_000):
@@ -328,13 +444,20 @@ class SqliteStore(Store):
         if territory:
             level, code = parse_territory(territory)
             # level is one of four fixed column names (parse_territory), never user text
-            inside = (f" AND x.a IN (SELECT id FROM organisations WHERE {level} = ?)"
-                      f" AND y.b IN (SELECT id FROM organisations WHERE {level} = ?)")
-        sql = ("WITH e AS (SELECT source AS a, target AS b FROM ties" + active +
-               " UNION SELECT target, source FROM ties" + active + ") "
-               "SELECT x.a, y.b, count(*) FROM e x JOIN e y ON x.b = y.a "
-               "WHERE x.a < y.b" + inside + " AND NOT EXISTS (SELECT 1 FROM e z WHERE z.a = x.a AND z.b = y.b) "
-               "GROUP BY x.a, y.b HAVING count(*) >= ?")
+            inside = (
+                f" AND x.a IN (SELECT id FROM organisations WHERE {level} = ?)"
+                f" AND y.b IN (SELECT id FROM organisations WHERE {level} = ?)"
+            )
+        sql = (
+            "WITH e AS (SELECT source AS a, target AS b FROM ties"
+            + active
+            + " UNION SELECT target, source FROM ties"
+            + active
+            + ") "
+            "SELECT x.a, y.b, count(*) FROM e x JOIN e y ON x.b = y.a "
+            "WHERE x.a < y.b" + inside + " AND NOT EXISTS (SELECT 1 FROM e z WHERE z.a = x.a AND z.b = y.b) "
+            "GROUP BY x.a, y.b HAVING count(*) >= ?"
+        )
         if territory:
             args += [code, code]
         args.append(int(min_common))
@@ -366,9 +489,11 @@ class SqliteStore(Store):
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
-        return {"organisations": one("SELECT count(*) FROM organisations"),
-                "catalysers": one("SELECT count(*) FROM catalysers"),
-                "alliances": one("SELECT count(*) FROM alliances"),
-                "memberships": one("SELECT count(*) FROM memberships"),
-                "ties": one("SELECT count(*) FROM ties"),
-                "introductions": one("SELECT count(*) FROM introductions")}
+        return {
+            "organisations": one("SELECT count(*) FROM organisations"),
+            "catalysers": one("SELECT count(*) FROM catalysers"),
+            "alliances": one("SELECT count(*) FROM alliances"),
+            "memberships": one("SELECT count(*) FROM memberships"),
+            "ties": one("SELECT count(*) FROM ties"),
+            "introductions": one("SELECT count(*) FROM introductions"),
+        }

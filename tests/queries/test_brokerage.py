@@ -30,11 +30,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 
-import numpy as np
-
-from queries.brokerage import ROLES, SNA_NAMES, UNDIRECTED_ROLES, brokerage, brokerage_arrays, brokerage_table
+from catalyse.queries.brokerage import ROLES, SNA_NAMES, UNDIRECTED_ROLES, brokerage, brokerage_arrays, brokerage_table
 
 DATA = Path(__file__).parent / "data"
 R_SCRIPT = DATA / "make_brokerage_reference.R"
@@ -189,24 +188,36 @@ def test_hand_directed_counts():
     # Brokers a, e (no in- or no out-neighbour) and f (only f <- b -> f... b->f->b, a = c): nothing.
     r = brokerage(hand_digraph())
     z = dict.fromkeys(ROLES, 0)
-    assert r["raw"]["b"] == {"coordinator": 1, "itinerant": 1, "representative": 3, "gatekeeper": 1,
-                             "liaison": 1, "total": 7}
+    assert r["raw"]["b"] == {
+        "coordinator": 1,
+        "itinerant": 1,
+        "representative": 3,
+        "gatekeeper": 1,
+        "liaison": 1,
+        "total": 7,
+    }
     assert r["raw"]["c"] == {**z, "gatekeeper": 2, "total": 2}
     assert r["raw"]["d"] == {**z, "representative": 1, "total": 1}
     assert r["raw"]["a"] == r["raw"]["e"] == r["raw"]["f"] == z
-    assert r["graph"]["raw"] == {"coordinator": 1, "itinerant": 1, "representative": 4, "gatekeeper": 3,
-                                 "liaison": 1, "total": 10}
+    assert r["graph"]["raw"] == {
+        "coordinator": 1,
+        "itinerant": 1,
+        "representative": 4,
+        "gatekeeper": 3,
+        "liaison": 1,
+        "total": 10,
+    }
     assert r["n"] == 6 and r["m"] == 8
     # sna's null model, exactly: d = 8/30; E[total] = d²(1-d)(N-1)(N-2) = (64/900)(22/30)(5·4) = 704/675;
     # E[coordinator | group X of size 3] = d²(1-d)(3-1)(3-2) = 352/3375.
     d = Fraction(8, 30)
-    assert d ** 2 * (1 - d) * 20 == Fraction(704, 675)
+    assert d**2 * (1 - d) * 20 == Fraction(704, 675)
     assert r["density"] == pytest.approx(8 / 30, rel=1e-15)
     assert r["expected"]["b"]["total"] == pytest.approx(704 / 675, rel=1e-12)
     assert r["expected"]["a"]["coordinator"] == pytest.approx(352 / 3375, rel=1e-12)
     # Var[total] = E(1 - d²(1-d)) + 2(N-1)(N-2)(N-3) d³(1-d)³  (sna's vbr[,6])
-    e = d ** 2 * (1 - d) * 20
-    v = e * (1 - d ** 2 * (1 - d)) + 2 * 5 * 4 * 3 * d ** 3 * (1 - d) ** 3
+    e = d**2 * (1 - d) * 20
+    v = e * (1 - d**2 * (1 - d)) + 2 * 5 * 4 * 3 * d**3 * (1 - d) ** 3
     assert r["sd"]["c"]["total"] == pytest.approx(math.sqrt(v), rel=1e-12)
     assert r["z"]["b"]["total"] == pytest.approx((7 - e) / math.sqrt(v), rel=1e-12)
     # Group Z has one member: coordinator expectation and sd are 0, so z is 0/0 = nan, as in R.
@@ -231,8 +242,7 @@ def test_hand_undirected_counts():
     assert D["raw"]["c"]["representative"] == D["raw"]["c"]["gatekeeper"] == 2
     for v in G:
         for role in UNDIRECTED_ROLES:
-            assert r["z"][v][role] == D["z"][v][role] or (math.isnan(r["z"][v][role])
-                                                          and math.isnan(D["z"][v][role]))
+            assert r["z"][v][role] == D["z"][v][role] or (math.isnan(r["z"][v][role]) and math.isnan(D["z"][v][role]))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -279,8 +289,9 @@ def _rscript_with_sna():
     return exe if ok.returncode == 0 else None
 
 
-@pytest.mark.parametrize("seed,n,p,k,symmetric", [(11, 70, 0.1, 5, False), (12, 45, 0.25, 3, True),
-                                                   (13, 120, 0.02, 8, False)])
+@pytest.mark.parametrize(
+    "seed,n,p,k,symmetric", [(11, 70, 0.1, 5, False), (12, 45, 0.25, 3, True), (13, 120, 0.02, 8, False)]
+)
 def test_sna_live(tmp_path, seed, n, p, k, symmetric):
     exe = _rscript_with_sna()
     if exe is None:
@@ -303,8 +314,18 @@ def test_sna_live(tmp_path, seed, n, p, k, symmetric):
         w.writerow(["from", "to"])
         w.writerows(G.edges())
     out = tmp_path / "brokerage_live_ref.csv"
-    subprocess.run([exe, str(R_SCRIPT), "ONE", str(tmp_path / "brokerage_live_nodes.csv"),
-                    str(tmp_path / "brokerage_live_edges.csv"), str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            exe,
+            str(R_SCRIPT),
+            "ONE",
+            str(tmp_path / "brokerage_live_nodes.csv"),
+            str(tmp_path / "brokerage_live_edges.csv"),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     ref = read_ref(out)
     compare_to_sna(brokerage(G, groups), ref)
     if symmetric:
@@ -351,13 +372,21 @@ def test_directed_enumeration(seed, engine):
     assert brokerage(G, groups, expected=False, engine=engine)["raw"] == enumerate_directed(G, groups)
 
 
-@pytest.mark.parametrize("method,block,limit", [("triangles", 7, 2 ** 63), ("triangles", 10 ** 9, 2 ** 63),
-                                                 ("products", 7, 2 ** 63), ("products", 10 ** 9, 2 ** 63),
-                                                 ("products", 7, 0), ("products", 10 ** 9, 0)])
+@pytest.mark.parametrize(
+    "method,block,limit",
+    [
+        ("triangles", 7, 2**63),
+        ("triangles", 10**9, 2**63),
+        ("products", 7, 2**63),
+        ("products", 10**9, 2**63),
+        ("products", 7, 0),
+        ("products", 10**9, 0),
+    ],
+)
 def test_closed_pair_methods(monkeypatch, method, block, limit):
     # Every way of counting closed pairs (triangle listing; one packed product; three products used when
     # in-degrees are too large to pack four counts in an int64), in tiny or whole blocks: same counts.
-    import queries.brokerage as mod
+    import catalyse.queries.brokerage as mod
 
     monkeypatch.setattr(mod, "_CLOSED_METHOD", method)
     monkeypatch.setattr(mod, "_BLOCK_ENTRIES", block)
@@ -447,7 +476,7 @@ def test_auto_engine_compiles_only_large_graphs(monkeypatch):
     # "auto" keeps the numpy path below _NUMBA_MIN_ARCS arcs (numba's load time would dominate) and compiles
     # above it, when numba is installed; the counts are the same.
     pytest.importorskip("numba", reason="the compiled engine needs numba (pip install catalyse[fast])")
-    import queries.brokerage as mod
+    import catalyse.queries.brokerage as mod
 
     used = []
     real = mod._numba_kernels
@@ -464,13 +493,13 @@ def test_auto_engine_compiles_only_large_graphs(monkeypatch):
 def test_engine_choice_limits():
     # int32 indices in the compiled kernels: beyond 2**31 - 1 nodes or arcs "auto" counts with numpy and an
     # explicit "numba" is refused rather than overflowing.
-    import queries.brokerage as mod
+    import catalyse.queries.brokerage as mod
 
-    assert mod._use_numba("numpy", 10 ** 6, 10) is False
-    assert mod._use_numba("auto", 2 ** 31, 10) is False and mod._use_numba("auto", 10, 2 ** 31) is False
+    assert mod._use_numba("numpy", 10**6, 10) is False
+    assert mod._use_numba("auto", 2**31, 10) is False and mod._use_numba("auto", 10, 2**31) is False
     with pytest.raises(ValueError, match="engine='numpy'"):
-        mod._use_numba("numba", 2 ** 31, 10)
-    assert mod._use_numba("numba", 2 ** 31 - 2, 10) is True
+        mod._use_numba("numba", 2**31, 10)
+    assert mod._use_numba("numba", 2**31 - 2, 10) is True
 
 
 def test_arrays_reject_bad_input():

@@ -6,8 +6,8 @@ import random
 import networkx as nx
 import pytest
 
-from queries import candidates as cd
-from queries.link_prediction import resource_allocation_index
+from catalyse.queries import candidates as cd
+from catalyse.queries.link_prediction import resource_allocation_index
 
 
 def unordered(pairs):
@@ -128,8 +128,11 @@ def test_brute_force_union_random_territory():
     rnd = random.Random(3)
     G = nx.gnp_random_graph(60, 0.05, seed=3)
     for x in G:
-        G.nodes[x].update(sector=rnd.choice(["association", "company", "local_authority"]),
-                          epci=rnd.choice(["E1", "E2"]), themes=tuple(sorted(rnd.sample(["t1", "t2", "t3"], 1))))
+        G.nodes[x].update(
+            sector=rnd.choice(["association", "company", "local_authority"]),
+            epci=rnd.choice(["E1", "E2"]),
+            themes=tuple(sorted(rnd.sample(["t1", "t2", "t3"], 1))),
+        )
     got = unordered(cd.candidate_pairs(G, cap=10_000))
     comp = cd.COMPLEMENTARY_SECTORS
     expected = set()
@@ -138,8 +141,11 @@ def test_brute_force_union_random_territory():
             continue
         nu, nv = G.nodes[u], G.nodes[v]
         same = nu["epci"] == nv["epci"]
-        if set(G[u]) & set(G[v]) or (same and set(nu["themes"]) & set(nv["themes"])) or \
-                (same and frozenset((nu["sector"], nv["sector"])) in comp):
+        if (
+            set(G[u]) & set(G[v])
+            or (same and set(nu["themes"]) & set(nv["themes"]))
+            or (same and frozenset((nu["sector"], nv["sector"])) in comp)
+        ):
             expected.add(frozenset((u, v)))
     assert got == expected
 

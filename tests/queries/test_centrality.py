@@ -12,7 +12,7 @@ import igraph as ig
 import networkx as nx
 import pytest
 
-from queries import centrality as ce
+from catalyse.queries import centrality as ce
 
 
 def weighted(G, seed):
@@ -61,8 +61,10 @@ def test_degree_and_strength_igraph(name, G):
     close(ce.degree(G, weight="weight", normalized=False), dict(zip(nodes, g.strength(weights="weight"))))
     if G.is_directed():
         close(ce.degree(G, mode="in", normalized=False), dict(zip(nodes, map(float, g.indegree()))))
-        close(ce.degree(G, mode="out", weight="weight", normalized=False),
-              dict(zip(nodes, g.strength(weights="weight", mode="out"))))
+        close(
+            ce.degree(G, mode="out", weight="weight", normalized=False),
+            dict(zip(nodes, g.strength(weights="weight", mode="out"))),
+        )
 
 
 @pytest.mark.parametrize("name,G", GRAPHS, ids=IDS)
@@ -95,7 +97,9 @@ def test_closeness_igraph(name, G):
         close(ce.closeness(G, direction="out"), expected)
 
 
-@pytest.mark.parametrize("name,G", [g for g in GRAPHS if not g[1].is_directed()], ids=[i for i, g in GRAPHS if not g.is_directed()])
+@pytest.mark.parametrize(
+    "name,G", [g for g in GRAPHS if not g[1].is_directed()], ids=[i for i, g in GRAPHS if not g.is_directed()]
+)
 def test_eigenvector_igraph(name, G):
     nodes, g = to_igraph(G)
     for weight in (None, "weight"):
@@ -185,7 +189,8 @@ def test_eigenvector_on_a_disconnected_graph_is_the_leading_component():
     """networkx refuses disconnected graphs; ours equals networkx on the component with the largest eigenvalue
     (here the 12-node random component beats a 5-node star: its eigenvalue is larger) and 0 elsewhere."""
     import networkx as nx
-    from queries.centrality import eigenvector
+
+    from catalyse.queries.centrality import eigenvector
 
     big = nx.gnm_random_graph(12, 30, seed=3)
     star = nx.relabel_nodes(nx.star_graph(4), lambda n: f"s{n}")

@@ -4,8 +4,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from queries import evaluation as ev
-from queries.link_prediction import score_pairs
+from catalyse.queries import evaluation as ev
+from catalyse.queries.link_prediction import score_pairs
 
 
 def test_auc_by_hand_on_tiny_graph():
@@ -80,8 +80,10 @@ def test_evaluate_table_florentine_and_karate():
         assert 0 <= r["auc"] <= 1 and 0 <= r["precision@5"] <= 1
         assert r["n_test"] == 2 and r["repeats"] == 3
     # karate has strong triadic closure: resource allocation beats chance clearly (seeded, deterministic)
-    rows = {r["method"]: r for r in ev.evaluate(nx.karate_club_graph(), repeats=5,
-                                                methods=("resource_allocation", "jaccard"))}
+    rows = {
+        r["method"]: r
+        for r in ev.evaluate(nx.karate_club_graph(), repeats=5, methods=("resource_allocation", "jaccard"))
+    }
     assert rows["resource_allocation"]["auc"] > 0.6
 
 
@@ -110,9 +112,9 @@ def test_acceptance_alliance_score_on_demo_territory():
     """The issue's criterion, computed here on the demo territory (300 organisations, seed 2025):
     the alliance score beats every index of METHODS on the temporal split (the CLI's year: last start year − 1),
     and on 5 random splits it is not worse than resource allocation by 2 standard errors of the paired difference."""
-    from graphcore.demo import generate_territory
-    from graphcore.projection import comembership_graph, tie_graph
-    from queries.link_prediction import METHODS
+    from catalyse.graphcore.demo import generate_territory
+    from catalyse.graphcore.projection import comembership_graph, tie_graph
+    from catalyse.queries.link_prediction import METHODS
 
     data = generate_territory(300, seed=2025)
     G, C = tie_graph(data), comembership_graph(data)
@@ -136,8 +138,8 @@ def test_acceptance_alliance_score_on_demo_territory():
 def test_calibration_uses_training_graph_only():
     """calibrate_weights on the training graph of a temporal split gives the same weights whatever the test
     period holds: tampering with the hidden ties changes nothing."""
-    from graphcore.demo import generate_territory
-    from graphcore.projection import tie_graph
+    from catalyse.graphcore.demo import generate_territory
+    from catalyse.graphcore.projection import tie_graph
 
     G = tie_graph(generate_territory(150, seed=3))
     H, test = ev.temporal_split(G, 2025)

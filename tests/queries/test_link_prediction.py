@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from queries import link_prediction as lp
+from catalyse.queries import link_prediction as lp
 
 NX = {
     "jaccard": nx.jaccard_coefficient,
@@ -105,7 +105,7 @@ def test_katz_and_local_path_equal_matrix_powers(name):
     beta = 0.07
     s = lp.score_pairs(G, pairs, methods=("katz", "local_path"), beta=beta, max_length=4, epsilon=0.003)
     P = [np.linalg.matrix_power(A, k) for k in range(1, 5)]
-    K = sum(beta ** k * P[k - 1] for k in range(1, 5))
+    K = sum(beta**k * P[k - 1] for k in range(1, 5))
     LP = P[1] + 0.003 * P[2]
     assert s["katz"] == pytest.approx([K[pos[u], pos[v]] for u, v in pairs], rel=1e-10, abs=1e-15)
     assert s["local_path"] == pytest.approx([LP[pos[u], pos[v]] for u, v in pairs], rel=1e-10, abs=1e-15)
@@ -159,12 +159,15 @@ def test_index_reuse_gives_same_values():
 # alliance score
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def territory_pair():
     G = nx.Graph()
-    G.add_node("u", sector="association", commune="26108", epci="242600252", departement="26",
-               themes=("SDG11", "mobilité"))
-    G.add_node("v", sector="company", commune="26113", epci="242600252", departement="26",
-               themes=("mobilité", "SDG8", "SDG9"))
+    G.add_node(
+        "u", sector="association", commune="26108", epci="242600252", departement="26", themes=("SDG11", "mobilité")
+    )
+    G.add_node(
+        "v", sector="company", commune="26113", epci="242600252", departement="26", themes=("mobilité", "SDG8", "SDG9")
+    )
     G.add_node("w", sector="association", commune="26108", epci="242600252", departement="26", themes=())
     G.add_node("x", sector="company", commune="38185", epci="200040715", departement="38", themes=())
     G.add_edge("u", "w", weight=2.0, start="2022-01-01")
@@ -200,8 +203,9 @@ def test_alliance_components_by_hand():
     assert c["activity"][0] == pytest.approx(act)
     w = lp.AllianceWeights()
     # bridging is computed (0.75) but weighs 0 by default
-    expected = (0.35 * c["closure"][0] + 0.25 * act + 0.10 * 0.25 + 0.20 * 0.6 + 0.0 * 0.75 + 0.05 * 0.75
-                + 0.05 * e_uw) / 1.0
+    expected = (
+        0.35 * c["closure"][0] + 0.25 * act + 0.10 * 0.25 + 0.20 * 0.6 + 0.0 * 0.75 + 0.05 * 0.75 + 0.05 * e_uw
+    ) / 1.0
     assert c["score"][0] == pytest.approx(expected)
     assert sum(w.components().values()) == pytest.approx(1.0)
 
@@ -211,8 +215,9 @@ def test_alliance_weights_configurable_and_recency():
     only_closure = lp.AllianceWeights(closure=1, activity=0, themes=0, geography=0, bridging=0, alliances=0, ties=0)
     s = lp.alliance_score(G, [("u", "v")], weights=only_closure)
     assert s[("u", "v")] == pytest.approx(1 - math.exp(-4 / 3))
-    only_geo = lp.AllianceWeights(closure=0, activity=0, themes=0, geography=2, bridging=0, alliances=0, ties=0,
-                                  geo_levels=(1.0, 0.5, 0.1))
+    only_geo = lp.AllianceWeights(
+        closure=0, activity=0, themes=0, geography=2, bridging=0, alliances=0, ties=0, geo_levels=(1.0, 0.5, 0.1)
+    )
     assert lp.alliance_score(G, [("u", "v")], weights=only_geo)[("u", "v")] == pytest.approx(0.5)
     # the same ties seen from further in the future are older -> weaker "ties" component
     ties = lp.AllianceWeights(closure=0, activity=0, themes=0, geography=0, bridging=0, alliances=0, ties=1)
@@ -225,8 +230,9 @@ def test_alliance_weights_configurable_and_recency():
     a = lp.alliance_components(G, pairs, weights=only_act)
     pa = lp.score_pairs(G, pairs, methods=("preferential_attachment",))["preferential_attachment"]
     np.testing.assert_allclose(a["score"], 1 - np.exp(-np.sqrt(pa) / 1.5))
-    fixed = lp.AllianceWeights(closure=0, activity=1, themes=0, geography=0, bridging=0, alliances=0, ties=0,
-                               activity_scale=3.0)
+    fixed = lp.AllianceWeights(
+        closure=0, activity=1, themes=0, geography=0, bridging=0, alliances=0, ties=0, activity_scale=3.0
+    )
     assert lp.alliance_components(G, pairs, weights=fixed)["score"][0] == pytest.approx(1 - math.exp(-1 / 3))
 
 

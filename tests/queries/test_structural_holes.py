@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from queries import structural_holes as sh
+from catalyse.queries import structural_holes as sh
 
 
 def weighted(G, seed):
@@ -213,7 +213,9 @@ def test_multigraph_sums_parallel_ties():
     close(sh.constraint(M), sh.constraint(S))
     close(sh.effective_size(M), nx.effective_size(S, nodes=list(S), weight="weight"))
     # unweighted multigraph: each parallel tie counts 1
-    close(sh.constraint(M, weight=None), nx.constraint(nx.Graph([(1, 2, {"weight": 2}), (2, 3), (1, 3)]), weight="weight"))
+    close(
+        sh.constraint(M, weight=None), nx.constraint(nx.Graph([(1, 2, {"weight": 2}), (2, 3), (1, 3)]), weight="weight")
+    )
 
 
 def test_missing_weight_counts_one_and_invalid_weights_rejected():
@@ -237,7 +239,9 @@ def test_chunking_does_not_change_results(monkeypatch):
 
 
 def test_burt_arrays_on_matrix_and_empty_graph():
-    assert sh.burt_measures(nx.Graph()) == {k: {} for k in ("constraint", "effective_size", "efficiency", "hierarchy", "contacts")}
+    assert sh.burt_measures(nx.Graph()) == {
+        k: {} for k in ("constraint", "effective_size", "efficiency", "hierarchy", "contacts")
+    }
     G = nx.complete_graph(5)
     nodes, W = sh.mutual_weight_matrix(G)
     r = sh.burt_arrays(W)

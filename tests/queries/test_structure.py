@@ -17,7 +17,7 @@ import igraph as ig
 import networkx as nx
 import pytest
 
-from queries import structure as st
+from catalyse.queries import structure as st
 
 DATA = pathlib.Path(__file__).parent / "data"
 

@@ -5,11 +5,10 @@ recomputed on the graph with the new tie; filters, languages, the all-organisati
 import math
 
 import networkx as nx
-import numpy as np
 import pytest
 
-from queries.link_prediction import AllianceWeights
-from queries.suggestions import SuggestionIndex, pair_list, suggest
+from catalyse.queries.link_prediction import AllianceWeights
+from catalyse.queries.suggestions import SuggestionIndex, pair_list, suggest
 
 AS_OF = "2025-01-01"
 CREST = dict(commune="26108", epci="242600252", departement="26")
@@ -35,11 +34,21 @@ def drome():
     for key, name, sector, place, themes in orgs:
         G.add_node(key, name=name, sector=sector, catalyser=(key == "fab"), themes=themes, tags=(), **place)
     ties = [
-        ("velo", "mairie", 2, "2022-01-01"), ("velo", "garage", 1, "2024-01-01"), ("velo", "fab", 1, "2024-06-01"),
-        ("transp", "mairie", 1, "2019-01-01"), ("transp", "garage", 3, "2024-01-01"), ("transp", "fab", 1, "2023-01-01"),
-        ("mairie", "ccas", 2, "2018-03-01"), ("mairie", "fab", 1, "2020-09-01"), ("mairie", "lycee", 1, None),
-        ("garage", "ccas", 1, "2022-05-01"), ("epicerie", "ccas", 1, "2023-02-01"), ("lycee", "fab", 1, "2021-01-01"),
-        ("banque", "mairie", 1, "2017-01-01"), ("ferme", "amap", 2, "2021-04-01"), ("ccval", "mairie", 1, "2020-01-01"),
+        ("velo", "mairie", 2, "2022-01-01"),
+        ("velo", "garage", 1, "2024-01-01"),
+        ("velo", "fab", 1, "2024-06-01"),
+        ("transp", "mairie", 1, "2019-01-01"),
+        ("transp", "garage", 3, "2024-01-01"),
+        ("transp", "fab", 1, "2023-01-01"),
+        ("mairie", "ccas", 2, "2018-03-01"),
+        ("mairie", "fab", 1, "2020-09-01"),
+        ("mairie", "lycee", 1, None),
+        ("garage", "ccas", 1, "2022-05-01"),
+        ("epicerie", "ccas", 1, "2023-02-01"),
+        ("lycee", "fab", 1, "2021-01-01"),
+        ("banque", "mairie", 1, "2017-01-01"),
+        ("ferme", "amap", 2, "2021-04-01"),
+        ("ccval", "mairie", 1, "2020-01-01"),
     ]
     for u, v, w, start in ties:
         attrs = {"weight": float(w), "types": ("partnership",), "ties": 1}
@@ -151,8 +160,10 @@ def test_bridging_components_and_fallback_introducer():
     G.add_edge("fab", "ccval", weight=1.0, start="2024-01-01")
     r = suggest(G, "amap", as_of=AS_OF)[0]
     assert r.introducer == "fab" and r.introducer_role == "catalyser_tied"
-    assert ("Qui peut les présenter : La Fabrique à Projets (catalyseur), partenaire de Communauté de communes du "
-            "Val de Drôme") in r.reasons
+    assert (
+        "Qui peut les présenter : La Fabrique à Projets (catalyseur), partenaire de Communauté de communes du "
+        "Val de Drôme"
+    ) in r.reasons
 
 
 def test_between_territory_theme_exclude():
@@ -194,8 +205,11 @@ def test_all_organisations_ranked_lists():
 
 def test_index_reuse_communities_and_directed():
     G = drome()
-    communities = [{"mairie", "velo", "garage", "ccas", "epicerie", "banque", "ccval"},
-                   {"transp", "fab", "lycee"}, {"ferme", "amap"}]
+    communities = [
+        {"mairie", "velo", "garage", "ccas", "epicerie", "banque", "ccval"},
+        {"transp", "fab", "lycee"},
+        {"ferme", "amap"},
+    ]
     idx = SuggestionIndex(G, communities=communities)
     top = idx.suggest("velo", as_of=AS_OF)[0]
     assert top.partner == "transp" and top.what_if["bridges_communities"] is True
@@ -218,7 +232,7 @@ def test_unknown_org():
 
 
 def test_iter_suggest_streams_the_same_suggestions_with_lazy_reasons():
-    from queries.suggestions import iter_suggest
+    from catalyse.queries.suggestions import iter_suggest
 
     G = drome()
     listed = suggest(G, top=3, as_of=AS_OF)
@@ -241,7 +255,7 @@ def test_iter_suggest_streams_the_same_suggestions_with_lazy_reasons():
 def test_communities_left_out_without_igraph_on_large_graphs(monkeypatch):
     import sys
 
-    from queries import suggestions as sg
+    from catalyse.queries import suggestions as sg
 
     monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph -> ImportError
     monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 5)
@@ -257,6 +271,7 @@ def test_communities_left_out_without_igraph_on_large_graphs(monkeypatch):
 
 # -- the diversity rule (max_per_partner) ---------------------------------------------------------------------------
 
+
 def hubs():
     """Associations a, b, c and companies H, M, L, two steps apart through the institutions p, q, r, t.
 
@@ -269,9 +284,25 @@ def hubs():
         G.add_node(x, sector="company")
     for x in "pqrt":
         G.add_node(x, sector="institution")
-    G.add_edges_from([("a", "p"), ("a", "q"), ("a", "r"), ("b", "p"), ("b", "q"), ("c", "r"),
-                      ("H", "p"), ("H", "q"), ("H", "r"), ("H", "t"), ("M", "p"), ("M", "q"), ("M", "t"),
-                      ("L", "r"), ("L", "t")])
+    G.add_edges_from(
+        [
+            ("a", "p"),
+            ("a", "q"),
+            ("a", "r"),
+            ("b", "p"),
+            ("b", "q"),
+            ("c", "r"),
+            ("H", "p"),
+            ("H", "q"),
+            ("H", "r"),
+            ("H", "t"),
+            ("M", "p"),
+            ("M", "q"),
+            ("M", "t"),
+            ("L", "r"),
+            ("L", "t"),
+        ]
+    )
     return G
 
 
@@ -291,8 +322,14 @@ def test_max_per_partner_lists_by_hand():
     G = hubs()
     # by score, each organisation's two best: H heads every association's list, a every company's
     plain = suggest(G, **HUBS)
-    assert lists(plain) == {"a": ["H", "M"], "b": ["H", "M"], "c": ["H", "L"],
-                            "H": ["a", "b"], "M": ["a", "b"], "L": ["a", "c"]}
+    assert lists(plain) == {
+        "a": ["H", "M"],
+        "b": ["H", "M"],
+        "c": ["H", "L"],
+        "H": ["a", "b"],
+        "M": ["a", "b"],
+        "L": ["a", "c"],
+    }
     assert suggest(G, **HUBS, max_per_partner=None) == plain
     # cap 1, pairs taken best first (equal scores: the organisation first in node order, a b c H M L):
     #   12 a–H kept (H used), H–a kept (a used); 9 a–M kept (M used; a's list is full), M–a: a used, skipped;
@@ -302,13 +339,18 @@ def test_max_per_partner_lists_by_hand():
     res = suggest(G, **HUBS, max_per_partner=1)
     assert lists(res) == {"a": ["H", "M"], "b": [], "c": ["L"], "H": ["a", "b"], "M": [], "L": ["c"]}
     got = {s.pair: (s.rank, s.score_rank, s.skipped_partners) for s in res}
-    assert got == {("a", "H"): (1, 1, []), ("a", "M"): (2, 2, []), ("c", "L"): (1, 2, ["H"]),
-                   ("H", "a"): (1, 1, []), ("H", "b"): (2, 2, []), ("L", "c"): (1, 2, ["a"])}
+    assert got == {
+        ("a", "H"): (1, 1, []),
+        ("a", "M"): (2, 2, []),
+        ("c", "L"): (1, 2, ["H"]),
+        ("H", "a"): (1, 1, []),
+        ("H", "b"): (2, 2, []),
+        ("L", "c"): (1, 2, ["a"]),
+    }
     # cap 2: a and b both get H and M (H, M used twice), c–H is then skipped (H used twice) and c gets L;
     # L–a is skipped (a is in H's and M's lists), L gets c
     res = suggest(G, **HUBS, max_per_partner=2)
-    assert lists(res) == {"a": ["H", "M"], "b": ["H", "M"], "c": ["L"],
-                          "H": ["a", "b"], "M": ["a", "b"], "L": ["c"]}
+    assert lists(res) == {"a": ["H", "M"], "b": ["H", "M"], "c": ["L"], "H": ["a", "b"], "M": ["a", "b"], "L": ["c"]}
     # scores are those of the plain run, only the lists change
     scores = {s.pair: s.score for s in plain}
     assert all(s.score == scores[s.pair] for s in res)
@@ -324,10 +366,22 @@ def test_pair_list_each_pair_once_and_capped_on_both_sides():
     organisation then partner ('L' sorts before 'b'). Cap 2, best first: a–H, a–M, b–H kept; L–a left out (a in 2
     pairs); b–M kept; c–H left out (H in 2); c–L kept."""
     plain = suggest(hubs(), **HUBS)
-    assert [s.pair for s in pair_list(plain)] == [("a", "H"), ("a", "M"), ("b", "H"), ("L", "a"), ("b", "M"),
-                                                  ("c", "H"), ("c", "L")]
-    assert [s.pair for s in pair_list(plain, max_per_org=2)] == [("a", "H"), ("a", "M"), ("b", "H"), ("b", "M"),
-                                                                 ("c", "L")]
+    assert [s.pair for s in pair_list(plain)] == [
+        ("a", "H"),
+        ("a", "M"),
+        ("b", "H"),
+        ("L", "a"),
+        ("b", "M"),
+        ("c", "H"),
+        ("c", "L"),
+    ]
+    assert [s.pair for s in pair_list(plain, max_per_org=2)] == [
+        ("a", "H"),
+        ("a", "M"),
+        ("b", "H"),
+        ("b", "M"),
+        ("c", "L"),
+    ]
     assert [s.pair for s in pair_list(plain, max_per_org=2, limit=3)] == [("a", "H"), ("a", "M"), ("b", "H")]
 
 
@@ -337,11 +391,13 @@ def test_max_per_partner_reasons_say_what_was_set_aside():
         G.nodes[n]["name"] = name
     kw = dict(HUBS, what_if=True, max_per_partner=1)
     c = next(s for s in suggest(G, **kw) if s.org == "c")
-    assert c.reasons[-1] == ("Règle de diversité : 1 partenaire mieux noté écarté, déjà proposé 1 fois ailleurs "
-                             "(Hub) ; rang au score 2")
+    assert c.reasons[-1] == (
+        "Règle de diversité : 1 partenaire mieux noté écarté, déjà proposé 1 fois ailleurs (Hub) ; rang au score 2"
+    )
     c = next(s for s in suggest(G, **dict(kw, max_per_partner=2), lang="en") if s.org == "c")
-    assert c.reasons[-1] == ("Diversity rule: 1 better-scored partner set aside, already suggested 2 times "
-                             "elsewhere (Hub); score rank 2")
+    assert c.reasons[-1] == (
+        "Diversity rule: 1 better-scored partner set aside, already suggested 2 times elsewhere (Hub); score rank 2"
+    )
     d = c.as_dict()
     assert d["rank"] == 1 and d["score_rank"] == 2 and d["skipped_partners"] == ["H"]
     # a suggestion the rule did not move claims nothing, and the default dict has no new key
@@ -354,8 +410,10 @@ def test_max_per_partner_reasons_say_what_was_set_aside():
     G.add_edge("W", "q")
     b = [s for s in suggest(G, **kw) if s.org == "b"]
     assert [(s.partner, s.rank, s.score_rank, s.skipped_partners) for s in b] == [("W", 1, 3, ["H", "M"])]
-    assert b[0].reasons[-1] == ("Règle de diversité : 2 partenaires mieux notés écartés, déjà proposés 1 fois "
-                                "ailleurs (Hub et M) ; rang au score 3")
+    assert b[0].reasons[-1] == (
+        "Règle de diversité : 2 partenaires mieux notés écartés, déjà proposés 1 fois "
+        "ailleurs (Hub et M) ; rang au score 3"
+    )
 
 
 def test_max_per_partner_rule_holds_on_the_drome_territory():
@@ -381,7 +439,7 @@ def test_max_per_partner_rule_holds_on_the_drome_territory():
                 # what lies above it in its list by score is either kept above it or set aside because that
                 # partner reached the cap; its rank by score alone counts both (equal scores, e.g. ccval's ferme
                 # and amap, may come in either order)
-                kept = [x.partner for x in recs[:s.rank - 1]]
+                kept = [x.partner for x in recs[: s.rank - 1]]
                 above = set(kept) | set(s.skipped_partners)
                 assert s.score_rank == len(kept) + len(s.skipped_partners) + 1
                 assert {p for p in order[org] if score[org, p] > s.score} <= above
@@ -390,14 +448,16 @@ def test_max_per_partner_rule_holds_on_the_drome_territory():
                 assert all(count[p] == k for p in s.skipped_partners)
                 assert [x.score for x in recs] == sorted((x.score for x in recs), reverse=True)
     # streamed and listed agree
-    from queries.suggestions import iter_suggest
+    from catalyse.queries.suggestions import iter_suggest
+
     a = [r.as_dict() for r in suggest(G, top=2, as_of=AS_OF, max_per_partner=1)]
     b = [r.as_dict() for r in iter_suggest(G, top=2, as_of=AS_OF, max_per_partner=1)]
     assert a == b
     # one organisation: a partner appears once in a list anyway, nothing changes
     one = suggest(G, "velo", as_of=AS_OF, max_per_partner=1)
-    assert [(s.partner, s.rank, s.score) for s in one] == [(s.partner, s.rank, s.score)
-                                                          for s in suggest(G, "velo", as_of=AS_OF)]
+    assert [(s.partner, s.rank, s.score) for s in one] == [
+        (s.partner, s.rank, s.score) for s in suggest(G, "velo", as_of=AS_OF)
+    ]
     for bad in (0, -1, 1.5, True, "2"):
         with pytest.raises(ValueError):
             suggest(G, max_per_partner=bad)
@@ -410,13 +470,19 @@ def test_max_per_partner_spreads_the_demo_territory_suggestions():
     least the highest count without the rule never skips anyone, so it gives the default lists exactly."""
     from collections import Counter
 
-    from graphcore.demo import generate_territory
-    from graphcore.projection import comembership_graph, tie_graph
+    from catalyse.graphcore.demo import generate_territory
+    from catalyse.graphcore.projection import comembership_graph, tie_graph
 
     data = generate_territory(300)
     G = tie_graph(data)
-    kw = dict(top=5, exclude={(i.a, i.b) for i in data.introductions}, comembership=comembership_graph(data),
-              what_if=False, explain=False, index=SuggestionIndex(G, comembership=comembership_graph(data)))
+    kw = dict(
+        top=5,
+        exclude={(i.a, i.b) for i in data.introductions},
+        comembership=comembership_graph(data),
+        what_if=False,
+        explain=False,
+        index=SuggestionIndex(G, comembership=comembership_graph(data)),
+    )
     lists = lambda res: [(s.org, s.partner, s.rank) for s in res]  # noqa: E731
 
     base = suggest(G, **kw)

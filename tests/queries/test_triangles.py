@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from queries._triangles import forward_triangles
+from catalyse.queries._triangles import forward_triangles
 
 
 def edge_arrays(G, seed):
@@ -25,13 +25,21 @@ def edge_arrays(G, seed):
 
 
 def brute_force(G):
-    return {frozenset(t) for t in itertools.combinations(G, 3)
-            if G.has_edge(t[0], t[1]) and G.has_edge(t[1], t[2]) and G.has_edge(t[0], t[2])}
+    return {
+        frozenset(t)
+        for t in itertools.combinations(G, 3)
+        if G.has_edge(t[0], t[1]) and G.has_edge(t[1], t[2]) and G.has_edge(t[0], t[2])
+    }
 
 
 def graphs():
-    out = [("empty", nx.empty_graph(5)), ("one triangle", nx.complete_graph(3)), ("K6", nx.complete_graph(6)),
-           ("star", nx.star_graph(6)), ("two triangles", nx.Graph([(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]))]
+    out = [
+        ("empty", nx.empty_graph(5)),
+        ("one triangle", nx.complete_graph(3)),
+        ("K6", nx.complete_graph(6)),
+        ("star", nx.star_graph(6)),
+        ("two triangles", nx.Graph([(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)])),
+    ]
     for seed in range(4):
         rnd = random.Random(seed)
         out.append((f"gnp {seed}", nx.gnp_random_graph(rnd.randrange(10, 70), rnd.uniform(0.05, 0.5), seed=seed)))
@@ -86,5 +94,5 @@ def test_triangle_count_matches_networkx_on_larger_graph():
 def test_fewer_than_three_edges_and_isolated_vertices():
     assert list(forward_triangles(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 0)) == []
     assert list(forward_triangles(np.array([0, 1]), np.array([1, 2]), 10)) == []
-    (a, b, c, *_), = forward_triangles([5, 5, 6], [6, 7, 7], 9)  # lists accepted; vertices 0-4 and 8 isolated
+    ((a, b, c, *_),) = forward_triangles([5, 5, 6], [6, 7, 7], 9)  # lists accepted; vertices 0-4 and 8 isolated
     assert sorted([int(a[0]), int(b[0]), int(c[0])]) == [5, 6, 7]

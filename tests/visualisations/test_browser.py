@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from visualisations.browser import wait_until
-from visualisations import alliance_view, catalyser_view, ecosystem_map, ego_view, territory_report
+from catalyse.visualisations import alliance_view, catalyser_view, ecosystem_map, ego_view, territory_report
+from catalyse.visualisations.browser import wait_until
 
 COUNTS = "window.catalyseView.counts()"
-
 
 
 def _dom_position(page, label):
@@ -24,7 +23,9 @@ def _dom_position(page, label):
             const d = v.network.canvasToDOM(p);
             const r = document.getElementById('cv-network').getBoundingClientRect();
             return {x: d.x + r.left, y: d.y + r.top, id: node.id};
-        }""", label)
+        }""",
+        label,
+    )
 
 
 def _assert_not_run(page):
@@ -79,7 +80,9 @@ def test_click_highlights_neighbourhood_and_tooltip_is_text(ties, open_html, xss
     pos = _dom_position(page, xss["img"])
     page.mouse.move(pos["x"], pos["y"])
     page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
-    tip = page.eval_on_selector("div.vis-tooltip", "e => ({text: e.innerText, html: e.querySelectorAll('*:not(br)').length})")
+    tip = page.eval_on_selector(
+        "div.vis-tooltip", "e => ({text: e.innerText, html: e.querySelectorAll('*:not(br)').length})"
+    )
     assert tip["text"].startswith(xss["img"]) and "Secteur : Entreprise" in tip["text"]
     assert tip["html"] == 0
     page.mouse.click(pos["x"], pos["y"])
@@ -98,8 +101,17 @@ def test_geo_map(ties, open_html):
 
 
 def test_geo_map_overseas_inset_is_drawn_and_fitted(ties, open_html):
-    ties.add_node("cress-reunion", name="CRESS La Réunion", sector="social_economy", departement="974",
-                  lat=-20.88, lon=55.45, themes=(), tags=(), catalyser=False)
+    ties.add_node(
+        "cress-reunion",
+        name="CRESS La Réunion",
+        sector="social_economy",
+        departement="974",
+        lat=-20.88,
+        lon=55.45,
+        themes=(),
+        tags=(),
+        catalyser=False,
+    )
     ties.add_edge("cress-reunion", "mairie-crest", types=("exchange",), weight=1.0, ties=1)
     page = open_html(ecosystem_map(ties, geo=True, lang="en")).page
     assert page.evaluate(COUNTS)["nodes"] == ties.number_of_nodes()
@@ -135,7 +147,9 @@ def test_ego_view(ties, suggestions, open_html):
     c = page.evaluate(COUNTS)
     # mairie + 4 neighbours + uga (suggested) + fondation (suggested) + scop (introducer)
     assert c["nodes"] == 8
-    dashed = page.evaluate("window.catalyseView.edges.get().filter(e => e.title.includes('Mise en relation suggérée')).length")
+    dashed = page.evaluate(
+        "window.catalyseView.edges.get().filter(e => e.title.includes('Mise en relation suggérée')).length"
+    )
     assert dashed == 2
     page.select_option("#cv-filter-tie_type", "suggestion")
     assert page.evaluate(COUNTS)["edges"] == 2
@@ -150,7 +164,7 @@ def test_alliance_view(alliances, open_html):
     assert page.evaluate(COUNTS)["nodes"] == 3
     page.click("#cv-reset")
     page.select_option("#cv-filter-role", "funder")
-    assert page.evaluate(COUNTS) ["edges"] == 1
+    assert page.evaluate(COUNTS)["edges"] == 1
     _assert_not_run(page)
 
 
@@ -165,7 +179,7 @@ def test_catalyser_view(ties, introductions, open_html):
 
 
 def test_large_graph_is_grouped_and_expands(open_html):
-    demo = pytest.importorskip("graphcore.demo")
+    demo = pytest.importorskip("catalyse.graphcore.demo")
     G = demo.workload_graph(1200, 3000, seed=3)
     page = open_html(ecosystem_map(G, max_nodes=1000)).page
     c = page.evaluate(COUNTS)
@@ -183,10 +197,15 @@ def test_large_graph_is_grouped_and_expands(open_html):
 
 def test_report_in_browser(ties, suggestions, introductions, open_html):
     files = territory_report(
-        ties, summary={"organisations": 8, "densité": 0.25}, by_year={2022: {"densité": 0.2}, 2023: {"densité": 0.25}},
-        brokers={"coordinator": [{"org": "asso-xss", "score": 3}]}, suggestions=suggestions,
-        catalyser_activity=introductions, mixing={"association": {"company": 1, "association": 2}},
-        map_html=ecosystem_map(ties))
+        ties,
+        summary={"organisations": 8, "densité": 0.25},
+        by_year={2022: {"densité": 0.2}, 2023: {"densité": 0.25}},
+        brokers={"coordinator": [{"org": "asso-xss", "score": 3}]},
+        suggestions=suggestions,
+        catalyser_activity=introductions,
+        mixing={"association": {"company": 1, "association": 2}},
+        map_html=ecosystem_map(ties),
+    )
     visit = open_html(files["report.html"], "report.html", wait=False)
     page = visit.page
     frame = next(f for f in page.frames if f != page.main_frame)

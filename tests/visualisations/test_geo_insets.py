@@ -8,8 +8,7 @@ import re
 import networkx as nx
 import pytest
 
-from visualisations import ecosystem_map
-from visualisations import layout
+from catalyse.visualisations import ecosystem_map, layout
 
 
 def _data(page: str) -> dict:
@@ -70,10 +69,10 @@ def test_mainland_unchanged_by_overseas_organisations():
 
 def test_identified_by_code_or_coordinates_and_boxes_stacked():
     G = _graph()
-    G.add_node("pap", name="Pointe-à-Pitre", lat=16.24, lon=-61.53)              # coordinates only: Guadeloupe
+    G.add_node("pap", name="Pointe-à-Pitre", lat=16.24, lon=-61.53)  # coordinates only: Guadeloupe
     G.add_node("fdf", name="Fort-de-France", commune="97209", lat=14.6, lon=-61.07)  # commune only: Martinique
-    G.add_node("cayenne", name="Cayenne", region="03", lat=4.93, lon=-52.33)       # region only: Guyane
-    G.add_node("mamoudzou", name="Mamoudzou", departement="976")                   # no coordinates: under the map
+    G.add_node("cayenne", name="Cayenne", region="03", lat=4.93, lon=-52.33)  # region only: Guyane
+    G.add_node("mamoudzou", name="Mamoudzou", departement="976")  # no coordinates: under the map
     G.add_node("paris-reunion", name="Antenne", departement="75", lat=-20.9, lon=55.45)  # the code wins
     pos, missing, insets = layout.geographic_insets(G)
     assert missing == ["mamoudzou"]
@@ -107,5 +106,4 @@ def test_page_carries_the_frames():
     assert (f["x0"], f["y0"], f["x1"], f["y1"]) == (-328.0, -800.0, -40.0, -512.0)
     at = {n["key"]: (n["x"], n["y"]) for n in fr["nodes"]}
     assert at["R-west"] == (-279.0, -641.6) and at["R-east"] == (-89.0, -641.6) and at["A"] == (0.0, 800.0)
-    assert "frames" not in _data(ecosystem_map(G)) and "frames" not in _data(ecosystem_map(G.subgraph("AB"),
-                                                                                               geo=True))
+    assert "frames" not in _data(ecosystem_map(G)) and "frames" not in _data(ecosystem_map(G.subgraph("AB"), geo=True))

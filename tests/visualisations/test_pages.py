@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from visualisations import alliance_view, catalyser_view, ecosystem_map, ego_view
-from visualisations._page import json_for_script, vis_assets
+from catalyse.visualisations import alliance_view, catalyser_view, ecosystem_map, ego_view
+from catalyse.visualisations._page import json_for_script, vis_assets
 
 
 def _data(page: str) -> dict:
@@ -107,7 +107,7 @@ def test_catalyser_view_outcomes(ties, introductions):
 
 
 def test_report_sections_tolerate_absence_and_escape(ties, suggestions, xss):
-    from visualisations import territory_report
+    from catalyse.visualisations import territory_report
 
     empty = territory_report(None)
     assert set(empty) == {"report.html"}
@@ -116,11 +116,15 @@ def test_report_sections_tolerate_absence_and_escape(ties, suggestions, xss):
     assert en.count("Section not available") == 7 and "Territory report" in en
 
     files = territory_report(
-        ties, summary={xss["script"]: 1}, by_year=[{"year": 2022, "density": 0.1}, {"year": 2023, "density": 0.2}],
-        brokers=[{"org": "asso-xss", "role": "gatekeeper", "score": 2.0}], suggestions=suggestions,
+        ties,
+        summary={xss["script"]: 1},
+        by_year=[{"year": 2022, "density": 0.1}, {"year": 2023, "density": 0.2}],
+        brokers=[{"org": "asso-xss", "role": "gatekeeper", "score": 2.0}],
+        suggestions=suggestions,
         catalyser_activity={"tiers-lieu": {"met": 2, "declined": 1}},
         mixing={"labels": ["association", "company"], "matrix": [[2, 1], [1, 0]]},
-        map_html=ecosystem_map(ties))
+        map_html=ecosystem_map(ties),
+    )
     page = files["report.html"]
     for text in xss.values():
         assert text not in page

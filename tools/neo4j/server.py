@@ -16,6 +16,7 @@ The password is NEO4J_PASSWORD, else a random one kept in run/password (mode 060
 handed to the JVM through its environment only and is never printed or logged.
 Standard library + the ``neo4j`` driver only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,10 +44,14 @@ MAIN_CLASS = "catalyse.neo4j.Launcher"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 17687
 JVM_FLAGS = [
-    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+ExitOnOutOfMemoryError",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+ExitOnOutOfMemoryError",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "-Dio.netty.tryReflectionSetAccessible=true", "-Dlog4j2.disable.jmx=true",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
 ]
 
 
@@ -72,8 +77,13 @@ def _source_digest() -> str:
 
 
 def needs_build() -> bool:
-    return not (JAR.exists() and LIB.is_dir() and any(LIB.glob("neo4j-kernel-*.jar"))
-                and STAMP.exists() and STAMP.read_text().strip() == _source_digest())
+    return not (
+        JAR.exists()
+        and LIB.is_dir()
+        and any(LIB.glob("neo4j-kernel-*.jar"))
+        and STAMP.exists()
+        and STAMP.read_text().strip() == _source_digest()
+    )
 
 
 def build(force: bool = False) -> bool:
@@ -87,8 +97,12 @@ def build(force: bool = False) -> bool:
         _tool("java")
         digest = _source_digest()
         with open(BUILD_LOG, "w") as log:
-            rc = subprocess.call([mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(HERE / "pom.xml"), "package"],
-                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            rc = subprocess.call(
+                [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(HERE / "pom.xml"), "package"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         if rc != 0 or not JAR.exists():
             raise Neo4jServerError(f"Maven build failed (exit {rc}); see {BUILD_LOG}")
         STAMP.write_text(digest + "\n")
@@ -130,8 +144,14 @@ def _alive(pid: int) -> bool:
 class Neo4jServer:
     """One Neo4j JVM on 127.0.0.1:port with its data in data_dir (default run/data-PORT)."""
 
-    def __init__(self, port: int = DEFAULT_PORT, data_dir: str | os.PathLike | None = None,
-                 password: str | None = None, heap: str | None = None, pagecache: str | None = None):
+    def __init__(
+        self,
+        port: int = DEFAULT_PORT,
+        data_dir: str | os.PathLike | None = None,
+        password: str | None = None,
+        heap: str | None = None,
+        pagecache: str | None = None,
+    ):
         self.port = int(port)
         self.data_dir = Path(data_dir or RUN / f"data-{self.port}").resolve()
         self._password = password or default_password()
@@ -157,13 +177,13 @@ class Neo4jServer:
         if pid is None:
             return False
         if self._proc is not None and self._proc.pid == pid:  # our child: trust the handle
-            return self._proc.poll() is None                  # (poll also reaps it)
+            return self._proc.poll() is None  # (poll also reaps it)
         return _alive(pid)
 
     def is_running(self) -> bool:
         return self._pid_alive(self.pid())
 
-    def start(self, timeout: float = 120.0) -> "Neo4jServer":
+    def start(self, timeout: float = 120.0) -> Neo4jServer:
         if self.is_running():
             self._wait_connectivity(time.monotonic() + timeout)
             return self
@@ -173,15 +193,34 @@ class Neo4jServer:
             if s.connect_ex((HOST, self.port)) == 0:
                 raise Neo4jServerError(f"port {self.port} on {HOST} is already in use")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [java, f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", f"{JAR}{os.pathsep}{LIB}/*", MAIN_CLASS,
-               "--port", str(self.port), "--home", str(self.data_dir), "--pagecache", self.pagecache]
+        cmd = [
+            java,
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *JVM_FLAGS,
+            "-cp",
+            f"{JAR}{os.pathsep}{LIB}/*",
+            MAIN_CLASS,
+            "--port",
+            str(self.port),
+            "--home",
+            str(self.data_dir),
+            "--pagecache",
+            self.pagecache,
+        ]
         env = dict(os.environ, NEO4J_PASSWORD=self._password)
         with open(self.log_file, "a") as log:
             log.write(f"=== start {time.strftime('%Y-%m-%d %H:%M:%S')} {self.uri} data={self.data_dir}\n")
             log.flush()
-            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                          stdin=subprocess.DEVNULL, start_new_session=True,
-                                          cwd=self.data_dir)
+            self._proc = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=self.data_dir,
+            )
         self.pid_file.write_text(f"{self._proc.pid}\n")
         try:
             self._wait_connectivity(time.monotonic() + timeout)
@@ -199,19 +238,21 @@ class Neo4jServer:
                 raise Neo4jServerError(f"Neo4j exited during start-up; see {self.log_file}")
             if self._ready_logged():
                 try:
-                    with neo4j.GraphDatabase.driver(self.uri, auth=self.auth,
-                                                    connection_timeout=5) as driver:
+                    with neo4j.GraphDatabase.driver(self.uri, auth=self.auth, connection_timeout=5) as driver:
                         driver.verify_connectivity()
                     return
                 except neo4j.exceptions.AuthError:
-                    raise Neo4jServerError(f"Neo4j on {self.uri} rejected the password "
-                                           "(another server on this port?)") from None
+                    raise Neo4jServerError(
+                        f"Neo4j on {self.uri} rejected the password (another server on this port?)"
+                    ) from None
                 except Exception as e:  # noqa: BLE001 - not up yet
                     last = e
             time.sleep(0.25)
-        raise Neo4jServerError(f"Neo4j not reachable on {self.uri} after the timeout "
-                               f"({type(last).__name__ if last else 'no READY line'}); "
-                               f"see {self.log_file}")
+        raise Neo4jServerError(
+            f"Neo4j not reachable on {self.uri} after the timeout "
+            f"({type(last).__name__ if last else 'no READY line'}); "
+            f"see {self.log_file}"
+        )
 
     def _ready_logged(self) -> bool:
         """True if the last start section of the log has the READY line."""
@@ -219,7 +260,7 @@ class Neo4jServer:
             text = self.log_file.read_text(errors="replace")
         except OSError:
             return False
-        return f"READY {self.uri}" in text[text.rfind("=== start"):]
+        return f"READY {self.uri}" in text[text.rfind("=== start") :]
 
     def _wait_exit(self, pid: int, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -247,7 +288,7 @@ class Neo4jServer:
         """SIGKILL at once (fault tests: the next start runs recovery)."""
         self._signal(signal.SIGKILL, 30)
 
-    def __enter__(self) -> "Neo4jServer":
+    def __enter__(self) -> Neo4jServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -272,14 +313,15 @@ def main(argv: list[str] | None = None) -> int:
             t = time.monotonic()
             srv.start(timeout=a.timeout)
             print(f"NEO4J_URI={srv.uri}")
-            print(f"# user neo4j, pid {srv.pid()}, ready in {time.monotonic() - t:.1f}s, "
-                  f"log {srv.log_file}, password from "
-                  f"{'$NEO4J_PASSWORD' if os.environ.get('NEO4J_PASSWORD') else PASSWORD_FILE}")
+            print(
+                f"# user neo4j, pid {srv.pid()}, ready in {time.monotonic() - t:.1f}s, "
+                f"log {srv.log_file}, password from "
+                f"{'$NEO4J_PASSWORD' if os.environ.get('NEO4J_PASSWORD') else PASSWORD_FILE}"
+            )
         elif a.command in ("stop", "kill"):
             was = srv.is_running()
             srv.stop() if a.command == "stop" else srv.kill()
-            print(f"{'stopped' if a.command == 'stop' else 'killed'} {srv.uri}" if was
-                  else f"not running on {srv.uri}")
+            print(f"{'stopped' if a.command == 'stop' else 'killed'} {srv.uri}" if was else f"not running on {srv.uri}")
         else:
             if not srv.is_running():
                 print(f"not running on {srv.uri}")

@@ -14,9 +14,9 @@ import sys
 
 import click
 
-from graphcore import fields as F
-from graphcore import vocab
-from graphcore.stores import KINDS, StoreError, open_store
+from catalyse.graphcore import fields as F
+from catalyse.graphcore import vocab
+from catalyse.graphcore.stores import KINDS, StoreError, open_store
 
 from .output import FORMATS, render, render_pairs
 
@@ -32,8 +32,8 @@ def _friendly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from importers.load import ImportFailed
-        from importers.tables import ReadError
+        from catalyse.importers.load import ImportFailed
+        from catalyse.importers.tables import ReadError
 
         try:
             return fn(*args, **kwargs)
@@ -68,8 +68,9 @@ pass_settings = click.make_pass_decorator(Settings)
 
 
 def output_option(fn):
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(fn)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+    )(fn)
 
 
 def date_type(value):
@@ -82,18 +83,35 @@ def date_type(value):
 
 
 def as_of_option(fn):
-    return click.option("--as-of", "as_of", callback=lambda c, p, v: date_type(v), metavar="DATE",
-                        help="The network as it was on that date (YYYY-MM-DD).")(fn)
+    return click.option(
+        "--as-of",
+        "as_of",
+        callback=lambda c, p, v: date_type(v),
+        metavar="DATE",
+        help="The network as it was on that date (YYYY-MM-DD).",
+    )(fn)
 
 
 @click.group(context_settings=CONTEXT)
-@click.option("--db", envvar="CATALYSE_DB", metavar="PATH", help="Embedded store file [env CATALYSE_DB; "
-              "default ./catalyse.db].")
-@click.option("--store", "store_kind", envvar="CATALYSE_STORE", type=click.Choice(KINDS),
-              help="Which store: embedded (default) or neo4j (settings from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD "
-                   "or NEO4J_PASSWORD_FILE, NEO4J_DATABASE) [env CATALYSE_STORE].")
-@click.option("--lang", envvar="CATALYSE_LANG", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of analysis tables, reports and views [env CATALYSE_LANG].")
+@click.option(
+    "--db", envvar="CATALYSE_DB", metavar="PATH", help="Embedded store file [env CATALYSE_DB; default ./catalyse.db]."
+)
+@click.option(
+    "--store",
+    "store_kind",
+    envvar="CATALYSE_STORE",
+    type=click.Choice(KINDS),
+    help="Which store: embedded (default) or neo4j (settings from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD "
+    "or NEO4J_PASSWORD_FILE, NEO4J_DATABASE) [env CATALYSE_STORE].",
+)
+@click.option(
+    "--lang",
+    envvar="CATALYSE_LANG",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Language of analysis tables, reports and views [env CATALYSE_LANG].",
+)
 @click.version_option(package_name="catalyse")
 @click.pass_context
 def cli(ctx, db, store_kind, lang):
@@ -117,17 +135,20 @@ def init(s: Settings, force):
     counts = store.counts()
     if any(counts.values()):
         if not force:
-            raise UserError(f"{store.describe()} already holds {counts['organisations']} organisations; "
-                            "use --force to empty it")
+            raise UserError(
+                f"{store.describe()} already holds {counts['organisations']} organisations; use --force to empty it"
+            )
         store.clear()
     click.echo(f"Ready: {store.describe()} (empty).")
 
 
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--kind", type=click.Choice(["organisations", "catalysers", "alliances", "members", "ties",
-                                           "introductions"]),
-              help="What the files hold (default: detected from their columns).")
+@click.option(
+    "--kind",
+    type=click.Choice(["organisations", "catalysers", "alliances", "members", "ties", "introductions"]),
+    help="What the files hold (default: detected from their columns).",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
@@ -139,7 +160,7 @@ def import_(s: Settings, files, kind, dry_run, silent):
     validated together and written in one transaction: every problem is listed with its file, row and column,
     and nothing is written unless everything is valid. Re-running an import changes nothing.
     """
-    from importers.load import validate_files
+    from catalyse.importers.load import validate_files
 
     store = s.store(create=True)
     data, warnings = validate_files(list(files), store, kind=kind)
@@ -156,28 +177,41 @@ def import_(s: Settings, files, kind, dry_run, silent):
     else:
         summary = store.write(data)
     for row in summary.rows():
-        click.echo(f"{row['entity']:<14} {row['new']:>8} new {row['changed']:>8} changed {row['unchanged']:>8} "
-                   "unchanged")
-    click.echo(f"Imported into {store.describe()}." if summary.modified else
-               f"Nothing changed in {store.describe()}: everything was already there.")
+        click.echo(
+            f"{row['entity']:<14} {row['new']:>8} new {row['changed']:>8} changed {row['unchanged']:>8} unchanged"
+        )
+    click.echo(
+        f"Imported into {store.describe()}."
+        if summary.modified
+        else f"Nothing changed in {store.describe()}: everything was already there."
+    )
 
 
 def _counts_text(counts: dict) -> str:
-    return ", ".join(f"{counts[k]} {k}" for k in ("organisations", "catalysers", "alliances", "ties",
-                                                     "introductions") if counts.get(k))
+    return ", ".join(
+        f"{counts[k]} {k}"
+        for k in ("organisations", "catalysers", "alliances", "ties", "introductions")
+        if counts.get(k)
+    )
 
 
 @cli.command()
-@click.option("-o", "--output", "target", required=True, type=click.Path(),
-              help="Directory (csv) or file (json, graphml, gexf).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "graphml", "gexf"]), default=None,
-              help="Default: from the file extension, else csv.")
+@click.option(
+    "-o", "--output", "target", required=True, type=click.Path(), help="Directory (csv) or file (json, graphml, gexf)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "graphml", "gexf"]),
+    default=None,
+    help="Default: from the file extension, else csv.",
+)
 @as_of_option
 @pass_settings
 @_friendly
 def export(s: Settings, target, fmt, as_of):
     """Export the store: CSV or JSON (re-importable), GraphML or GEXF (Gephi)."""
-    from importers.export import export as do_export
+    from catalyse.importers.export import export as do_export
 
     if fmt is None:
         ext = os.path.splitext(target)[1].lower().lstrip(".")
@@ -189,15 +223,24 @@ def export(s: Settings, target, fmt, as_of):
 
 # -- organisations ------------------------------------------------------------------------------------------------
 def _org_row(o, lang: str) -> dict:
-    return {"id": o.id, "name": o.name, "sector": o.sector if lang == "code" else vocab.label("sector", o.sector, lang),
-            "commune": o.commune, "themes": list(o.themes)}
+    return {
+        "id": o.id,
+        "name": o.name,
+        "sector": o.sector if lang == "code" else vocab.label("sector", o.sector, lang),
+        "commune": o.commune,
+        "themes": list(o.themes),
+    }
 
 
 def _filters(fn):
-    fn = click.option("--sector", callback=lambda c, p, v: vocab.parse("sector", v) if v else None,
-                      help="Sector code or label (e.g. association, ESS, collectivité).")(fn)
-    fn = click.option("--territory", metavar="CODE",
-                      help="Commune (26362), EPCI (9 digits), département (26, 2A), or region:84.")(fn)
+    fn = click.option(
+        "--sector",
+        callback=lambda c, p, v: vocab.parse("sector", v) if v else None,
+        help="Sector code or label (e.g. association, ESS, collectivité).",
+    )(fn)
+    fn = click.option(
+        "--territory", metavar="CODE", help="Commune (26362), EPCI (9 digits), département (26, 2A), or region:84."
+    )(fn)
     fn = click.option("--theme", metavar="THEME", help="A theme, e.g. 7 or ODD7 for SDG 7.")(fn)
     return fn
 
@@ -241,19 +284,43 @@ def orgs_search(s: Settings, text, sector, territory, theme, limit, fmt):
 
 #: French labels of the organisation fields and of the tie and alliance columns of `orgs show`, `list` and
 #: `search` (the keys serve as the English labels).
-_SHOW_FR = {"id": "identifiant", "name": "nom", "sector": "secteur", "epci": "EPCI", "departement": "département",
-            "region": "région", "lat": "latitude", "lon": "longitude", "themes": "thèmes", "tags": "étiquettes",
-            "siren": "SIREN", "siret": "SIRET", "rna": "RNA", "website": "site web",
-            "catalyser_metiers": "métiers de catalyseur", "with": "avec", "direction": "sens", "weight": "poids",
-            "start": "début", "end": "fin", "role": "rôle"}
+_SHOW_FR = {
+    "id": "identifiant",
+    "name": "nom",
+    "sector": "secteur",
+    "epci": "EPCI",
+    "departement": "département",
+    "region": "région",
+    "lat": "latitude",
+    "lon": "longitude",
+    "themes": "thèmes",
+    "tags": "étiquettes",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "rna": "RNA",
+    "website": "site web",
+    "catalyser_metiers": "métiers de catalyseur",
+    "with": "avec",
+    "direction": "sens",
+    "weight": "poids",
+    "start": "début",
+    "end": "fin",
+    "role": "rôle",
+}
 #: French names of a tie's direction as seen from the organisation shown.
 _DIRECTION_FR = {"out": "sortant", "in": "entrant", "both": "réciproque"}
 
 
 @orgs.command(name="show")
 @click.argument("org")
-@click.option("--ties", "ties_shown", type=click.IntRange(min=0), default=10, show_default=True,
-              help="How many ties the table shows (csv and json give them all).")
+@click.option(
+    "--ties",
+    "ties_shown",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many ties the table shows (csv and json give them all).",
+)
 @output_option
 @pass_settings
 @_friendly
@@ -270,21 +337,33 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
     roles = {c.org: c.metiers for c in store.catalysers()}
     record = o.to_record()
     record["catalyser_metiers"] = list(roles.get(org, ())) or None
-    record["ties"] = [{"with": t.target if t.source == org else t.source, "type": t.type,
-                       "direction": "out" if t.directed and t.source == org else "in" if t.directed else "both",
-                       "weight": t.weight, "start": t.start, "end": t.end} for t in ties]
-    record["alliances"] = [{"id": a.id, "name": a.name, "role": next(m.role for m in a.members if m.org == org)}
-                           for a in alliances]
+    record["ties"] = [
+        {
+            "with": t.target if t.source == org else t.source,
+            "type": t.type,
+            "direction": "out" if t.directed and t.source == org else "in" if t.directed else "both",
+            "weight": t.weight,
+            "start": t.start,
+            "end": t.end,
+        }
+        for t in ties
+    ]
+    record["alliances"] = [
+        {"id": a.id, "name": a.name, "role": next(m.role for m in a.members if m.org == org)} for a in alliances
+    ]
     if fmt != "table":
         click.echo(render([record], fmt, list(record)))
         return
     lang = s.lang
     t = (lambda fr, en: en) if lang == "en" else (lambda fr, en: fr)
     fr = {} if lang == "en" else _SHOW_FR  # field keys are already the English labels; extra columns stay verbatim
-    labelled = {"sector": vocab.label("sector", record["sector"], lang),
-                "catalyser_metiers": tuple(vocab.label("metier", m, lang) for m in record["catalyser_metiers"] or ())}
-    click.echo(render_pairs([(fr.get(k, k), labelled.get(k, v)) for k, v in record.items()
-                             if k not in ("ties", "alliances")]))
+    labelled = {
+        "sector": vocab.label("sector", record["sector"], lang),
+        "catalyser_metiers": tuple(vocab.label("metier", m, lang) for m in record["catalyser_metiers"] or ()),
+    }
+    click.echo(
+        render_pairs([(fr.get(k, k), labelled.get(k, v)) for k, v in record.items() if k not in ("ties", "alliances")])
+    )
     if record["ties"]:
         recent = sorted(record["ties"], key=lambda r: r["start"] or _dt.date.min, reverse=True)[:ties_shown]
         if len(ties) <= len(recent):
@@ -292,16 +371,29 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
         elif len(recent) == 1:
             more = t(", le plus récent affiché (--ties N pour plus)", ", the most recent shown (--ties N for more)")
         else:
-            more = t(f", les {len(recent)} plus récents affichés (--ties N pour plus)",
-                     f", the {len(recent)} most recent shown (--ties N for more)")
+            more = t(
+                f", les {len(recent)} plus récents affichés (--ties N pour plus)",
+                f", the {len(recent)} most recent shown (--ties N for more)",
+            )
         click.echo(f"\n{t('liens', 'ties')} ({len(ties)}{more}):")
-        click.echo(render([{**r, "type": vocab.label("tie_type", r["type"], lang),
-                            "direction": t(_DIRECTION_FR[r["direction"]], r["direction"])} for r in recent],
-                          headers=fr))
+        click.echo(
+            render(
+                [
+                    {
+                        **r,
+                        "type": vocab.label("tie_type", r["type"], lang),
+                        "direction": t(_DIRECTION_FR[r["direction"]], r["direction"]),
+                    }
+                    for r in recent
+                ],
+                headers=fr,
+            )
+        )
     if record["alliances"]:
         click.echo(f"\nalliances ({len(alliances)}):")
-        click.echo(render([{**a, "role": vocab.label("role", a["role"], lang)} for a in record["alliances"]],
-                          headers=fr))
+        click.echo(
+            render([{**a, "role": vocab.label("role", a["role"], lang)} for a in record["alliances"]], headers=fr)
+        )
 
 
 # -- statistics ---------------------------------------------------------------------------------------------------
@@ -312,8 +404,8 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
 @_friendly
 def stats(s: Settings, as_of, fmt):
     """Counts by sector and tie type, density and components of the tie network."""
-    from graphcore.projection import tie_graph
-    from queries.overview import overview
+    from catalyse.graphcore.projection import tie_graph
+    from catalyse.queries.overview import overview
 
     store = s.store()
     data = store.dataset(as_of=as_of)
@@ -326,49 +418,85 @@ def stats(s: Settings, as_of, fmt):
     t = (lambda fr, en: en) if lang == "en" else (lambda fr, en: fr)
     when = f" {t('au', 'on')} {as_of.isoformat()}" if as_of else ""
     click.echo(f"{store.describe()}{when}")
-    click.echo(render_pairs([
-        (t("organisations", "organisations"), counts["organisations"]),
-        (t("catalyseurs", "catalysers"), counts["catalysers"]),
-        (t("alliances", "alliances"), f"{counts['alliances']} ({counts['memberships']} "
-                                      f"{t('adhésions', 'memberships')})"),
-        (t("liens", "ties"), f"{counts['ties']} ({o['edges']} {t('paires reliées', 'linked pairs')})"),
-        (t("mises en relation", "introductions"), counts["introductions"]),
-        (t("densité", "density"), f"{o['density']:.4f}"),
-        (t("composantes", "components"), f"{o['components']} ({t('la plus grande', 'largest')}: "
-                                         f"{o['largest_component']}, {t('isolées', 'isolates')}: {o['isolates']})"),
-        (t("liens entre secteurs", "cross-sector ties"),
-         f"{o['cross_sector_share']:.1%}" if o["cross_sector_share"] is not None else "–"),
-    ]))
+    click.echo(
+        render_pairs(
+            [
+                (t("organisations", "organisations"), counts["organisations"]),
+                (t("catalyseurs", "catalysers"), counts["catalysers"]),
+                (
+                    t("alliances", "alliances"),
+                    f"{counts['alliances']} ({counts['memberships']} {t('adhésions', 'memberships')})",
+                ),
+                (t("liens", "ties"), f"{counts['ties']} ({o['edges']} {t('paires reliées', 'linked pairs')})"),
+                (t("mises en relation", "introductions"), counts["introductions"]),
+                (t("densité", "density"), f"{o['density']:.4f}"),
+                (
+                    t("composantes", "components"),
+                    f"{o['components']} ({t('la plus grande', 'largest')}: "
+                    f"{o['largest_component']}, {t('isolées', 'isolates')}: {o['isolates']})",
+                ),
+                (
+                    t("liens entre secteurs", "cross-sector ties"),
+                    f"{o['cross_sector_share']:.1%}" if o["cross_sector_share"] is not None else "–",
+                ),
+            ]
+        )
+    )
     click.echo("")
-    click.echo(render([{"s": vocab.label("sector", k, lang), "n": v} for k, v in o["by_sector"].items()], "table",
-                      headers={"s": t("secteur", "sector"), "n": t("organisations", "organisations")}))
+    click.echo(
+        render(
+            [{"s": vocab.label("sector", k, lang), "n": v} for k, v in o["by_sector"].items()],
+            "table",
+            headers={"s": t("secteur", "sector"), "n": t("organisations", "organisations")},
+        )
+    )
     click.echo("")
-    click.echo(render([{"k": vocab.label("tie_type", k, lang), "n": v} for k, v in o["by_tie_type"].items()],
-                      "table", headers={"k": t("type de lien", "tie type"), "n": t("paires", "pairs")}))
+    click.echo(
+        render(
+            [{"k": vocab.label("tie_type", k, lang), "n": v} for k, v in o["by_tie_type"].items()],
+            "table",
+            headers={"k": t("type de lien", "tie type"), "n": t("paires", "pairs")},
+        )
+    )
 
 
 # -- demo ---------------------------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--orgs", "n_orgs", type=click.IntRange(min=10), default=300, show_default=True,
-              help="How many organisations (the same generator makes the 100,000-organisation workload).")
-@click.option("--ties", "n_ties", type=click.IntRange(min=0), default=None, help="How many ties (default ≈3.2 per "
-              "organisation).")
+@click.option(
+    "--orgs",
+    "n_orgs",
+    type=click.IntRange(min=10),
+    default=300,
+    show_default=True,
+    help="How many organisations (the same generator makes the 100,000-organisation workload).",
+)
+@click.option(
+    "--ties", "n_ties", type=click.IntRange(min=0), default=None, help="How many ties (default ≈3.2 per organisation)."
+)
 @click.option("--seed", type=int, default=2025, show_default=True)
 @click.option("--force", is_flag=True, help="Replace what the store holds.")
-@click.option("--report", "report_dir", default="demo-report", show_default=True, type=click.Path(file_okay=False),
-              help="Where to write the demo's territory report and map ('' to skip).")
+@click.option(
+    "--report",
+    "report_dir",
+    default="demo-report",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the demo's territory report and map ('' to skip).",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
 @_friendly
 def demo(s: Settings, n_orgs, n_ties, seed, force, report_dir, silent):
     """Build a realistic demo territory (Valence Romans Agglo, Drôme) into the store."""
-    from graphcore.demo import generate_territory
+    from catalyse.graphcore.demo import generate_territory
 
     store = s.store(create=True)
     counts = store.counts()
     if any(counts.values()) and not force:
-        raise UserError(f"{store.describe()} already holds {counts['organisations']} organisations; "
-                        "use --force to replace them, or --db OTHER.db")
+        raise UserError(
+            f"{store.describe()} already holds {counts['organisations']} organisations; "
+            "use --force to replace them, or --db OTHER.db"
+        )
     data = generate_territory(n_orgs, seed=seed, n_ties=n_ties)
     if any(counts.values()):
         store.clear()
@@ -380,25 +508,31 @@ def demo(s: Settings, n_orgs, n_ties, seed, force, report_dir, silent):
         store.write(data)
     c = data.counts()
     click.echo(f"Demo territory written to {store.describe()}:")
-    click.echo(f"  {c['organisations']} organisations in {len({o.commune for o in data.organisations})} communes, "
-               f"{len({o.sector for o in data.organisations})} sectors")
-    click.echo(f"  {c['ties']} ties dated {min(t.start for t in data.ties if t.start).year}–"
-               f"{max(t.start for t in data.ties if t.start).year}, {c['alliances']} alliances "
-               f"({c['memberships']} memberships)")
+    click.echo(
+        f"  {c['organisations']} organisations in {len({o.commune for o in data.organisations})} communes, "
+        f"{len({o.sector for o in data.organisations})} sectors"
+    )
+    click.echo(
+        f"  {c['ties']} ties dated {min(t.start for t in data.ties if t.start).year}–"
+        f"{max(t.start for t in data.ties if t.start).year}, {c['alliances']} alliances "
+        f"({c['memberships']} memberships)"
+    )
     click.echo(f"  {c['catalysers']} catalysers and {c['introductions']} introductions")
     if report_dir:
-        from .cli_analysis import write_report
+        from .analysis import write_report
 
         write_report(s, report_dir)
-        click.echo(f"Report: {os.path.join(report_dir, 'report.html')}  map: {os.path.join(report_dir, 'map.html')} "
-                   "(open them in a browser, no network needed)")
+        click.echo(
+            f"Report: {os.path.join(report_dir, 'report.html')}  map: {os.path.join(report_dir, 'map.html')} "
+            "(open them in a browser, no network needed)"
+        )
     click.echo("Next:")
     click.echo("  catalyse stats                       # counts, density, components")
     click.echo("  catalyse brokers --top 10            # who bridges which worlds")
     click.echo(f"  catalyse suggest {catalyser_hint(data):<20} # whom to introduce to whom, and why")
 
 
-from . import cli_analysis  # noqa: E402,F401  (registers the analysis, recommendation and view commands)
+from . import analysis  # noqa: E402,F401  (registers the analysis, recommendation and view commands)
 
 
 def catalyser_hint(data) -> str:

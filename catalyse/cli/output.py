@@ -7,7 +7,7 @@ import datetime as _dt
 import io
 import json
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 FORMATS = ("table", "csv", "json")
 
@@ -38,14 +38,19 @@ def _json_default(value):
     return str(value)
 
 
-def render(rows: Sequence[dict], fmt: str = "table", columns: Sequence[str] | None = None,
-           headers: dict[str, str] | None = None) -> str:
+def render(
+    rows: Sequence[dict],
+    fmt: str = "table",
+    columns: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> str:
     """Rows (dicts) as text. `columns` orders and selects keys; `headers` relabels them in the table format."""
     rows = list(rows)
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
-        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2,
-                          default=_json_default)
+        return json.dumps(
+            [{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2, default=_json_default
+        )
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
