@@ -54,7 +54,6 @@ Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie 
 
 from __future__ import annotations
 
-import random as _random
 from dataclasses import dataclass, field, fields
 
 import networkx as nx
@@ -62,7 +61,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from catalyse.graphcore.territory import Territory
 from catalyse.graphcore.vocab import label
+from catalyse.queries import structure
 from catalyse.queries.candidates import (
     COMPLEMENTARY_SECTORS,
     SOURCES,
@@ -181,13 +182,13 @@ class SuggestionIndex(GraphIndex):
     ----------
     G : networkx graph
     comembership : networkx.Graph, optional
-    communities : iterable of sets of nodes, optional
-        A partition to use instead of computing Louvain (e.g. the one shown to the user elsewhere).
+    communities : dict {node: label} or iterable of sets of nodes, optional
+        The territory's partition (:func:`catalyse.queries.structure.communities`, computed once per loaded
+        graph and shown to the user elsewhere); computed here when not given.
     seed : int
-        Seed of the Louvain run (default 0). Louvain uses igraph's C implementation when igraph is installed
-        (seconds on a million ties), otherwise :func:`networkx.community.louvain_communities` up to
-        :data:`NX_LOUVAIN_MAX_TIES` tied pairs; beyond that, without igraph, the what-if has no
-        ``bridges_communities`` (pass ``communities=`` to give a partition computed elsewhere).
+        Seed of the Louvain run when the partition is computed here (default 0), on graphs of up to
+        :data:`NX_LOUVAIN_MAX_TIES` tied pairs; beyond that, without ``communities=``, the what-if has no
+        ``bridges_communities``.
     """
 
     def __init__(self, G, *, comembership=None, communities=None, seed=0, weight="weight"):
@@ -198,9 +199,14 @@ class SuggestionIndex(GraphIndex):
         self._communities_skipped = False
         if communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
-            for k, members in enumerate(communities):
-                for x in members:
-                    lab[self.pos[x]] = k
+            if isinstance(communities, dict):
+                for x, k in communities.items():
+                    if x in self.pos:
+                        lab[self.pos[x]] = k
+            else:
+                for k, members in enumerate(communities):
+                    for x in members:
+                        lab[self.pos[x]] = k
             self._communities = lab
         self._burt = None
         self._components = None
@@ -290,39 +296,27 @@ class SuggestionIndex(GraphIndex):
         return self._cat_tables
 
 
-#: Without igraph, the Louvain communities of the what-if are left out above this many tied pairs.
+#: Above this many tied pairs an index does not compute the Louvain communities of the what-if itself (seconds to
+#: minutes in networkx): pass ``communities=`` (the territory's partition, computed once per loaded graph).
 NX_LOUVAIN_MAX_TIES = 200_000
 
 
-def _louvain_labels(index, seed, igraph=True):
-    lab = np.full(index.n, -1, dtype=np.int64)
-    ig = None
-    if igraph:
-        try:
-            import igraph as ig
-        except ImportError:  # pragma: no cover - igraph is a test dependency
-            ig = None
-    if ig is None and index.n_edges > NX_LOUVAIN_MAX_TIES:
+def _louvain_labels(index, seed):
+    """The partition of :func:`catalyse.queries.structure.communities` (the one community detection of catalyse)
+    on the index's weighted graph, as labels by position; None above :data:`NX_LOUVAIN_MAX_TIES`."""
+    if index.n_edges > NX_LOUVAIN_MAX_TIES:
         return None
-    if ig is not None:
-        g = ig.Graph(n=index.n, edges=list(zip(index.edge_lo.tolist(), index.edge_hi.tolist())))
-        g.es["weight"] = index.W[index.edge_lo, index.edge_hi].tolist() if index.n_edges else []
-        rng = _random.Random(seed)
-        ig.set_random_number_generator(rng)
-        try:
-            part = g.community_multilevel(weights="weight" if index.n_edges else None)
-        finally:
-            ig.set_random_number_generator(_random)
-        lab[:] = np.asarray(part.membership, dtype=np.int64)
-        return lab
     H = nx.Graph()
-    H.add_nodes_from(range(index.n))
+    H.add_nodes_from(index.nodes)
+    nodes = index.nodes
     H.add_weighted_edges_from(
-        zip(index.edge_lo.tolist(), index.edge_hi.tolist(), index.W[index.edge_lo, index.edge_hi].tolist())
+        (nodes[u], nodes[v], w)
+        for u, v, w in zip(
+            index.edge_lo.tolist(), index.edge_hi.tolist(), index.W[index.edge_lo, index.edge_hi].tolist()
+        )
     )
-    for k, members in enumerate(nx.community.louvain_communities(H, weight="weight", seed=seed)):
-        lab[list(members)] = k
-    return lab
+    membership = structure.communities(H, seed=seed)["membership"]
+    return np.fromiter((membership[x] for x in nodes), dtype=np.int64, count=index.n)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -638,24 +632,13 @@ def _reasons(rec, index, lang, private):
 
 
 def _territory_mask(G, index, territory):
-    if isinstance(territory, tuple):
-        level, code = territory
-        levels = (level,)
-    else:
-        levels, code = ("commune", "epci", "departement", "region"), territory
-    code = str(code)
-    nd = G.nodes if G is not None else None
-    mask = np.zeros(index.n, dtype=bool)
-    for level in levels:
-        if level in ("commune", "epci", "departement"):
-            codes = getattr(index, level + "_codes")
-            if code in codes:
-                mask |= getattr(index, level) == codes.index(code)
-        elif nd is not None:
-            mask |= np.array([nd[x].get(level) == code for x in index.nodes], dtype=bool)
-        elif level == "region":
-            mask |= np.array(index.__dict__.get("_regions", [None] * index.n)) == code
-    return mask
+    """Organisations of the index inside `territory` (parsed once by `Territory.parse`: the same selector as
+    the stores and `projection.restrict`), from the graph's node attributes."""
+    where = Territory.parse(territory)
+    if G is None:
+        raise ValueError("a territory filter needs the graph (node attributes)")
+    nd = G.nodes
+    return np.fromiter((where.contains(nd[x]) for x in index.nodes), dtype=bool, count=index.n)
 
 
 def suggest(
@@ -698,9 +681,9 @@ def suggest(
     between : (sector, sector), optional
         Only cross-world matches between these two sector codes (e.g. ``("association", "company")``); the
         ``sectors`` candidate source then looks for exactly this pair.
-    territory : str or (level, code), optional
-        Keep organisations of this territory only (both ends): a code matched against ``commune``, ``epci``,
-        ``departement`` and ``region``, or an explicit ``("epci", "200068781")``.
+    territory : str or Territory, optional
+        Keep organisations of this territory only (both ends): ``"26"``, ``"region:84"``, ``"epci:200068781"``…,
+        read by :meth:`catalyse.graphcore.territory.Territory.parse` like every other territory filter.
     theme : str, optional
         Keep pairs that both have this theme.
     exclude : iterable of (u, v)
