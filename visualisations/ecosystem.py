@@ -37,7 +37,7 @@ from catalyse.graphcore import vocab
 
 from . import layout
 from ._page import render_page
-from .i18n import fmt_number, theme_label, ui
+from catalyse.i18n import fmt_number, theme_label, ui
 
 __all__ = ["ecosystem_map", "ego_view", "alliance_view", "catalyser_view", "SECTOR_COLORS", "TIE_STYLES"]
 
