@@ -12,7 +12,14 @@ import sqlite3
 import pytest
 
 from catalyse.graphcore.model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
-from catalyse.graphcore.projection import alliance_graph, comembership_graph, graphs_identical, tie_graph
+from catalyse.graphcore.projection import (
+    TieColumns,
+    alliance_graph,
+    comembership_graph,
+    graphs_identical,
+    tie_graph,
+    tie_graph_columns,
+)
 from catalyse.graphcore.stores import (
     ATOMIC_LIMIT,
     SQLITE_ATOMIC_LIMIT,
@@ -411,3 +418,21 @@ def test_schema_is_created_once_and_never_on_opening(store, request, tmp_path):
     other.write(small())
     assert other.dataset() == small()
     other.close()
+
+
+# -- store -> analysis in columns -----------------------------------------------------------------------------------
+def test_columnar_projection_is_the_object_projection(store, demo_data):
+    """`tie_columns` + `tie_graph_columns` (no model object per row) give exactly the graph of the object path —
+    nodes, attributes, edges, edge attributes and their order — and the pure-Python graph of the demo data."""
+    store.write(demo_data)
+    day = D(2020, 6, 1)
+    assert store.tie_columns().nodes == TieColumns.from_dataset(demo_data).nodes
+    for as_of in (None, day):
+        columns = store.tie_columns(as_of=as_of)
+        data = store.dataset(as_of=as_of)
+        for directed in (False, True):
+            for types in (None, ("funding", "partnership")):
+                G = tie_graph_columns(columns, directed=directed, types=types)
+                assert graphs_identical(G, tie_graph(data, directed=directed, as_of=as_of, types=types))
+                assert graphs_identical(G, tie_graph(demo_data, directed=directed, as_of=as_of, types=types))
+                assert G.number_of_edges() > 0

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
+from ..projection import TieColumns
 
 
 class StoreError(Exception):
@@ -348,6 +349,13 @@ class Store(ABC):
         return Dataset(
             self.organisations(), self.catalysers(), self.alliances(as_of=as_of), self.ties(as_of=as_of), intros
         )
+
+    def tie_columns(self, *, as_of: _dt.date | None = None) -> TieColumns:
+        """Every organisation (with its node attributes) and the ties active on `as_of`, in columns: the input of
+        `projection.tie_graph_columns`, which builds the same graph as ``tie_graph(dataset(as_of=))``. The stores
+        read them without a model object per row; this default goes through the objects."""
+        data = Dataset(self.organisations(), self.catalysers(), ties=self.ties(as_of=as_of))
+        return TieColumns.from_dataset(data, as_of=as_of)
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

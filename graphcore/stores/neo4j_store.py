@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from ..projection import TieColumns
 from ..vocab import _fold
 from .base import (
     ATOMIC_LIMIT,
@@ -1145,6 +1146,52 @@ class Neo4jStore(Store):
             params["org"] = org
         query = " ".join(matches or ["MATCH (i:Introduction)"]) + " RETURN DISTINCT properties(i) AS i ORDER BY i.id"
         return [_intro_from(dict(r["i"])) for r in self._read(query, **params)]
+
+    def tie_columns(self, *, as_of=None, batch: int = 100_000) -> TieColumns:
+        """Organisations as property maps straight into node attributes; ties in pages of `batch` flat lists in
+        key order (as `iter_ties`), straight into columns: no `Organisation` or `Tie` per row."""
+        nodes = []
+        for r in self._read(
+            "MATCH (o:Organisation) RETURN o.id AS id, properties(o) AS p, o:Catalyser AS cat ORDER BY o.id"
+        ):
+            p = r["p"]
+            attrs = {"name": p["name"], "sector": p["sector"], "catalyser": bool(r["cat"])}
+            if r["cat"]:
+                attrs["metiers"] = tuple(p.get("metiers") or ())
+            for key in ("commune", "epci", "departement", "region", "lat", "lon"):
+                if key in p:
+                    attrs[key] = p[key]
+            attrs["themes"] = tuple(p.get("themes") or ())
+            attrs["tags"] = tuple(p.get("tags") or ())
+            for key in ("siren", "siret", "rna", "website"):
+                if key in p:
+                    attrs[key] = p[key]
+            for key in sorted(k for k in p if k.startswith(EXTRA)):
+                attrs.setdefault(key[len(EXTRA) :], p[key])
+            nodes.append((r["id"], attrs))
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        where, params = self._tie_where(None, as_of)
+        where.insert(0, "t.key > $after")
+        query = (
+            "MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE "
+            + " AND ".join(where)
+            + " WITH s, d, t ORDER BY t.key LIMIT $n "
+            "RETURN collect([s.id, d.id, t.type, t.directed, t.weight, toString(t.start), t.key]) AS rows"
+        )
+        after = ""
+        while True:
+            rows = self._read(query, after=after, n=batch, **params)[0]["rows"]
+            if rows:
+                source, target, kind, directed, weight, start, keys = zip(*rows)
+                cols.source += source
+                cols.target += target
+                cols.type += kind
+                cols.directed += directed
+                cols.weight += weight
+                cols.start += start
+            if len(rows) < batch:
+                return cols
+            after = keys[-1]
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
         found = self._read(INTRODUCTION_BY_ID, id=intro_id)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from ..projection import TieColumns
 from ..vocab import _fold
 from .base import (
     SQLITE_ATOMIC_LIMIT,
@@ -75,6 +76,9 @@ CREATE TABLE IF NOT EXISTS introductions (
 # Point look-ups (index-backed: tests/test_store_contract.py reads their query plans)
 INTRODUCTION_BY_ID = "SELECT * FROM introductions WHERE id = ?"
 ALLIANCES_OF_ORG = "id IN (SELECT alliance FROM memberships WHERE org = ?)"
+
+_PLACE = ("commune", "epci", "departement", "region", "lat", "lon")  # organisations' columns 3-8
+_IDENTIFIERS = ("siren", "siret", "rna", "website")  # columns 11-14
 
 CHUNK = 500  # keys per IN (...) query: well under SQLite's bound on host parameters
 
@@ -497,6 +501,39 @@ class SqliteStore(Store):
             args += [org, org]
         sql = "SELECT * FROM introductions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [self._introduction(r) for r in self.conn.execute(sql, args)]
+
+    def tie_columns(self, *, as_of=None) -> TieColumns:
+        """Rows straight into node attributes and tie columns (no `Organisation` or `Tie` per row)."""
+        metiers = dict(self.conn.execute("SELECT org, metiers FROM catalysers"))
+        loads = json.loads
+        nodes = []
+        for r in self.conn.execute("SELECT * FROM organisations ORDER BY id"):
+            m = metiers.get(r[0])
+            attrs = {"name": r[1], "sector": r[2], "catalyser": m is not None}
+            if m is not None:
+                attrs["metiers"] = tuple(loads(m))
+            for key, value in zip(_PLACE, r[3:9]):
+                if value is not None:
+                    attrs[key] = value
+            attrs["themes"] = tuple(loads(r[9]))
+            attrs["tags"] = tuple(loads(r[10]))
+            for key, value in zip(_IDENTIFIERS, r[11:15]):
+                if value is not None:
+                    attrs[key] = value
+            if r[15] != "{}":
+                for key, value in sorted(loads(r[15]).items()):
+                    attrs.setdefault(key, value)
+            nodes.append((r[0], attrs))
+        where, args = self._tie_where(None, as_of)
+        rows = self.conn.execute(
+            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
+        ).fetchall()
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        if rows:
+            source, target, kind, directed, weight, start = map(list, zip(*rows))
+            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
+            cols.directed = [d == 1 for d in directed]
+        return cols
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
         row = self.conn.execute(INTRODUCTION_BY_ID, (intro_id,)).fetchone()
