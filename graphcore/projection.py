@@ -253,26 +253,34 @@ def tie_graph_columns(columns: TieColumns, *, directed: bool = False, types=None
     G.graph.update(kind="ties", as_of=as_of.isoformat() if as_of else None, directed=directed)
     G.add_nodes_from(columns.nodes)
     wanted = set(types) if types else None
-    edges: dict[tuple[str, str], list] = {}  # first arc of each pair, in tie-key order -> [weight, types, ties, start]
+    # first arc of each pair, in tie-key order -> [weight, types, ties, start]; an undirected graph's pair is keyed
+    # in sorted order (the orientation of an undirected edge changes nothing in the graph, not even its order)
+    edges: dict[tuple[str, str], list] = {}
     get = edges.get
     for u, v, kind, one_way, weight, start in zip(
         columns.source, columns.target, columns.type, columns.directed, columns.weight, columns.start
     ):
         if wanted is not None and kind not in wanted:
             continue
-        arcs = ((u, v), (v, u)) if directed and not one_way else ((u, v),)
-        for a, b in arcs:
-            e = get((a, b)) if directed else (get((a, b)) or get((b, a)))
+        if directed:
+            arcs: tuple = ((u, v), (v, u)) if not one_way else ((u, v),)
+        else:
+            arcs = ((u, v) if u < v else (v, u),)
+        for arc in arcs:
+            e = get(arc)
             if e is None:
-                edges[(a, b)] = [weight, {kind}, 1, start]
+                edges[arc] = [weight, kind, 1, start]
             else:
                 e[0] += weight
-                e[1].add(kind)
+                e[1] = (e[1] | {kind}) if isinstance(e[1], set) else {e[1], kind}
                 e[2] += 1
                 if start is not None and (e[3] is None or start < e[3]):
                     e[3] = start
-    G.add_edges_from(
-        (a, b, {"weight": w, "types": tuple(sorted(ks)), "ties": n} | ({"start": s} if s is not None else {}))
-        for (a, b), (w, ks, n, s) in edges.items()
-    )
+    out = []
+    for arc, (w, ks, n, s) in edges.items():
+        attrs = {"weight": w, "types": tuple(sorted(ks)) if isinstance(ks, set) else (ks,), "ties": n}
+        if s is not None:
+            attrs["start"] = s
+        out.append((*arc, attrs))
+    G.add_edges_from(out)
     return G
