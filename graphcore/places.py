@@ -51,6 +51,7 @@ __all__ = [
     "communes_of_postal_code",
     "find",
     "fold_name",
+    "is_postal_code_only",
     "resolution",
     "resolve",
 ]
@@ -100,6 +101,12 @@ _MESSAGES = {
         "give the town (column '{town_column}') to choose",
         "« {value} » n'est pas un code commune INSEE mais un code postal commun à {n} communes ({candidates}) ; "
         "indiquez la ville (colonne « {town_column} ») pour choisir",
+    ),
+    "code_or_cp": (
+        "'{value}' is the INSEE code of {name}, but this column holds postal codes, and {value} is also the postal "
+        "code of other communes ({candidates}); give the town (column '{town_column}') to choose",
+        "« {value} » est le code INSEE de {name}, mais cette colonne contient des codes postaux, et {value} est "
+        "aussi le code postal d'autres communes ({candidates}) ; indiquez la ville (colonne « {town_column} »)",
     ),
     "cp_as_commune_town": (
         "'{value}' is not an INSEE commune code but a postal code, and no commune named '{town}' has it "
@@ -364,6 +371,16 @@ def _narrow(candidates, *, precise: bool) -> list[Commune]:
     return [c for c in candidates if c.parent not in codes]
 
 
+def is_postal_code_only(value) -> bool:
+    """True when `value` is a postal code and no commune code (as 26400, 75011, 20000 — but not 26150).
+
+    >>> is_postal_code_only("26400"), is_postal_code_only("26150"), is_postal_code_only("26362")
+    (True, False, False)
+    """
+    code = _code_like(str(value))
+    return code is not None and code in _table().by_postal_code and find(code) is None
+
+
 def _departement(value) -> str:
     from .fields import FieldError, parse_departement
 
@@ -382,6 +399,7 @@ def resolution(
     departement: str | None = None,
     departements=(),
     town_column: str = "ville",
+    postal_codes_in_commune: bool = False,
 ) -> Resolution:
     """Like `resolve`, also saying whether the commune value was a postal code.
 
@@ -394,14 +412,14 @@ def resolution(
     )
     dep = _departement(departement) if departement else None
     context = {_departement(d) for d in departements if d}
-    res = _resolve(commune, town, postal_code, dep, context, town_column)
+    res = _resolve(commune, town, postal_code, dep, context, town_column, postal_codes_in_commune)
     if dep and res.commune.departement != dep:
         c = res.commune
         raise PlaceError("dep_mismatch", "departement", (c,), name=c.name, code=c.code, departement=dep)
     return res
 
 
-def _resolve(commune, town, postal_code, dep, context, town_column) -> Resolution:
+def _resolve(commune, town, postal_code, dep, context, town_column, postal_first=False) -> Resolution:
     t = _table()
     cp = _postal(postal_code) if postal_code else None
     if commune is not None:
@@ -414,7 +432,9 @@ def _resolve(commune, town, postal_code, dep, context, town_column) -> Resolutio
             raise PlaceError("bad_code", "commune", value=commune)
         current = find(code)
         as_postal = tuple(t.communes[c] for c in t.by_postal_code.get(code, ()))
-        if current is not None and (not as_postal or town is None or _matches(current, town)):
+        if current is not None and (
+            not as_postal or (town is None and not postal_first) or (town is not None and _matches(current, town))
+        ):
             if town is not None and not _matches(current, town):
                 raise PlaceError(
                     "code_town_mismatch", "commune", communes_named(town), value=code, name=current.name, town=town
@@ -438,13 +458,17 @@ def _resolve(commune, town, postal_code, dep, context, town_column) -> Resolutio
             picked = [c for c in candidates if _matches(c, town)]
             if len(picked) == 1:
                 return Resolution(picked[0], postal_code_as_commune=True)
-            if current is not None:
+            if current is not None and not postal_first:
                 raise PlaceError(
                     "code_town_mismatch", "commune", communes_named(town), value=code, name=current.name, town=town
                 )
             raise PlaceError("cp_as_commune_town", "commune", candidates, value=code, town=town)
         if len(candidates) == 1:
             return Resolution(candidates[0], postal_code_as_commune=True)
+        if current is not None:
+            raise PlaceError(
+                "code_or_cp", "commune", (current, *candidates), value=code, name=current.name, town_column=town_column
+            )
         raise PlaceError("cp_as_commune", "commune", candidates, value=code, town_column=town_column)
     if cp is not None:
         candidates = _narrow(tuple(t.communes[c] for c in t.by_postal_code.get(cp, ())), precise=True)
@@ -510,6 +534,7 @@ def resolve(
     departement: str | None = None,
     departements=(),
     town_column: str = "ville",
+    postal_codes_in_commune: bool = False,
 ) -> Commune:
     """The one commune that an INSEE code, a town, a postal code and a département (any of them) designate.
 
@@ -526,6 +551,9 @@ def resolve(
     departement : the row's département: the commune must lie in it.
     departements : the départements seen elsewhere in the file, to choose among communes of one name.
     town_column : the town column's name, for the messages.
+    postal_codes_in_commune : the commune values of this file include postal codes (one at least is a postal
+        code and no commune code): then 5 digits that are both are read as a postal code (26150 is the code of
+        Izon-la-Bruisse and the postal code of Die and 13 other communes), else as a commune code.
 
     Raises
     ------
@@ -550,4 +578,5 @@ def resolve(
         departement=departement,
         departements=departements,
         town_column=town_column,
+        postal_codes_in_commune=postal_codes_in_commune,
     ).commune

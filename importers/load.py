@@ -173,7 +173,7 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         c.problem(table, None, None, "the file has a header but no rows")
         return
     build = _BUILDERS[kind]
-    places_seen = placing.file_departements(_records(table, cols)) if kind == "organisations" else ()
+    places_seen = placing.file_context(_records(table, cols)) if kind == "organisations" else None
     for row, cells in table.rows:
         too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if too_long:
@@ -247,10 +247,10 @@ def _records(table: Table, cols: dict) -> list[dict]:
     return [{cols.get(h, h): v for h, v in cells.items()} for _, cells in table.rows]
 
 
-def _placed(record: dict, departements, header_of: dict, table: Table, row, c: _Collector) -> dict:
+def _placed(record: dict, context, header_of: dict, table: Table, row, c: _Collector) -> dict:
     """The organisation record with its commune resolved (`placing.place`); notes what the summary lists."""
     written = record.get("commune")
-    record, placement = placing.place(record, departements=departements, town_column=header_of.get("town", "ville"))
+    record, placement = placing.place(record, context=context, town_column=header_of.get("town", "ville"))
     if placement is not None:
         commune = placement.commune
         if placement.postal_code_as_commune:

@@ -1,8 +1,10 @@
 """The place of one organisation row: its commune from what the row says (``commune``, ``town``, ``postal_code``,
 ``departement``), resolved with `catalyse.graphcore.places.resolve`, and its EPCI, département and région filled.
 
-`file_departements` gathers the départements a file speaks of (so that a town name alone is read within them);
-`place` is called once per organisation row, before the record is validated. Coordinates are never invented:
+`file_context` reads what a whole file says about its places: the départements it speaks of (a town name alone
+is read within them), and whether its commune column holds postal codes (then 5 digits that are both a commune
+code and a postal code are read as the postal code); `place` is called once per organisation row, before the
+record is validated. Coordinates are never invented:
 a row without ``lat``/``lon`` keeps none, and views take the commune's position from the places table;
 `Placement.approximate` says when that position is only an approximation (the row is listed in the import's
 `approximate_places`).
@@ -10,7 +12,7 @@ a row without ``lat``/``lon`` keeps none, and views take the commune's position 
 >>> record, placement = place({"id": "a", "name": "A", "sector": "association", "town": "Crest",
 ...                            "postal_code": "26400"})
 >>> record["commune"], record["epci"], record["departement"], record["region"], placement.approximate
-('26108', '242600534', '26', '84', False)
+('26108', '200040509', '26', '84', False)
 >>> place({"id": "b", "commune": "26400"})
 Traceback (most recent call last):
 ...
@@ -60,13 +62,27 @@ def _value(record: Mapping, name: str) -> str | None:
     return None if F.is_blank(v) else F.text(v)
 
 
-def file_departements(records: Iterable[Mapping]) -> frozenset[str]:
-    """The départements of a file's rows that say theirs (a ``departement`` column, or a place that resolves
-    without help), used to read the town names that are ambiguous in France.
+@dataclass(frozen=True)
+class FileContext:
+    """What a file's rows say about places as a whole (`file_context`)."""
 
-    >>> sorted(file_departements([{"commune": "26362"}, {"town": "Saint-Denis"}, {"departement": "7"}]))
-    ['07', '26']
+    departements: frozenset[str] = frozenset()
+    postal_codes_in_commune: bool = False
+
+
+def file_context(records: Iterable[Mapping]) -> FileContext:
+    """The départements of a file's rows that say theirs (a ``departement`` column, or a place that resolves
+    without help), used to read the town names that are ambiguous in France; and whether one commune value at
+    least is a postal code and no commune code.
+
+    >>> ctx = file_context([{"commune": "26362"}, {"town": "Saint-Denis"}, {"departement": "7"}])
+    >>> sorted(ctx.departements), ctx.postal_codes_in_commune
+    (['07', '26'], False)
+    >>> file_context([{"commune": "26400", "town": "Crest"}, {"commune": "26150"}]).postal_codes_in_commune
+    True
     """
+    records = list(records)
+    postal = any(places.is_postal_code_only(v) for r in records if (v := _value(r, "commune")))
     found: set[str] = set()
     for record in records:
         given = {k: _value(record, k) for k in PLACE_FIELDS}
@@ -79,14 +95,14 @@ def file_departements(records: Iterable[Mapping]) -> frozenset[str]:
         if not any(given.values()):
             continue
         try:
-            found.add(places.resolve(**given).departement)
+            found.add(places.resolve(**given, postal_codes_in_commune=postal).departement)
         except places.PlaceError:
             continue
-    return frozenset(found)
+    return FileContext(frozenset(found), postal)
 
 
 def place(
-    record: Mapping, *, departements: Iterable[str] = (), town_column: str = "ville"
+    record: Mapping, *, context: FileContext = FileContext(), town_column: str = "ville"
 ) -> tuple[dict, Placement | None]:
     """(the record with ``commune``, ``epci``, ``departement``, ``region`` filled, where it was placed).
 
@@ -97,7 +113,12 @@ def place(
     if not any(given[k] for k in ("commune", "town", "postal_code")):
         return dict(record), None
     try:
-        res = places.resolution(**given, departements=departements, town_column=town_column)
+        res = places.resolution(
+            **given,
+            departements=context.departements,
+            town_column=town_column,
+            postal_codes_in_commune=context.postal_codes_in_commune,
+        )
     except places.PlaceError as exc:
         name = exc.field
         if name == "town" and not given["town"]:
