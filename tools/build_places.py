@@ -174,22 +174,23 @@ def build(etalab: Path, geonames: Path) -> list[list[str]]:
         if code in found:
             position[code] = best(code, c.get("population"))
     groups: dict[tuple[str, str], list[tuple[float, float]]] = collections.defaultdict(list)
-    for code, (lat, lon) in position.items():
+    for code, point in position.items():
         if code in current:
-            c = current[code]
             if code in epci_of:
-                groups["epci", epci_of[code]].append((lat, lon))
-            groups["dep", c["departement"]].append((lat, lon))
+                groups["epci", epci_of[code]].append(point)
+            groups["dep", current[code]["departement"]].append(point)
 
     def mean(points):
         return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
     rows = []
-    counts = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     for code in sorted(current):
         c = current[code]
         epci = epci_of.get(code, "")
         approx = ""
+        lat: float | None
+        lon: float | None
         if code in position:
             lat, lon = position[code]
             counts["matched"] += 1

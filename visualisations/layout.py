@@ -382,7 +382,7 @@ def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple
 def _geographic_located(G, located: dict, width: float, insets: bool) -> tuple[dict, list]:
     """Positions of the `located` nodes (node -> (lat, lon)), mainland and insets, and the insets drawn."""
     overseas: dict = defaultdict(dict)
-    mainland = {}
+    mainland: dict = {}
     for n, c in located.items():
         code = overseas_code(G.nodes[n], c) if insets else None
         (mainland if code is None else overseas[code])[n] = c
