@@ -194,6 +194,7 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sain
 _CEDEX = re.compile(r"\s+cedex(?:\s+\d{1,3})?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_name(name: str) -> str:
     """A town name folded for comparison: lower case, no accents, words separated by one space, St → saint.
 
@@ -381,7 +382,8 @@ def is_postal_code_only(value) -> bool:
     return code is not None and code in _table().by_postal_code and find(code) is None
 
 
-def _departement(value) -> str:
+@functools.lru_cache(maxsize=512)
+def _departement(value: str) -> str:
     from .fields import FieldError, parse_departement
 
     try:
@@ -411,7 +413,7 @@ def resolution(
         None if b else str(v).strip() for b, v in zip(blank, (commune, town, postal_code, departement))
     )
     dep = _departement(departement) if departement else None
-    context = {_departement(d) for d in departements if d}
+    context = {_departement(str(d).strip()) for d in departements if d}
     res = _resolve(commune, town, postal_code, dep, context, town_column, postal_codes_in_commune)
     if dep and res.commune.departement != dep:
         c = res.commune
