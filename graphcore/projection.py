@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .model import Dataset, Organisation, Tie
+from .territory import Territory
 
 ALLIANCE_PREFIX = "alliance:"
 
@@ -139,14 +140,29 @@ def alliance_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
     return B
 
 
-def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
-    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids."""
+def comembership_graph(
+    data: Dataset, *, as_of: _dt.date | None = None, formed_before: _dt.date | None = None
+) -> nx.Graph:
+    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids.
+
+    `formed_before` keeps only the alliances that started before that date (undated ones too): the training view
+    of a temporal evaluation, in which alliances formed during the test period must not leak.
+
+    >>> from catalyse.graphcore.model import Alliance, Membership, Organisation
+    >>> orgs = [Organisation(x, x, "association") for x in "abc"]
+    >>> late = Alliance("A1", "late", start=_dt.date(2024, 3, 1), members=(Membership("a"), Membership("b")))
+    >>> C = comembership_graph(Dataset(orgs, alliances=[late]), formed_before=_dt.date(2024, 1, 1))
+    >>> C.number_of_edges(), comembership_graph(Dataset(orgs, alliances=[late])).number_of_edges()
+    (0, 1)
+    """
     G = nx.Graph()
     G.graph.update(kind="comembership", as_of=as_of.isoformat() if as_of else None)
     _add_organisations(G, data)
     shared: dict[tuple[str, str], list[str]] = {}
     for a in sorted(data.alliances, key=lambda a: a.id):
         if as_of is not None and not a.active_on(as_of):
+            continue
+        if formed_before is not None and a.start is not None and a.start >= formed_before:
             continue
         members = sorted({m.org for m in a.members})
         for i, u in enumerate(members):
@@ -157,29 +173,21 @@ def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Gr
     return G
 
 
-def restrict(G: nx.Graph, *, territory: str | None = None, sectors=()) -> nx.Graph:
-    """The subgraph of organisations in `territory` (see `graphcore.stores.filters.parse_territory`) and in one of
-    `sectors` (all when empty); graph attributes kept.
+def restrict(G: nx.Graph, *, territory: str | Territory | None = None, sectors: Iterable[str] = ()) -> nx.Graph:
+    """The subgraph of organisations in `territory` (a :class:`~catalyse.graphcore.territory.Territory` or its
+    text) and in one of `sectors` (all when empty); graph attributes kept.
 
     >>> G = nx.Graph([("a", "b")]); G.nodes["a"].update(sector="company", commune="26362")
     >>> list(restrict(G, territory="26").nodes)
     ['a']
     """
+    sectors = tuple(sectors)
     if not territory and not sectors:
         return G
     keep = list(G.nodes)
     if territory:
-        from .fields import departement_of
-        from .stores.filters import parse_territory
-
-        level, code = parse_territory(territory)
-
-        def where(attrs):
-            if level == "departement" and "departement" not in attrs and "commune" in attrs:
-                return departement_of(attrs["commune"])
-            return attrs.get(level)
-
-        keep = [n for n in keep if where(G.nodes[n]) == code]
+        where = Territory.parse(territory)
+        keep = [n for n in keep if where.contains(G.nodes[n])]
     if sectors:
         wanted = set(sectors)
         keep = [n for n in keep if G.nodes[n].get("sector") in wanted]
