@@ -28,6 +28,7 @@ from catalyse.graphcore.model import (
 )
 from catalyse.graphcore.stores.base import Store, WriteSummary
 
+from . import placing
 from .columns import ALIASES, KINDS, REQUIRED, detect_kind, mapping
 from .tables import ReadError, Table, read_tables
 
@@ -70,6 +71,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: organisation rows without coordinates whose commune's position is approximate (`placing.ApproximatePlace`)
+    approximate_places: list = field(default_factory=list)
 
 
 _BUILDERS = {
@@ -98,6 +101,7 @@ class _Collector:
         self.members: dict[str, dict[str, tuple[Membership, tuple]]] = {}
         self.refs: list[tuple[str, tuple, str, str]] = []  # (org id, where, column header, what)
         self.members_given: set[str] = set()  # alliances whose membership this import states
+        self.approximate: list[placing.ApproximatePlace] = []
 
     def problem(self, table: Table, row, column, message):
         self.problems.append(Problem(table.where, row, column, message, table.row_label))
@@ -169,6 +173,7 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         c.problem(table, None, None, "the file has a header but no rows")
         return
     build = _BUILDERS[kind]
+    places_seen = placing.file_context(_records(table, cols)) if kind == "organisations" else None
     for row, cells in table.rows:
         too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if too_long:
@@ -184,6 +189,8 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
         try:
+            if kind == "organisations":
+                record = _placed(record, places_seen, header_of, table, row, c)
             item = build(record)
         except RecordError as exc:
             for name, message in exc.problems:
@@ -236,10 +243,34 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
                 )
 
 
-def validate_files(paths, store: Store | None = None, *, kind: str | None = None) -> tuple[Dataset, list[str]]:
+def _records(table: Table, cols: dict) -> list[dict]:
+    return [{cols.get(h, h): v for h, v in cells.items()} for _, cells in table.rows]
+
+
+def _placed(record: dict, context, header_of: dict, table: Table, row, c: _Collector) -> dict:
+    """The organisation record with its commune resolved (`placing.place`); notes what the summary lists."""
+    written = record.get("commune")
+    record, placement = placing.place(record, context=context, town_column=header_of.get("town", "ville"))
+    if placement is not None:
+        commune = placement.commune
+        if placement.postal_code_as_commune:
+            c.warnings.append(
+                f"{table.where}: {table.row_label} {row}, column {_column_for(header_of, 'commune')!r}: "
+                f"{written!r} is a postal code, not an INSEE commune code: read as {commune.name} ({commune.code})"
+            )
+        if placement.approximate:
+            org = str(record.get("id", ""))
+            c.approximate.append(placing.ApproximatePlace(table.where, row, org, commune.code, commune.name))
+    return record
+
+
+def validate_files(
+    paths, store: Store | None = None, *, kind: str | None = None, approximate_places: list | None = None
+) -> tuple[Dataset, list[str]]:
     """Read and validate `paths` into one Dataset; raise `ImportFailed` listing every problem.
 
-    References to organisations must resolve in these files or in `store` (when given).
+    References to organisations must resolve in these files or in `store` (when given). The organisation rows
+    drawn at an approximate position are appended to `approximate_places` when given.
     """
     c = _Collector()
     tables: list[tuple[Table, str]] = []
@@ -333,6 +364,8 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     ).sorted()
     if not data:
         raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
+    if approximate_places is not None:
+        approximate_places.extend(c.approximate)
     return data, c.warnings
 
 
@@ -346,9 +379,10 @@ def import_files(
     Raises `ImportFailed` (nothing written) when any row of any file is wrong.
     """
     paths = [str(p) for p in paths]
-    data, warnings = validate_files(paths, store, kind=kind)
+    approximate: list = []
+    data, warnings = validate_files(paths, store, kind=kind, approximate_places=approximate)
     if dry_run:
-        return ImportResult(data, None, warnings, paths, dry_run=True)
+        return ImportResult(data, None, warnings, paths, dry_run=True, approximate_places=approximate)
     write = store.bulk_write if bulk else store.write
     summary = write(data, progress=progress)
-    return ImportResult(data, summary, warnings, paths)
+    return ImportResult(data, summary, warnings, paths, approximate_places=approximate)
