@@ -149,7 +149,10 @@ def _column_for(header_of: dict[str, str], name: str) -> str:
 
 def _validate_table(table: Table, kind: str, c: _Collector) -> None:
     cols = mapping(kind, table.headers)
-    header_of = {v: k for k, v in cols.items()}
+    shown = table.hints.get("fields", {})  # a converted map: the field of the original file for each of ours
+    header_of = {v: shown.get(v, k) for k, v in cols.items()}
+    for row, column, message in table.hints.get("problems", ()):
+        c.problem(table, row, column, message)
     missing = [f for f in REQUIRED[kind] if f not in header_of]
     if missing:
         for f in missing:
@@ -254,7 +257,7 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
             )
             continue
         for table in found:
-            k = kind or detect_kind(table.headers, table.sheet)
+            k = table.hints.get("kind") or kind or detect_kind(table.headers, table.sheet)
             if k is None:
                 c.problem(
                     table,
