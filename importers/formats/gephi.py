@@ -45,6 +45,8 @@ def _folded(headers) -> dict[str, str]:
 def is_nodes_table(t: Table) -> bool:
     """``Id`` and ``Label`` columns, and no column of ours for the name (that is one of our organisation files)."""
     heads = _folded(t.headers)
+    if {"source", "target"} <= set(heads):
+        return False  # an edges table (Gephi's have an Id and a Label too)
     return {"id", "label"} <= set(heads) and not any(canonical("organisations", h) == "name" for h in t.headers)
 
 
