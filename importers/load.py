@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
+from catalyse.graphcore import fields as F
 from catalyse.graphcore.model import (
     Alliance,
     Catalyser,
@@ -153,7 +154,10 @@ def _column_for(header_of: dict[str, str], name: str) -> str:
 
 def _validate_table(table: Table, kind: str, c: _Collector) -> None:
     cols = mapping(kind, table.headers)
-    header_of = {v: k for k, v in cols.items()}
+    shown = table.hints.get("fields", {})  # a converted map: the field of the original file for each of ours
+    header_of = {v: shown.get(v, k) for k, v in cols.items()}
+    for row, column, message in table.hints.get("problems", ()):
+        c.problem(table, row, column, message)
     missing = [f for f in REQUIRED[kind] if f not in header_of]
     if missing:
         for f in missing:
@@ -233,8 +237,11 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             c.refs.append(("alliance:" + alliance, where, header_of["alliance"], "alliance"))
         elif kind == "ties":
             c.add("ties", item.key, item, where, table, header_of.get("source"))
-            c.refs.append((item.source, where, header_of["source"], "tie source"))
-            c.refs.append((item.target, where, header_of["target"], "tie target"))
+            # an undirected tie is stored with source < target: name the column each id was written in
+            swapped = item.source != F.parse_id(record["source"])
+            src, dst = ("target", "source") if swapped else ("source", "target")
+            c.refs.append((item.source, where, header_of[src], f"tie {src}"))
+            c.refs.append((item.target, where, header_of[dst], f"tie {dst}"))
         elif kind == "introductions":
             c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
             for name, org in (("catalyser", item.catalyser), ("a", item.a), ("b", item.b)):
@@ -285,7 +292,7 @@ def validate_files(
             )
             continue
         for table in found:
-            k = kind or detect_kind(table.headers, table.sheet)
+            k = table.hints.get("kind") or kind or detect_kind(table.headers, table.sheet)
             if k is None:
                 c.problem(
                     table,
