@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .model import Dataset, Organisation, Tie
+from .territory import Territory
 
 ALLIANCE_PREFIX = "alliance:"
 
@@ -157,29 +158,21 @@ def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Gr
     return G
 
 
-def restrict(G: nx.Graph, *, territory: str | None = None, sectors=()) -> nx.Graph:
-    """The subgraph of organisations in `territory` (see `graphcore.stores.filters.parse_territory`) and in one of
-    `sectors` (all when empty); graph attributes kept.
+def restrict(G: nx.Graph, *, territory: str | Territory | None = None, sectors: Iterable[str] = ()) -> nx.Graph:
+    """The subgraph of organisations in `territory` (a :class:`~catalyse.graphcore.territory.Territory` or its
+    text) and in one of `sectors` (all when empty); graph attributes kept.
 
     >>> G = nx.Graph([("a", "b")]); G.nodes["a"].update(sector="company", commune="26362")
     >>> list(restrict(G, territory="26").nodes)
     ['a']
     """
+    sectors = tuple(sectors)
     if not territory and not sectors:
         return G
     keep = list(G.nodes)
     if territory:
-        from .fields import departement_of
-        from .stores.filters import parse_territory
-
-        level, code = parse_territory(territory)
-
-        def where(attrs):
-            if level == "departement" and "departement" not in attrs and "commune" in attrs:
-                return departement_of(attrs["commune"])
-            return attrs.get(level)
-
-        keep = [n for n in keep if where(G.nodes[n]) == code]
+        where = Territory.parse(territory)
+        keep = [n for n in keep if where.contains(G.nodes[n])]
     if sectors:
         wanted = set(sectors)
         keep = [n for n in keep if G.nodes[n].get("sector") in wanted]

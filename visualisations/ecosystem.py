@@ -37,7 +37,7 @@ from catalyse.graphcore import vocab
 
 from . import layout
 from ._page import render_page
-from .i18n import fmt_number, theme_label, ui
+from catalyse.i18n import fmt_number, theme_label, ui
 
 __all__ = ["ecosystem_map", "ego_view", "alliance_view", "catalyser_view", "SECTOR_COLORS", "TIE_STYLES"]
 
@@ -443,7 +443,7 @@ def _tie_filter(types, lang, extra=()) -> dict:
 def _auto_positions(G, seed: int) -> dict:
     if G.number_of_nodes() <= 400:
         return layout.spring(G, seed=seed)
-    pos, _ = layout.clustered(G, layout.communities(G, seed=seed), seed=seed)
+    pos, _ = layout.clustered(G, layout.communities(G), seed=seed)
     return pos
 
 
@@ -460,6 +460,7 @@ def ecosystem_map(
     max_nodes: int = 3000,
     group_by: str | None = None,
     seed: int = 7,
+    communities: dict | None = None,
 ) -> str:
     """The interactive map of a tie graph (see docs/graphs.md) as one self-contained HTML string.
 
@@ -470,6 +471,9 @@ def ecosystem_map(
         without coordinates in a grid under the map.
     max_nodes: above this many organisations the view starts grouped in super-nodes by `group_by`
         ("community" — Louvain, seeded — by default, or "commune"/"departement"; "commune" by default with geo).
+    communities: the territory's community partition {node: label} (`queries.structure.communities`, computed
+        once per loaded graph by the workspace), used for the clusters and given on each node as ``community``;
+        computed here when not given.
     """
     T = ui(lang)
     measures = dict(measures or {})
@@ -507,7 +511,7 @@ def ecosystem_map(
             notes.append(T["no_coordinates"].format(n=len(missing)))
     if aggregate or (not geo and n_orgs > 400):
         if group_by == "community" or not aggregate:
-            groups = layout.communities(G, seed=seed)
+            groups = layout.communities(G, membership=communities)
         else:
             groups = {n: G.nodes[n].get(group_by) or "?" for n in nodes}
         if not geo:
@@ -528,6 +532,7 @@ def ecosystem_map(
             x=x,
             y=y,
             **_org_extra(G, n),
+            **({"community": communities[n]} if communities is not None and n in communities else {}),
         )
     pairs = _pairs(G)
     types = _tie_edges(view, G, pairs, lang)

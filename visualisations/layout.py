@@ -22,6 +22,9 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from catalyse.queries import structure
+from catalyse.queries.structure import COMMUNITY_SEED
+
 #: Rough pixel spacing between neighbouring nodes.
 SPACING = 55.0
 
@@ -162,20 +165,21 @@ def clustered(G, groups: dict, *, seed: int = 7) -> tuple[dict, dict]:
     return pos, centre_of
 
 
-def communities(G, *, seed: int = 7, min_size: int = 2) -> dict:
-    """node -> community index (Louvain, seeded; largest community first). Communities smaller than
-    `min_size` (isolates…) share the index -1."""
+def communities(G, *, seed: int = COMMUNITY_SEED, min_size: int = 2, membership: dict | None = None) -> dict:
+    """node -> community index for the clustered layout: the territory's partition (`membership`, or
+    :func:`catalyse.queries.structure.communities` computed here, seeded), largest community first.
+    Communities smaller than `min_size` (isolates…) share the index -1."""
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
-    for u, v, d in G.edges(data=True):
-        if u != v:
-            w = float(d.get("weight", 1.0) or 1.0)
-            prev = H.get_edge_data(u, v, {"weight": 0.0})["weight"]
-            H.add_edge(u, v, weight=prev + w)
+    H.add_edges_from((u, v) for u, v in G.edges() if u != v)
     if H.number_of_edges() == 0:
         return {n: -1 for n in H}
-    parts = nx.community.louvain_communities(H, seed=seed, weight="weight")
-    parts = sorted(parts, key=lambda p: (-len(p), min(map(str, p))))
+    if membership is None:
+        membership = structure.communities(G, seed=seed)["membership"]
+    by_label: dict = {}
+    for n in H:
+        by_label.setdefault(membership[n], []).append(n)
+    parts = sorted(by_label.values(), key=lambda p: (-len(p), min(map(str, p))))
     out = {}
     index = 0
     for p in parts:

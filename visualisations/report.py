@@ -34,7 +34,7 @@ from catalyse.graphcore import vocab
 
 from ._page import script_hashes_of
 from .ecosystem import OUTCOME_STYLES, normalise_suggestion
-from .i18n import fmt_number, ui
+from catalyse.i18n import fmt_number, ui
 
 __all__ = ["territory_report"]
 

@@ -1,10 +1,17 @@
-"""Every user-interface string of the views and the report, in one table (French first, English second).
+"""The words of catalyse in French and English: one module for the CLI tables, the report, the views and the web.
 
-Labels of controlled codes (sectors, tie types, roles, outcomes, statuses) come from `graphcore.vocab`; this
-table holds only the words of the interface itself.
+Analyses return values and codes (`catalyse.queries`); this module turns them into words: the interface strings of
+the views and the report (:data:`UI`), the reasons of a suggestion (:func:`reason_text`), and numbers for people
+(:func:`fmt_number`). Labels of controlled codes (sectors, tie types, roles, outcomes, statuses) come from
+`catalyse.graphcore.vocab`.
 """
 
 from __future__ import annotations
+
+from catalyse.graphcore.vocab import label
+
+#: The languages of reports, views, tables and the web ("fr" by default).
+LANGS = ("fr", "en")
 
 UI: dict[str, dict[str, str]] = {
     "fr": {
@@ -245,3 +252,172 @@ def theme_label(theme: str, lang: str = "fr") -> str:
     if theme.startswith("SDG") and theme[3:].isdigit():
         return ("SDG " if lang == "en" else "ODD ") + theme[3:]
     return theme
+
+
+#: The words of the suggestions' reasons (:func:`reason_text`), French first.
+REASONS = {
+    "fr": {
+        "partners": ("{k} partenaire en commun : {names}", "{k} partenaires en commun : {names}"),
+        "and": " et ",
+        "others": "{k} autre",
+        "others_pl": "{k} autres",
+        "themes": ("Thème partagé : {t}", "Thèmes partagés : {t}"),
+        "bridge": "Relie deux mondes : {a} ↔ {b}",
+        "first": "{name} n'a encore aucun partenaire « {s} »",
+        "commune": "Même commune ({c})",
+        "epci": "Même intercommunalité (EPCI {c})",
+        "departement": "Même département ({c})",
+        "alliances": ("Déjà engagés ensemble dans {k} alliance", "Déjà engagés ensemble dans {k} alliances"),
+        "intro": "Qui peut les présenter : {x}",
+        "catalyser": " (catalyseur)",
+        "mutual": ", partenaire des deux",
+        "tied": ", partenaire de {name}",
+        "catalyser_epci": " (catalyseur de l'intercommunalité)",
+        "catalyser_departement": " (catalyseur du département)",
+        "nobody": "Aucun partenaire commun ni catalyseur proche pour les présenter",
+        "constraint": "Contrainte de Burt : {a} {x} → {y} ; {b} {z} → {w}",
+        "components": "Relierait deux parties du réseau jusque-là déconnectées",
+        "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
+        "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
+        "sdg": "ODD {k}",
+        "na": "–",
+        "diversity": (
+            "Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs "
+            "({names}) ; rang au score {rank}",
+            "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
+            "({names}) ; rang au score {rank}",
+        ),
+        "times": ("{k} fois", "{k} fois"),
+    },
+    "en": {
+        "partners": ("{k} partner in common: {names}", "{k} partners in common: {names}"),
+        "and": " and ",
+        "others": "{k} other",
+        "others_pl": "{k} others",
+        "themes": ("Shared theme: {t}", "Shared themes: {t}"),
+        "bridge": "Bridges two worlds: {a} ↔ {b}",
+        "first": "{name} has no partner in '{s}' yet",
+        "commune": "Same commune ({c})",
+        "epci": "Same intercommunal body (EPCI {c})",
+        "departement": "Same département ({c})",
+        "alliances": ("Already in {k} alliance together", "Already in {k} alliances together"),
+        "intro": "Who can introduce them: {x}",
+        "catalyser": " (catalyser)",
+        "mutual": ", a partner of both",
+        "tied": ", a partner of {name}",
+        "catalyser_epci": " (catalyser of the intercommunal body)",
+        "catalyser_departement": " (catalyser of the département)",
+        "nobody": "No mutual partner or nearby catalyser to introduce them",
+        "constraint": "Burt constraint: {a} {x} → {y}; {b} {z} → {w}",
+        "components": "Would join two parts of the network that are not connected yet",
+        "communities": "Would join two distinct communities of the network (Louvain)",
+        "cross": "Share of cross-sector ties: {a} {x} → {y}; {b} {z} → {w}",
+        "sdg": "SDG {k}",
+        "na": "–",
+        "diversity": (
+            "Diversity rule: {k} better-scored partner set aside, already suggested {cap} elsewhere "
+            "({names}); score rank {rank}",
+            "Diversity rule: {k} better-scored partners set aside, already suggested {cap} elsewhere "
+            "({names}); score rank {rank}",
+        ),
+        "times": ("once", "{k} times"),
+    },
+}
+
+
+def _num(x, lang, digits=2):
+    if x is None:
+        return REASONS[lang]["na"]
+    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return s.replace(".", ",") if lang == "fr" else s
+
+
+def _pct(x, lang):
+    if x is None:
+        return REASONS[lang]["na"]
+    return f"{round(100 * x):d} %" if lang == "fr" else f"{round(100 * x):d}%"
+
+
+def _enum(names, lang, total=None, limit=3):
+    """'A, B et C' / 'A, B, C et 2 autres' (``total`` names of which the first ones are given)."""
+    tx = REASONS[lang]
+    names = list(names)[:limit]
+    total = len(names) if total is None else total
+    if total > limit:
+        extra = total - limit
+        names = names + [(tx["others"] if extra == 1 else tx["others_pl"]).format(k=extra)]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + tx["and"] + names[-1]
+
+
+def reason_text(reason: dict, lang: str = "fr") -> str:
+    """One reason of a suggestion (a code with its values, see `Suggestion.reason_codes`) in words.
+
+    >>> reason_text({"code": "shared_partners", "count": 4, "names": ["A", "B", "C"]})
+    '4 partenaires en commun : A, B, C et 1 autre'
+    >>> reason_text({"code": "same_place", "level": "epci", "place": "200068781"}, "en")
+    'Same intercommunal body (EPCI 200068781)'
+    >>> reason_text({"code": "constraint_change", "names": ["A", "B"], "before": [0.5, 0.25], "after": [0.4, 0.25]})
+    'Contrainte de Burt : A 0,5 → 0,4 ; B 0,25 → 0,25'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+    tx = REASONS[lang]
+    code = reason["code"]
+    if code == "shared_partners":
+        k = reason["count"]
+        return tx["partners"][k > 1].format(k=k, names=_enum(reason["names"], lang, total=k))
+    if code == "shared_themes":
+        themes = reason["themes"]
+        return tx["themes"][len(themes) > 1].format(t=", ".join(theme_label(str(t), lang) for t in themes))
+    if code == "bridges_sectors":
+        sa, sb = reason["sectors"]
+        org, partner = reason["names"]
+        text = tx["bridge"].format(a=label("sector", sa, lang), b=label("sector", sb, lang))
+        firsts = []
+        if reason.get("first_for_org"):
+            firsts.append(tx["first"].format(s=label("sector", sb, lang), name=org))
+        if reason.get("first_for_partner"):
+            firsts.append(tx["first"].format(s=label("sector", sa, lang), name=partner))
+        if firsts:
+            text += " (" + (" ; " if lang == "fr" else "; ").join(firsts) + ")"
+        return text
+    if code == "same_place":
+        return tx[reason["level"]].format(c=reason["place"])
+    if code == "shared_alliances":
+        k = reason["count"]
+        return tx["alliances"][k > 1].format(k=k)
+    if code == "introducer":
+        role = reason.get("role")
+        x = reason["name"]
+        if role in ("catalyser_mutual", "catalyser_tied"):
+            x += tx["catalyser"]
+        if role in ("mutual", "catalyser_mutual"):
+            x += tx["mutual"]
+        elif role == "catalyser_tied":
+            x += tx["tied"].format(name=reason.get("tied_to_name") or "")
+        elif role in ("catalyser_epci", "catalyser_departement"):
+            x += tx[role]
+        return tx["intro"].format(x=x)
+    if code == "no_introducer":
+        return tx["nobody"]
+    if code == "constraint_change":
+        (a, b), (x, z), (y, w) = reason["names"], reason["before"], reason["after"]
+        return tx["constraint"].format(a=a, x=_num(x, lang), y=_num(y, lang), b=b, z=_num(z, lang), w=_num(w, lang))
+    if code == "bridges_components":
+        return tx["components"]
+    if code == "bridges_communities":
+        return tx["communities"]
+    if code == "cross_share_change":
+        (a, b), (x, z), (y, w) = reason["names"], reason["before"], reason["after"]
+        return tx["cross"].format(a=a, x=_pct(x, lang), y=_pct(y, lang), b=b, z=_pct(z, lang), w=_pct(w, lang))
+    if code == "diversity":
+        k, cap = reason["skipped"], reason["cap"]
+        return tx["diversity"][k > 1].format(
+            k=k,
+            cap=tx["times"][cap > 1].format(k=cap),
+            names=_enum(reason["names"], lang, total=k),
+            rank=reason["score_rank"],
+        )
+    raise ValueError(f"unknown reason code {code!r}")
