@@ -171,6 +171,7 @@ class WebData:
                         "shared_themes": x.shared_themes,
                         "sectors": x.sectors,
                         "reasons": x.reasons,
+                        "reason_codes": [dict(c) for c in x.reason_codes],
                         "what_if": x.what_if,
                     }
                     for x in found

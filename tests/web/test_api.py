@@ -72,6 +72,7 @@ def test_suggestions_are_untied_pairs_not_yet_introduced(http):
         assert not G.has_edge(org, r["partner"]), "a suggestion is never an existing tie"
         assert tuple(sorted((org, r["partner"]))) not in introduced
         assert r["reasons"] and isinstance(r["what_if"], dict)
+        assert len(r["reason_codes"]) == len(r["reasons"]) and all("code" in c for c in r["reason_codes"])
         assert set(r) >= {"score", "introducer", "shared_partners", "shared_themes", "sectors"}
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert http.get("/api/orgs/nope/suggestions").status_code == 404
