@@ -421,3 +421,114 @@ def reason_text(reason: dict, lang: str = "fr") -> str:
             rank=reason["score_rank"],
         )
     raise ValueError(f"unknown reason code {code!r}")
+
+
+#: Column and line labels of the CLI tables, by stable key (the machine formats keep the keys).
+COLUMNS = {
+    "fr": {
+        "id": "identifiant",
+        "name": "nom",
+        "sector": "secteur",
+        "commune": "commune",
+        "themes": "thèmes",
+        "epci": "EPCI",
+        "departement": "département",
+        "region": "région",
+        "lat": "latitude",
+        "lon": "longitude",
+        "tags": "étiquettes",
+        "siren": "SIREN",
+        "siret": "SIRET",
+        "rna": "RNA",
+        "website": "site web",
+        "catalyser_metiers": "métiers de catalyseur",
+        "with": "avec",
+        "type": "type",
+        "direction": "sens",
+        "weight": "poids",
+        "start": "début",
+        "end": "fin",
+        "role": "rôle",
+        "organisation": "organisation",
+        "group": "groupe",
+        "constraint": "contrainte",
+        "effective_size": "taille effective",
+        "efficiency": "efficacité",
+        "hierarchy": "hiérarchie",
+        "betweenness": "intermédiarité",
+        "closeness": "proximité",
+        "eigenvector": "vecteur propre",
+        "pagerank": "pagerank",
+        "degree": "degré",
+        "strength": "force",
+        "catalyser": "catalyseur",
+        "introductions": "mises en relation",
+        "met": "rencontres",
+        "alliance_formed": "alliances",
+        "declined": "déclinées",
+        "pending": "en attente",
+        "conversion": "taux d'alliance",
+        "cross_sector_share": "entre secteurs",
+        "now_tied": "liées aujourd'hui",
+        "liaison": "liaison",
+        "year": "année",
+        "date": "date",
+        "a": "a",
+        "b": "b",
+        "outcome": "suite",
+        "note": "note",
+        "partner": "à présenter à",
+        "score": "score",
+        "introducer": "par",
+        "main_reason": "raison principale",
+        "organisations": "organisations",
+        "catalysers": "catalyseurs",
+        "alliances": "alliances",
+        "memberships": "adhésions",
+        "ties": "liens",
+        "linked_pairs": "paires reliées",
+        "density": "densité",
+        "components": "composantes",
+        "largest": "la plus grande",
+        "isolates": "isolées",
+        "cross_sector_ties": "liens entre secteurs",
+        "tie_type": "type de lien",
+        "pairs": "paires",
+        "out": "sortant",
+        "in": "entrant",
+        "both": "réciproque",
+        "on": "au",
+        "no_suggestion": "Aucune suggestion.",
+    },
+    "en": {
+        "catalyser_metiers": "catalyser_metiers",
+        "alliance_formed": "alliances",
+        "conversion": "alliance rate",
+        "cross_sector_share": "cross-sector",
+        "now_tied": "tied now",
+        "effective_size": "effective size",
+        "partner": "introduce to",
+        "introducer": "by",
+        "main_reason": "main reason",
+        "linked_pairs": "linked pairs",
+        "cross_sector_ties": "cross-sector ties",
+        "tie_type": "tie type",
+        "no_suggestion": "No suggestion.",
+    },
+}
+
+
+def column(key: str, lang: str = "fr") -> str:
+    """The label of a table column or line (English labels are the keys unless said otherwise).
+
+    >>> column("constraint"), column("constraint", "en"), column("partner", "en")
+    ('contrainte', 'constraint', 'introduce to')
+    """
+    if lang == "en":
+        return COLUMNS["en"].get(key, key)
+    return COLUMNS["fr"].get(key, key)
+
+
+def headers(keys, lang: str = "fr") -> dict[str, str]:
+    """{key: label} for a table's columns."""
+    return {k: column(k, lang) for k in keys}

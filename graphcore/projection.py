@@ -140,14 +140,29 @@ def alliance_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
     return B
 
 
-def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
-    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids."""
+def comembership_graph(
+    data: Dataset, *, as_of: _dt.date | None = None, formed_before: _dt.date | None = None
+) -> nx.Graph:
+    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids.
+
+    `formed_before` keeps only the alliances that started before that date (undated ones too): the training view
+    of a temporal evaluation, in which alliances formed during the test period must not leak.
+
+    >>> from catalyse.graphcore.model import Alliance, Membership, Organisation
+    >>> orgs = [Organisation(x, x, "association") for x in "abc"]
+    >>> late = Alliance("A1", "late", start=_dt.date(2024, 3, 1), members=(Membership("a"), Membership("b")))
+    >>> C = comembership_graph(Dataset(orgs, alliances=[late]), formed_before=_dt.date(2024, 1, 1))
+    >>> C.number_of_edges(), comembership_graph(Dataset(orgs, alliances=[late])).number_of_edges()
+    (0, 1)
+    """
     G = nx.Graph()
     G.graph.update(kind="comembership", as_of=as_of.isoformat() if as_of else None)
     _add_organisations(G, data)
     shared: dict[tuple[str, str], list[str]] = {}
     for a in sorted(data.alliances, key=lambda a: a.id):
         if as_of is not None and not a.active_on(as_of):
+            continue
+        if formed_before is not None and a.start is not None and a.start >= formed_before:
             continue
         members = sorted({m.org for m in a.members})
         for i, u in enumerate(members):
