@@ -492,7 +492,10 @@ def _api_routes(web: Web) -> list:
                     outcome = vocab.parse("outcome", outcome)
                 except vocab.VocabularyError as exc:
                     raise HttpError(400, "invalid", f"outcome: {exc}", "outcome") from None
-            rows = data.introductions(catalyser=q.get("catalyser"), org=q.get("org"), outcome=outcome)
+            try:
+                rows = data.introductions(catalyser=q.get("catalyser"), org=q.get("org"), outcome=outcome)
+            except Invalid as exc:
+                raise HttpError(400, "invalid", str(exc), exc.field) from None
             return json_response(rows)
         user = _require(request, "catalyser")
         body = await _json_body(request)

@@ -15,7 +15,7 @@ from .data import Invalid, NotFound
 
 #: Key figures of the dashboard: (key in the stats, where in the stats, kind, which direction is better).
 FIGURES = (
-    ("organisations", None, "number", "none"),
+    ("organisations", "counts.organisations", "number", "none"),
     ("ties", "edges", "number", "up"),
     ("density", "density", "decimal", "up"),
     ("giant_share", "structure.giant_share", "percent", "up"),
@@ -23,7 +23,7 @@ FIGURES = (
     ("cross_sector_share", "cross_sector_share", "percent", "up"),
     ("average_clustering", "structure.average_clustering", "decimal", "none"),
     ("degree_centralization", "structure.degree_centralization", "decimal", "down"),
-    ("introductions", None, "number", "up"),
+    ("introductions", "counts.introductions", "number", "up"),
     ("conversion", None, "percent", "up"),
 )
 
@@ -51,13 +51,13 @@ def routes(web: Web) -> list:
         _require(request, "viewer")
         stats = await run_in_threadpool(data.stats)
         outcomes = stats.get("introduction_outcomes", {})
-        n_intro = stats.get("introductions", 0)
+        n_intro = stats["counts"].get("introductions", 0)
         figures = []
         for key, path, kind, better in FIGURES:
             if key == "conversion":
                 value = outcomes.get("alliance_formed", 0) / n_intro if n_intro else None
             else:
-                value = stats.get(key) if path is None else _pick(stats, path)
+                value = _pick(stats, path)
             figures.append({"key": key, "value": value, "kind": kind, "better": better})
         return web.render(
             request,
@@ -96,7 +96,7 @@ def routes(web: Web) -> list:
             names=data.names,
             suggestions=sugg,
             catalysers=catalysers,
-            intros=data.introductions(org=org),
+            intros=data.introductions(org=record["id"]),
             metiers=[vocab.label("metier", m, ctx.lang) for m in record.get("catalyser_metiers") or ()],
         )
 
@@ -118,7 +118,10 @@ def routes(web: Web) -> list:
         q = request.query_params
         outcome = q.get("outcome") if q.get("outcome") in vocab.codes("outcome") else None
         catalyser = q.get("catalyser") or None
-        rows = data.introductions(outcome=outcome, catalyser=catalyser)
+        try:
+            rows = data.introductions(outcome=outcome, catalyser=catalyser)
+        except Invalid as exc:
+            raise HttpError(400, "invalid", str(exc), exc.field) from None
         return web.render(
             request,
             "introductions.html",
@@ -168,7 +171,10 @@ def routes(web: Web) -> list:
     async def activity(request: Request):
         _require(request, "viewer")
         catalyser = request.query_params.get("catalyser") or None
-        rows = await run_in_threadpool(data.activity, catalyser)
+        try:
+            rows = await run_in_threadpool(data.activity, catalyser)
+        except Invalid as exc:
+            raise HttpError(400, "invalid", str(exc), exc.field) from None
         years = sorted({y for r in rows for y in r.get("by_year", {})})
         by_year = [
             {

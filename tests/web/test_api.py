@@ -239,3 +239,26 @@ def test_cross_origin_write_is_refused(http, db):
     assert r.status_code == 403
     with SqliteStore(db) as store:
         assert len(store.introductions()) == len(DATA.introductions)
+
+
+def test_api_json_is_the_cli_json(http, db):
+    """The API returns what `catalyse ... --format json` prints for the same store (the suggestions add the
+    display names of the partner and the introducer)."""
+    from click.testing import CliRunner
+
+    from catalyse.cli import cli
+
+    def cli_json(*args):
+        r = CliRunner().invoke(cli, ["--db", str(db), *args, "--format", "json"])
+        assert r.exit_code == 0, r.output
+        return strict(r.output)
+
+    hub = DATA.catalysers[0].org
+    assert strict(http.get("/api/orgs", params={"q": "valence", "limit": 20}).text) == cli_json(
+        "orgs", "search", "valence", "--limit", "20"
+    )
+    assert [strict(http.get(f"/api/orgs/{hub}").text)] == cli_json("orgs", "show", hub)
+    assert strict(http.get("/api/introductions").text) == cli_json("introductions")
+    api = strict(http.get(f"/api/orgs/{hub}/suggestions", params={"top": 5}).text)
+    shown = cli_json("suggest", hub, "--top", "5")
+    assert [{k: v for k, v in row.items() if k not in ("partner_name", "introducer_name")} for row in api] == shown
