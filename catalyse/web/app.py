@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from catalyse.graphcore import vocab
 
 from .accounts import LOCAL_USER, Accounts, User
-from .data import Invalid, NotFound, WebData, clean
+from .data import ImportRefused, Invalid, NotFound, WebData, clean
 from .i18n import LANGS, translator
 
 SESSION_COOKIE = "catalyse_session"
@@ -52,6 +52,9 @@ PAGE_CSP = (
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 MAX_BODY = 1_000_000
+#: The largest request accepted (an import of several spreadsheets).
+MAX_UPLOAD = 50_000_000
+IMPORT_KINDS = ("organisations", "catalysers", "alliances", "members", "ties", "introductions")
 
 
 class ServeRefused(RuntimeError):
@@ -356,6 +359,30 @@ async def _form(request: Request) -> dict:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+async def read_upload(request: Request) -> tuple[dict, list[tuple[str, bytes]]]:
+    """(fields, [(file name, content)]) of a multipart form; the size of the whole is bounded."""
+    form = await request.form(max_files=20, max_fields=20, max_part_size=MAX_BODY)
+    fields, files, total = {}, [], 0
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields[key] = value
+        elif key == "files":
+            content = await value.read()
+            total += len(content)
+            if total > MAX_UPLOAD:
+                raise HttpError(413, "too_large", f"the files exceed {MAX_UPLOAD // 1_000_000} MB")
+            if content or value.filename:
+                files.append((value.filename or "", content))
+    return fields, files
+
+
+def import_options(fields: dict) -> tuple[str | None, bool]:
+    kind = fields.get("kind") or None
+    if kind is not None and kind not in IMPORT_KINDS:
+        raise HttpError(400, "invalid", f"kind: one of {', '.join(IMPORT_KINDS)}", "kind")
+    return kind, fields.get("dry_run") in ("1", "true", "on", "yes")
+
+
 _SAFE_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9/_.\-?=&%]*$")
 
 
@@ -391,10 +418,14 @@ def create_app(
 
     static = StaticFiles(directory=str(files("catalyse.web") / "static"))
     routes.append(Mount("/static", app=static, name="static"))
+    import inspect
+
+    limit = {"max_body_size": MAX_UPLOAD} if "max_body_size" in inspect.signature(Starlette).parameters else {}
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard, web=web)],
         exception_handlers={HttpError: lambda request, exc: web.error(request, exc)},
+        **limit,
     )
     app.state.web = web
     return app
@@ -549,8 +580,36 @@ def _api_routes(web: Web) -> list:
         web.accounts.log(user.name, "outcome", {"id": row["id"], "outcome": row["outcome"], "tie_added": tie})
         return json_response({**row, "tie_added": tie})
 
+    async def import_(request: Request):
+        """
+        summary: Import files (multipart field "files", one or more CSV, XLSX or JSON; optional kind, dry_run)
+        description: All files are validated together and written in one transaction; any problem (each with its
+          file, row and column) and nothing is written.
+        responses:
+          200: {description: "what was written: rows new / changed / unchanged per entity"}
+          422: {description: "problems; nothing was written"}
+        """
+        user = _require(request, "catalyser")
+        if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+            raise HttpError(415, "unsupported_media_type", "send multipart/form-data with one or more 'files'")
+        fields, files = await read_upload(request)
+        _check_csrf(request, fields.get("csrf") or request.headers.get("x-csrf-token"))
+        kind, dry_run = import_options(fields)
+        try:
+            result = await run_in_threadpool(data.import_files, files, kind=kind, dry_run=dry_run)
+        except Invalid as exc:
+            raise HttpError(400, "invalid", str(exc), exc.field) from None
+        except ImportRefused as exc:
+            return json_response(
+                {"error": {"code": "import_refused", "message": str(exc), "problems": exc.problems}}, 422
+            )
+        if not dry_run:
+            web.accounts.log(user.name, "import", {"files": result["files"], "rows": result["rows"]})
+        return json_response(result)
+
     routes = [
         Route("/healthz", healthz),
+        Route("/api/import", import_, methods=["POST"]),
         Route("/api/orgs", orgs),
         Route("/api/orgs/{org}", org),
         Route("/api/orgs/{org}/suggestions", suggestions),

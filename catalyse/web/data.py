@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
+import re
+import tempfile
 import threading
 from typing import Any
 
@@ -21,6 +24,14 @@ from catalyse.workspace import NotFound as _WsNotFound
 
 class NotFound(LookupError):
     """No such organisation, catalyser or introduction (the message names it)."""
+
+
+class ImportRefused(ValueError):
+    """An import with problems: nothing was written. `problems` lists each with its file, row and column."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported")
 
 
 class Invalid(ValueError):
@@ -269,3 +280,57 @@ class WebData:
             finally:
                 self.refresh()
             return clean(introduction_row(updated)), tie
+
+    def import_files(self, files: list[tuple[str, bytes]], *, kind: str | None = None, dry_run: bool = False) -> dict:
+        """Validate uploaded files together and write them in one transaction (``catalyse import``).
+
+        `files` are (file name as uploaded, content). Every problem names the uploaded file, its row and column;
+        with one problem, nothing is written (`ImportRefused`). Returns ``{"files", "counts", "rows",
+        "modified", "warnings", "dry_run"}`` (``rows``: new / changed / unchanged per entity).
+        """
+        from catalyse.importers.load import ImportFailed
+
+        if not files:
+            raise Invalid("files", "no file sent")
+        with self._lock, tempfile.TemporaryDirectory(prefix="catalyse-upload-") as tmp:
+            paths, names = [], []
+            for n, (name, content) in enumerate(files):
+                base = os.path.basename((name or "").replace("\\", "/")) or f"file-{n + 1}"
+                base = re.sub(r"[^\w.\- ]", "_", base)[:120] or f"file-{n + 1}"
+                folder = os.path.join(tmp, str(n))
+                os.mkdir(folder)
+                path = os.path.join(folder, base)
+                with open(path, "wb") as fh:
+                    fh.write(content)
+                paths.append(path)
+                names.append(base)
+            prefix = re.compile(re.escape(tmp + os.sep) + r"\d+" + re.escape(os.sep))
+            try:
+                data, warnings = self.ws.validate_files(paths, kind=kind)
+            except ImportFailed as exc:
+                raise ImportRefused([prefix.sub("", str(p)) for p in exc.problems]) from None
+            except CatalyseError as exc:
+                raise ImportRefused([prefix.sub("", str(exc))]) from None
+            warnings = [prefix.sub("", str(w)) for w in warnings]
+            counts = {k: v for k, v in data.counts().items() if v}
+            if dry_run:
+                return {
+                    "files": names,
+                    "counts": counts,
+                    "rows": [],
+                    "modified": False,
+                    "warnings": warnings,
+                    "dry_run": True,
+                }
+            try:
+                summary = self.ws.write(data)
+            finally:
+                self.refresh()
+            return {
+                "files": names,
+                "counts": counts,
+                "rows": summary.rows(),
+                "modified": summary.modified,
+                "warnings": warnings,
+                "dry_run": False,
+            }

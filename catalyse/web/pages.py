@@ -10,8 +10,20 @@ from starlette.routing import Route
 from catalyse.graphcore import vocab
 from catalyse.visualisations._page import csp, script_hashes_of
 
-from .app import SESSION_COOKIE, HttpError, Web, _check_csrf, _ctx, _form, _require, _safe_next
-from .data import Invalid, NotFound
+from .app import (
+    IMPORT_KINDS,
+    SESSION_COOKIE,
+    HttpError,
+    Web,
+    _check_csrf,
+    _ctx,
+    _form,
+    _require,
+    _safe_next,
+    import_options,
+    read_upload,
+)
+from .data import ImportRefused, Invalid, NotFound
 
 #: Key figures of the dashboard: (key in the stats, where in the stats, kind, which direction is better).
 FIGURES = (
@@ -252,6 +264,28 @@ def routes(web: Web) -> list:
         response = RedirectResponse("/login", status_code=303)
         return response
 
+    async def import_page(request: Request):
+        user = _require(request, "catalyser")
+        values = {"kinds": IMPORT_KINDS, "result": None, "problems": None, "kind": ""}
+        if request.method == "GET":
+            return web.render(request, "import.html", **values)
+        fields, files = await read_upload(request)
+        _check_csrf(request, fields.get("csrf"))
+        kind, dry_run = import_options(fields)
+        values["kind"] = kind or ""
+        try:
+            values["result"] = await run_in_threadpool(data.import_files, files, kind=kind, dry_run=dry_run)
+        except Invalid as exc:
+            raise HttpError(400, "invalid", str(exc), exc.field) from None
+        except ImportRefused as exc:
+            values["problems"] = exc.problems
+            return web.render(request, "import.html", status=422, **values)
+        if not dry_run:
+            web.accounts.log(
+                user.name, "import", {"files": values["result"]["files"], "rows": values["result"]["rows"]}
+            )
+        return web.render(request, "import.html", **values)
+
     async def audit(request: Request):
         _require(request, "admin")
         return web.render(request, "audit.html", rows=web.accounts.audit(limit=500), users=web.accounts.users())
@@ -269,5 +303,6 @@ def routes(web: Web) -> list:
         Route("/views/ego/{org}", view_ego),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
+        Route("/import", import_page, methods=["GET", "POST"]),
         Route("/admin/audit", audit),
     ]
