@@ -336,8 +336,12 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     return data, c.warnings
 
 
-def import_files(store: Store, paths, *, kind: str | None = None, dry_run: bool = False, progress=None) -> ImportResult:
-    """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction.
+def import_files(
+    store: Store, paths, *, kind: str | None = None, dry_run: bool = False, progress=None, bulk: bool = False
+) -> ImportResult:
+    """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction (`Store.write`, at most
+    `store.atomic_limit` rows) or, with `bulk`, through `Store.bulk_write` (batches on Neo4j, `PartialWrite` on a
+    failure after a commit).
 
     Raises `ImportFailed` (nothing written) when any row of any file is wrong.
     """
@@ -345,5 +349,6 @@ def import_files(store: Store, paths, *, kind: str | None = None, dry_run: bool 
     data, warnings = validate_files(paths, store, kind=kind)
     if dry_run:
         return ImportResult(data, None, warnings, paths, dry_run=True)
-    summary = store.write(data, progress=progress)
+    write = store.bulk_write if bulk else store.write
+    summary = write(data, progress=progress)
     return ImportResult(data, summary, warnings, paths)

@@ -34,10 +34,10 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import fmt_number, theme_label, ui
 
 from . import layout
 from ._page import render_page
-from catalyse.i18n import fmt_number, theme_label, ui
 
 __all__ = ["ecosystem_map", "ego_view", "alliance_view", "catalyser_view", "SECTOR_COLORS", "TIE_STYLES"]
 
