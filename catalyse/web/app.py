@@ -24,6 +24,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
@@ -34,7 +35,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
@@ -249,7 +250,8 @@ class Web:
                 csrf = None
             else:
                 new_sid = sid = self.accounts.new_session()
-                csrf = self.accounts.session(sid)[1]
+                fresh = self.accounts.session(sid)
+                csrf = fresh[1] if fresh else None
             user = None
         else:
             user, csrf = found
@@ -293,9 +295,6 @@ class Web:
             404: t("error.404", message=exc.message),
         }.get(exc.status, t("error.400", message=exc.message))
         return self.render(request, "error.html", status=exc.status, message=message)
-
-    def audit(self, request: Request, action: str, detail: dict) -> None:
-        self.accounts.log(_ctx(request).user.name, action, detail)
 
 
 def _fmt(value, lang: str = "fr", kind: str = "number") -> str:
@@ -420,7 +419,9 @@ def create_app(
     routes.append(Mount("/static", app=static, name="static"))
     import inspect
 
-    limit = {"max_body_size": MAX_UPLOAD} if "max_body_size" in inspect.signature(Starlette).parameters else {}
+    limit: dict[str, Any] = (
+        {"max_body_size": MAX_UPLOAD} if "max_body_size" in inspect.signature(Starlette).parameters else {}
+    )
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard, web=web)],
@@ -481,7 +482,7 @@ def _api_routes(web: Web) -> list:
         """
         _require(request, "viewer")
         top = _int(request.query_params.get("top"), "top", 10, hi=100)
-        lang = request.query_params.get("lang") if request.query_params.get("lang") in LANGS else "en"
+        lang = str(request.query_params.get("lang")) if request.query_params.get("lang") in LANGS else "en"
         try:
             rows = await run_in_threadpool(data.suggestions, request.path_params["org"], top=top, lang=lang)
         except NotFound as exc:
@@ -607,7 +608,7 @@ def _api_routes(web: Web) -> list:
             web.accounts.log(user.name, "import", {"files": result["files"], "rows": result["rows"]})
         return json_response(result)
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/api/import", import_, methods=["POST"]),
         Route("/api/orgs", orgs),

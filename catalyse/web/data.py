@@ -108,6 +108,7 @@ class WebData:
     def __init__(self, store: Store, *, lang: str = "fr"):
         self.store = store
         self._lock = threading.RLock()
+        self._stats: dict | None = None
         self._ws: dict[str, Workspace] = {}
         self.ws = self.workspace(lang)
         self.refresh()
@@ -138,7 +139,7 @@ class WebData:
     def close(self) -> None:
         self.store.close()
 
-    def _org_id(self, ref: str, field: str | None = None) -> str:
+    def _org_id(self, ref: str | None, field: str | None = None) -> str:
         """The id of the organisation `ref` names (an id, or a name); `NotFound`, or `Invalid` naming `field`."""
         if isinstance(ref, str) and ref in self.orgs:
             return ref
@@ -163,7 +164,7 @@ class WebData:
                     outcomes[i.outcome] = outcomes.get(i.outcome, 0) + 1
                 structure = {k: v for k, v in structure.items() if k not in ("mixing", "membership")}
                 self._stats = clean({**stats, "structure": structure, "introduction_outcomes": outcomes})
-            return self._stats
+            return self._stats or {}
 
     @staticmethod
     def org_row(o) -> dict:
@@ -238,7 +239,7 @@ class WebData:
 
     # -- writing ------------------------------------------------------------------------------------------------
     def introduce(
-        self, a: str, b: str, catalyser: str, *, note: str | None = None, day: _dt.date | None = None
+        self, a: str | None, b: str | None, catalyser: str | None, *, note: Any = None, day: _dt.date | None = None
     ) -> tuple[dict, bool, list[str]]:
         """Record that `catalyser` introduced `a` and `b` (``catalyse introduce``).
 
@@ -260,7 +261,7 @@ class WebData:
             return clean(introduction_row(done.introduction)), done.new, warnings
 
     def set_outcome(
-        self, introduction: str, outcome: str, *, day: _dt.date | None = None, note: str | None = None
+        self, introduction: str, outcome: Any, *, day: _dt.date | None = None, note: str | None = None
     ) -> tuple[dict, bool]:
         """What came of an introduction (``catalyse outcome``); a meeting or an alliance adds an 'introduced' tie.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
@@ -36,12 +38,12 @@ FIGURES = (
     ("average_clustering", "structure.average_clustering", "decimal", "none"),
     ("degree_centralization", "structure.degree_centralization", "decimal", "down"),
     ("introductions", "counts.introductions", "number", "up"),
-    ("conversion", None, "percent", "up"),
+    ("conversion", "", "percent", "up"),
 )
 
 
-def _pick(stats: dict, path: str):
-    value = stats
+def _pick(stats: dict, path: str) -> Any:
+    value: Any = stats
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
@@ -266,7 +268,7 @@ def routes(web: Web) -> list:
 
     async def import_page(request: Request):
         user = _require(request, "catalyser")
-        values = {"kinds": IMPORT_KINDS, "result": None, "problems": None, "kind": ""}
+        values: dict[str, Any] = {"kinds": IMPORT_KINDS, "result": None, "problems": None, "kind": ""}
         if request.method == "GET":
             return web.render(request, "import.html", **values)
         fields, files = await read_upload(request)
