@@ -24,6 +24,9 @@ from dataclasses import dataclass
 ROLES = ("viewer", "catalyser", "admin")
 #: A session lasts this long without use.
 SESSION_IDLE = _dt.timedelta(hours=12)
+#: After this many failed logins for one name within `LOGIN_WINDOW`, its logins are refused until it passes.
+LOGIN_FAILURES = 10
+LOGIN_WINDOW = _dt.timedelta(minutes=15)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 _SCHEMA = """
@@ -169,6 +172,13 @@ class Accounts:
             return User(row[0], row[1])
         except VerificationError:
             return None
+
+    def recent_failures(self, name: str, *, window: _dt.timedelta = LOGIN_WINDOW) -> int:
+        """Failed logins for `name` within `window` (from the audit log)."""
+        since = (_now() - window).isoformat()
+        return self._db.execute(
+            "SELECT COUNT(*) FROM audit WHERE action = 'login.failed' AND user = ? AND at >= ?", (name, since)
+        ).fetchone()[0]
 
     # -- API tokens -----------------------------------------------------------------------------------------------
     def new_token(self, name: str, *, by: str = "cli") -> str:

@@ -125,6 +125,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "login.password": ("Mot de passe", "Password"),
     "login.submit": ("Se connecter", "Log in"),
     "login.failed": ("Nom ou mot de passe incorrect.", "Wrong name or password."),
+    "login.locked": (
+        "Trop d'essais manqués pour ce nom : réessayez dans un quart d'heure.",
+        "Too many failed attempts for this name: try again in a quarter of an hour.",
+    ),
     "audit.title": ("Journal des écritures", "Audit log of writes"),
     # errors
     "error.title": ("Erreur", "Error"),

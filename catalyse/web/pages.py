@@ -12,6 +12,7 @@ from starlette.routing import Route
 from catalyse.graphcore import vocab
 from catalyse.visualisations._page import csp, script_hashes_of
 
+from .accounts import LOGIN_FAILURES
 from .app import (
     IMPORT_KINDS,
     SESSION_COOKIE,
@@ -233,15 +234,17 @@ def routes(web: Web) -> list:
         ctx = _ctx(request)
         nxt = _safe_next(request.query_params.get("next"))
         if request.method == "GET":
-            return web.render(request, "login.html", next=nxt, failed=False)
+            return web.render(request, "login.html", next=nxt, failed=False, locked=False)
         form = await _form(request)
         _check_csrf(request, form.get("csrf"))
         nxt = _safe_next(form.get("next"))
-        name = form.get("name") or ""
+        name = (form.get("name") or "")[:64]
+        if web.accounts.recent_failures(name) >= LOGIN_FAILURES:
+            return web.render(request, "login.html", status=429, next=nxt, failed=True, locked=True)
         user = await run_in_threadpool(web.accounts.authenticate, name, form.get("password") or "")
         if user is None:
-            web.accounts.log(name[:64] or "?", "login.failed", {})
-            return web.render(request, "login.html", status=400, next=nxt, failed=True)
+            web.accounts.log(name or "?", "login.failed", {})
+            return web.render(request, "login.html", status=400, next=nxt, failed=True, locked=False)
         old = request.cookies.get(SESSION_COOKIE)
         if old:  # a new session id at login (no session fixation)
             try:

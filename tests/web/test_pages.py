@@ -179,3 +179,18 @@ def test_security_headers_on_pages_and_views(http):
     assert http.get("/static/app.css").headers["content-type"].startswith("text/css")
     assert http.get("/views/ego/asso-xss").status_code == 200
     assert http.get("/views/ego/nope").status_code == 404
+
+
+def test_logins_are_throttled_after_repeated_failures(web):
+    from catalyse.web.accounts import LOGIN_FAILURES
+
+    app, _, accounts = web
+    accounts.add("vera", "viewer", "viewer-password")
+    with client(app) as c:
+        token = csrf_of(c.get("/login").text)
+        for _ in range(LOGIN_FAILURES):
+            assert c.post("/login", data={"name": "vera", "password": "guess", "csrf": token}).status_code == 400
+        r = c.post("/login", data={"name": "vera", "password": "viewer-password", "csrf": token})
+        assert r.status_code == 429 and "Trop d&#39;essais" in r.text
+        assert c.get("/", follow_redirects=False).status_code == 303  # still not logged in
+    assert accounts.recent_failures("vera") == LOGIN_FAILURES
