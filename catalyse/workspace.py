@@ -198,9 +198,15 @@ class Workspace:
             raise CatalyseError("no organisation matches these filters")
         return net
 
-    def write(self, data: Dataset, *, progress: Callable[[int], None] | None = None) -> WriteSummary:
-        """Write `data` to the store (all or nothing) and forget what was loaded."""
+    def write(
+        self, data: Dataset, *, progress: Callable[[int], None] | None = None, bulk: bool = False
+    ) -> WriteSummary:
+        """Write `data` to the store and forget what was loaded: one transaction (all or nothing, up to the
+        store's `atomic_limit` rows), or with `bulk` the store's `bulk_write` (any size; batches on Neo4j,
+        reported exactly if it fails part-way)."""
         try:
+            if bulk:
+                return self.store.bulk_write(data, progress=progress)
             return self.store.write(data, progress=progress)
         finally:
             self.refresh()
@@ -270,8 +276,7 @@ class Workspace:
         ]
         record["alliances"] = [
             {"id": a.id, "name": a.name, "role": next(m.role for m in a.members if m.org == org)}
-            for a in self.store.alliances()
-            if any(m.org == org for m in a.members)
+            for a in self.store.alliances(org=org)
         ]
         return record
 
@@ -452,10 +457,10 @@ class Workspace:
         return any({t.source, t.target} == {a, b} for t in self.store.ties(org=a, type=type_))
 
     def introduction(self, intro_id: str) -> Introduction:
-        found = [i for i in self.store.introductions() if i.id == intro_id]
-        if not found:
+        found = self.store.get_introduction(intro_id)
+        if found is None:
             raise NotFound(f"no introduction {intro_id!r}; see `catalyse introductions`")
-        return found[0]
+        return found
 
     def set_outcome(
         self, intro_id: str, result: str, *, note: str | None = None, day: _dt.date | None = None

@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
+from catalyse.graphcore import fields as F
 from catalyse.graphcore.model import (
     Alliance,
     Catalyser,
@@ -28,6 +29,7 @@ from catalyse.graphcore.model import (
 )
 from catalyse.graphcore.stores.base import Store, WriteSummary
 
+from . import placing
 from .columns import ALIASES, KINDS, REQUIRED, detect_kind, mapping
 from .tables import ReadError, Table, read_tables
 
@@ -70,6 +72,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: organisation rows without coordinates whose commune's position is approximate (`placing.ApproximatePlace`)
+    approximate_places: list = field(default_factory=list)
 
 
 _BUILDERS = {
@@ -98,6 +102,7 @@ class _Collector:
         self.members: dict[str, dict[str, tuple[Membership, tuple]]] = {}
         self.refs: list[tuple[str, tuple, str, str]] = []  # (org id, where, column header, what)
         self.members_given: set[str] = set()  # alliances whose membership this import states
+        self.approximate: list[placing.ApproximatePlace] = []
 
     def problem(self, table: Table, row, column, message):
         self.problems.append(Problem(table.where, row, column, message, table.row_label))
@@ -149,7 +154,10 @@ def _column_for(header_of: dict[str, str], name: str) -> str:
 
 def _validate_table(table: Table, kind: str, c: _Collector) -> None:
     cols = mapping(kind, table.headers)
-    header_of = {v: k for k, v in cols.items()}
+    shown = table.hints.get("fields", {})  # a converted map: the field of the original file for each of ours
+    header_of = {v: shown.get(v, k) for k, v in cols.items()}
+    for row, column, message in table.hints.get("problems", ()):
+        c.problem(table, row, column, message)
     missing = [f for f in REQUIRED[kind] if f not in header_of]
     if missing:
         for f in missing:
@@ -169,6 +177,7 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         c.problem(table, None, None, "the file has a header but no rows")
         return
     build = _BUILDERS[kind]
+    places_seen = placing.file_context(_records(table, cols)) if kind == "organisations" else None
     for row, cells in table.rows:
         too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if too_long:
@@ -184,6 +193,8 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
         try:
+            if kind == "organisations":
+                record = _placed(record, places_seen, header_of, table, row, c)
             item = build(record)
         except RecordError as exc:
             for name, message in exc.problems:
@@ -226,8 +237,11 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             c.refs.append(("alliance:" + alliance, where, header_of["alliance"], "alliance"))
         elif kind == "ties":
             c.add("ties", item.key, item, where, table, header_of.get("source"))
-            c.refs.append((item.source, where, header_of["source"], "tie source"))
-            c.refs.append((item.target, where, header_of["target"], "tie target"))
+            # an undirected tie is stored with source < target: name the column each id was written in
+            swapped = item.source != F.parse_id(record["source"])
+            src, dst = ("target", "source") if swapped else ("source", "target")
+            c.refs.append((item.source, where, header_of[src], f"tie {src}"))
+            c.refs.append((item.target, where, header_of[dst], f"tie {dst}"))
         elif kind == "introductions":
             c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
             for name, org in (("catalyser", item.catalyser), ("a", item.a), ("b", item.b)):
@@ -236,10 +250,34 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
                 )
 
 
-def validate_files(paths, store: Store | None = None, *, kind: str | None = None) -> tuple[Dataset, list[str]]:
+def _records(table: Table, cols: dict) -> list[dict]:
+    return [{cols.get(h, h): v for h, v in cells.items()} for _, cells in table.rows]
+
+
+def _placed(record: dict, context, header_of: dict, table: Table, row, c: _Collector) -> dict:
+    """The organisation record with its commune resolved (`placing.place`); notes what the summary lists."""
+    written = record.get("commune")
+    record, placement = placing.place(record, context=context, town_column=header_of.get("town", "ville"))
+    if placement is not None:
+        commune = placement.commune
+        if placement.postal_code_as_commune:
+            c.warnings.append(
+                f"{table.where}: {table.row_label} {row}, column {_column_for(header_of, 'commune')!r}: "
+                f"{written!r} is a postal code, not an INSEE commune code: read as {commune.name} ({commune.code})"
+            )
+        if placement.approximate:
+            org = str(record.get("id", ""))
+            c.approximate.append(placing.ApproximatePlace(table.where, row, org, commune.code, commune.name))
+    return record
+
+
+def validate_files(
+    paths, store: Store | None = None, *, kind: str | None = None, approximate_places: list | None = None
+) -> tuple[Dataset, list[str]]:
     """Read and validate `paths` into one Dataset; raise `ImportFailed` listing every problem.
 
-    References to organisations must resolve in these files or in `store` (when given).
+    References to organisations must resolve in these files or in `store` (when given). The organisation rows
+    drawn at an approximate position are appended to `approximate_places` when given.
     """
     c = _Collector()
     tables: list[tuple[Table, str]] = []
@@ -254,7 +292,7 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
             )
             continue
         for table in found:
-            k = kind or detect_kind(table.headers, table.sheet)
+            k = table.hints.get("kind") or kind or detect_kind(table.headers, table.sheet)
             if k is None:
                 c.problem(
                     table,
@@ -333,6 +371,8 @@ def validate_files(paths, store: Store | None = None, *, kind: str | None = None
     ).sorted()
     if not data:
         raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
+    if approximate_places is not None:
+        approximate_places.extend(c.approximate)
     return data, c.warnings
 
 
@@ -346,9 +386,10 @@ def import_files(
     Raises `ImportFailed` (nothing written) when any row of any file is wrong.
     """
     paths = [str(p) for p in paths]
-    data, warnings = validate_files(paths, store, kind=kind)
+    approximate: list = []
+    data, warnings = validate_files(paths, store, kind=kind, approximate_places=approximate)
     if dry_run:
-        return ImportResult(data, None, warnings, paths, dry_run=True)
+        return ImportResult(data, None, warnings, paths, dry_run=True, approximate_places=approximate)
     write = store.bulk_write if bulk else store.write
     summary = write(data, progress=progress)
-    return ImportResult(data, summary, warnings, paths)
+    return ImportResult(data, summary, warnings, paths, approximate_places=approximate)

@@ -468,7 +468,8 @@ def ecosystem_map(
         default: degree. measures: dict measure name -> dict node -> value, shown in tooltips.
     geo: place organisations by `lat`/`lon` (equirectangular, physics off, no tiles); those of the overseas
         départements and regions in labelled insets left of the mainland (`layout.geographic_insets`); those
-        without coordinates in a grid under the map.
+        without coordinates at their commune's position (spread around it, the tooltip saying the position is
+        approximate), and those with neither in a grid under the map.
     max_nodes: above this many organisations the view starts grouped in super-nodes by `group_by`
         ("community" — Louvain, seeded — by default, or "commune"/"departement"; "commune" by default with geo).
     communities: the territory's community partition {node: label} (`queries.structure.communities`, computed
@@ -493,7 +494,9 @@ def ecosystem_map(
 
     groups = None
     frames = []
+    at_commune: dict = {}  # organisations drawn at their commune's position, said in their tooltip
     if geo:
+        at_commune = layout.commune_positions(G)
         pos, missing, insets = layout.geographic_insets(G)
         frames = [
             {
@@ -523,10 +526,13 @@ def ecosystem_map(
     view = _View(lang, directed=G.is_directed())
     for n in sorted(nodes, key=str):
         x, y = pos[n]
+        title = _org_title(G, n, lang, measures)
+        if n in at_commune:
+            title += "\n" + T["position_estimated" if at_commune[n][2] else "position_commune"]
         view.node(
             n,
             label=_name(G, n),
-            title=_org_title(G, n, lang, measures),
+            title=title,
             color=_color(G, n),
             size=sizes[n],
             x=x,

@@ -15,14 +15,14 @@ def _counts_text(counts: dict) -> str:
     return ", ".join(f"{counts[k]} {k}" for k in ENTITIES if counts.get(k))
 
 
-def _write(s: Settings, data, *, label: str, silent: bool, threshold: int):
+def _write(s: Settings, data, *, label: str, silent: bool, threshold: int, bulk: bool = False):
     ws = s.workspace(create=True)
     total = sum(data.counts()[k] for k in ENTITIES)
     bar = progress_for(total, label, silent=silent, threshold=threshold)
     if bar is None:
-        return ws.write(data)
+        return ws.write(data, bulk=bulk)
     with bar:
-        return ws.write(data, progress=bar.update)
+        return ws.write(data, progress=bar.update, bulk=bulk)
 
 
 @cli.command()
@@ -50,10 +50,16 @@ def init(s: Settings, force):
     help="What the files hold (default: detected from their columns).",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="For imports bigger than one transaction of the store: write in batches (Neo4j); a failure part-way "
+    "reports exactly what was committed, and re-running completes it.",
+)
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
 @friendly
-def import_(s: Settings, files, kind, dry_run, silent):
+def import_(s: Settings, files, kind, dry_run, bulk, silent):
     """Import organisations, ties, alliances (and members), catalysers or introductions.
 
     CSV (, ; or tab; UTF-8, UTF-8 with BOM or cp1252, detected), XLSX (every sheet) or JSON. All files are
@@ -67,7 +73,7 @@ def import_(s: Settings, files, kind, dry_run, silent):
     if dry_run:
         click.echo(f"Dry run: {_counts_text(data.counts())} are valid; nothing was written.")
         return
-    summary = _write(s, data, label="Importing", silent=silent, threshold=2000)
+    summary = _write(s, data, label="Importing", silent=silent, threshold=2000, bulk=bulk)
     for row in summary.rows():
         click.echo(
             f"{row['entity']:<14} {row['new']:>8} new {row['changed']:>8} changed {row['unchanged']:>8} unchanged"
@@ -144,7 +150,9 @@ def demo(s: Settings, n_orgs, n_ties, seed, force, report_dir, silent):
     data = generate_territory(n_orgs, seed=seed, n_ties=n_ties)
     if any(counts.values()):
         ws.store.clear()
-    _write(s, data, label="Writing", silent=silent, threshold=20_000)
+    from catalyse.graphcore.stores.base import write_rows
+
+    _write(s, data, label="Writing", silent=silent, threshold=20_000, bulk=write_rows(data) > ws.store.atomic_limit)
     c = data.counts()
     starts = [t.start for t in data.ties if t.start]
     click.echo(f"Demo territory written to {ws.store.describe()}:")
