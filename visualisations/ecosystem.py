@@ -526,13 +526,13 @@ def ecosystem_map(
     view = _View(lang, directed=G.is_directed())
     for n in sorted(nodes, key=str):
         x, y = pos[n]
-        title = _org_title(G, n, lang, measures)
+        tooltip = _org_title(G, n, lang, measures)
         if n in at_commune:
-            title += "\n" + T["position_estimated" if at_commune[n][2] else "position_commune"]
+            tooltip += "\n" + T["position_estimated" if at_commune[n][2] else "position_commune"]
         view.node(
             n,
             label=_name(G, n),
-            title=title,
+            title=tooltip,
             color=_color(G, n),
             size=sizes[n],
             x=x,
