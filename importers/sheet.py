@@ -5,8 +5,9 @@ What `importers.load` does for an organisations table on top of the canonical fi
 - **Ids from names.** Without an id column, each organisation's id is the slug of its name (``Mairie de Crest`` →
   ``mairie-de-crest``). When the store already holds an organisation of the same name (case and accents ignored),
   its id is reused. Names that give the same slug but are different organisations (same name, another town) get
-  the town added (``mairie-crest``, ``mairie-die``), then a counter (``-2``, ``-3``) in file order if needed; rows
-  with the same name in the same town (or no town) are one organisation. The same file always gives the same ids.
+  the town added (``mairie-crest``, ``mairie-die``), then a counter (``-2``, ``-3``) in file order if that id is
+  taken (a name's own slug comes first: ``Mairie Crest`` is ``mairie-crest`` wherever its row is); rows with the
+  same name in the same town (or no town) are one organisation. The same file always gives the same ids.
 - **Sectors from words.** The sector cell is a person's word, read through `graphcore.sectors` (and a sector map
   first, if given); a word that is more than the sector's code or label is kept on the organisation as
   ``extra["type"]`` (unless the file has a ``type`` column of its own).
@@ -219,7 +220,8 @@ class SheetContext:
         taken: set[str] = set()
         chosen: dict[tuple[str, str], str] = {}
         reused: set[tuple[str, str]] = set()
-        for ident in identities:
+        # names alone of their slug first: a name's own slug is its id before it is a disambiguated one's
+        for ident in sorted(identities, key=lambda i: len(groups[i[0]]) > 1):
             base, town = ident
             alone = len(groups[base]) == 1
             wanted = base if alone or not town else f"{base}-{town}"
