@@ -142,9 +142,9 @@ class SheetPlan:
     ids: dict[int, str] = field(default_factory=dict)  # row → id made from the name
     ids_from_store: set = field(default_factory=set)  # ids taken from organisations of the store
     created: list = field(default_factory=list)  # (id, name) of the unknown partners added as organisations
-    words: dict[str, list] = field(default_factory=dict)  # word as written → [sector code, rows]
+    words: dict[str, list] = field(default_factory=dict)  # cell as written → [sector code, rows, word kept or None]
     partner_mentions: int = 0
-    ties: set = field(default_factory=set)
+    ties: dict = field(default_factory=dict)  # tie key → the organisations whose rows name it
     organisations: set = field(default_factory=set)
 
     @property
@@ -261,24 +261,34 @@ class SheetContext:
         return known
 
     def record(self, plan: SheetPlan, row: int, record: dict) -> list[tuple[str | None, str]]:
-        """Complete one row's record in place (id, sector code, kept word; partners set aside): its problems."""
+        """Complete one row's record in place (id, sector code, kept word; partners set aside): its problems.
+
+        Called on every row of every organisations file: the work per word is done once (`sector`)."""
         problems: list[tuple[str | None, str]] = []
         if plan.id_header is None:
             record["id"] = plan.ids.get(row, "?")  # no name: the row is refused for its name, not for an id
-        word = record.get("sector")
-        if not F.is_blank(word):
-            word = F.text(word)
-            try:
-                code, keep = self.sector(word)
-            except UnknownSectorWord as exc:
-                problems.append((plan.sector_header, str(exc)))
-                code = "other"  # to report the row's other problems too
-            else:
-                used = plan.words.setdefault(word, [code, 0])
+        cell = record.get("sector")
+        if cell is not None and cell != "":
+            used = plan.words.get(cell) if isinstance(cell, str) else None
+            if used is None:
+                word = F.text(cell)
+                try:
+                    code, keep = self.sector(word) if word else ("", False)
+                except UnknownSectorWord as exc:
+                    problems.append((plan.sector_header, str(exc)))
+                    record["sector"] = "other"  # to report the row's other problems too
+                    used = None
+                else:
+                    used = [code, 0, word if keep and plan.own_type_header is None else None]
+                    if isinstance(cell, str) and word:
+                        plan.words[cell] = used
+            if used is not None and used[0]:
                 used[1] += 1
-                if keep and plan.own_type_header is None:
-                    record[TYPE_ATTRIBUTE] = word
-            record["sector"] = code
+                record["sector"] = used[0]
+                if used[2] is not None:
+                    record[TYPE_ATTRIBUTE] = used[2]
+        if plan.partners_header is None:
+            return problems
         partners = record.pop("partners", None)
         tie_type = record.pop("partner_type", None)
         values = [] if F.is_blank(partners) else split_partners(partners)
@@ -330,22 +340,22 @@ class SheetContext:
                     c.problem(table, p.row, p.column, f"the organisation names itself as a partner ({value!r})")
                     continue
                 tie = Tie.from_record({"source": p.org, "target": target, "type": p.tie_type})
-                p.plan.ties.add(tie.key)
+                p.plan.ties.setdefault(tie.key, set()).add(p.org)
                 c.add("ties", tie.key, tie, where, table, p.column)
 
     def _resolve(self, value: str, orgs, by_name, where_of):
         """An id, None (unknown) or ("problem", message) for one partner named by id or by name: the import
         first, then the organisations added for earlier unknown partners, then the store."""
-        if value in orgs:
-            return value
         key = slug(value)
+        if value in orgs or key in orgs:  # an id, as written or in another case ("Mairie-Crest")
+            return value if value in orgs else key
         hits = by_name.get(key, [])
         if not hits and key in self.created:
             return self.created[key].id
         if not hits:
             store_names, store_by_name = self.store_index()
-            if value in store_names:
-                return value
+            if value in store_names or key in store_names:
+                return value if value in store_names else key
             hits = store_by_name.get(key, [])
         if len(hits) == 1:
             return hits[0]

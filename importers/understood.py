@@ -244,22 +244,20 @@ def report_table(table, kind: str, cols: dict[str, str], keys: dict[str, set], p
     counts = {k: len(v) for k, v in keys.items() if v}
     report = FileReport(table.where, kind, len(table.rows), columns, counts)
     if plan is not None:
-        report.words = {w: (code, n) for w, (code, n) in plan.words.items()}
+        words: dict[str, tuple[str, int]] = {}
+        for cell, (code, n, _) in plan.words.items():  # cells that differ only by spaces are one word
+            word = cell.strip()
+            words[word] = (code, words.get(word, (code, 0))[1] + n)
+        report.words = words
         report.created = list(plan.created)
-        kept = sum(n for w, (code, n) in plan.words.items() if plan.own_type_header is None and _kept(w, code))
+        kept = sum(n for _, n, word in plan.words.values() if word is not None)
         extra = {
             "ids_from_names": len(set(plan.ids.values())),
             "ids_from_store": len(plan.ids_from_store),
             "kept_words": kept,
             "ties_from_partners": len(plan.ties),
             "partner_mentions": plan.partner_mentions,
-            "pairs_from_both_sides": plan.partner_mentions - len(plan.ties) if plan.ties else 0,
+            "pairs_from_both_sides": sum(1 for named_by in plan.ties.values() if len(named_by) > 1),
         }
         report.counts.update({k: v for k, v in extra.items() if v})
     return report
-
-
-def _kept(word: str, code: str) -> bool:
-    from catalyse.graphcore.sectors import is_plain_sector
-
-    return not is_plain_sector(word, code)

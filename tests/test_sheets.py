@@ -130,6 +130,19 @@ def test_reimport_changes_nothing_and_ids_are_stable(tmp_path, embedded_store):
     other.close()
 
 
+def test_export_of_a_sheet_reimports_exactly(tmp_path, embedded_store):
+    from catalyse.graphcore.stores import SqliteStore
+    from catalyse.importers.export import export
+
+    import_files(embedded_store, [write(tmp_path / "annuaire.csv", SHEET)])
+    data = embedded_store.dataset()
+    files = export(data, str(tmp_path / "out"), "csv")  # ids, sector codes, and the kept words as a 'type' column
+    fresh = SqliteStore(tmp_path / "fresh.db", create=True)
+    import_files(fresh, files)
+    assert fresh.dataset() == data
+    fresh.close()
+
+
 def test_dry_run_says_the_same_and_writes_nothing(tmp_path, embedded_store):
     path = write(tmp_path / "annuaire.csv", SHEET)
     dry = import_files(embedded_store, [path], dry_run=True)
@@ -277,7 +290,8 @@ def test_tie_type_column_and_partners_by_id(tmp_path, embedded_store):
         "id;nom;secteur;partenaires;type de lien\n"
         "dep;Département de la Drôme;Département;asso;financement\n"
         "asso;Les Jardins;Association;;\n"
-        "scop;Énergie;SCOP;asso, DÉPARTEMENT DE LA DRÔME;projet commun\n"
+        "scop;Énergie;SCOP;ASSO, DÉPARTEMENT DE LA DRÔME;projet commun\n"  # an id in capitals, a name
+
     )
     import_files(embedded_store, [write(tmp_path / "o.csv", text)])
     ties = {(t.source, t.target, t.type, t.directed) for t in embedded_store.ties()}
