@@ -164,6 +164,7 @@ class SheetContext:
         self.pending: list[_Pending] = []
         self.created: dict[str, Organisation] = {}  # folded name → organisation added for an unknown partner
         self._store_index: tuple[dict[str, str], dict[str, list[str]]] | None = None
+        self._store_towns: dict[str, str] = {}  # id → slug of the town a sheet gave it (its "Ville" attribute)
         self._sectors: dict[str, tuple[str, bool] | Exception] = {}
 
     # -- the store, read once and only when needed ------------------------------------------------------------
@@ -176,6 +177,9 @@ class SheetContext:
                 for o in self.store.organisations():
                     by_id[o.id] = o.name
                     by_name.setdefault(slug(o.name), []).append(o.id)
+                    town = next((v for k, v in o.extra.items() if _fold(k) in TOWN_HEADERS and v), None)
+                    if town:
+                        self._store_towns[o.id] = slug(town)
             self._store_index = (by_id, by_name)
         return self._store_index
 
@@ -225,7 +229,12 @@ class SheetContext:
             base, town = ident
             alone = len(groups[base]) == 1
             wanted = base if alone or not town else f"{base}-{town}"
-            hits = [i for i in store_by_name.get(base, []) if i not in taken]
+            # the store's organisations of this name, but not one the store places in another town
+            hits = [
+                i
+                for i in store_by_name.get(base, [])
+                if i not in taken and not (town and self._store_towns.get(i, town) != town)
+            ]
             if alone and len(hits) == 1:
                 oid = hits[0]
                 reused.add(ident)
@@ -233,8 +242,10 @@ class SheetContext:
                 oid = wanted
                 reused.add(ident)
             else:
+                if town and wanted == base and self._held(base, base, town):  # the store's, in another town
+                    wanted = f"{base}-{town}"
                 oid, n = wanted, 1
-                while oid in taken or (oid in store_names and slug(store_names[oid]) != base):
+                while oid in taken or self._held(oid, base, town):
                     n += 1
                     oid = f"{wanted}-{n}"
             taken.add(oid)
@@ -243,6 +254,13 @@ class SheetContext:
             p.ids[row] = chosen[ident]
             if ident in reused:
                 p.ids_from_store.add(chosen[ident])
+
+    def _held(self, oid: str, base: str, town: str) -> bool:
+        """Whether the store holds `oid` for another organisation than the name `base` in `town`."""
+        store_names = self.store_index()[0]
+        if oid not in store_names:
+            return False
+        return slug(store_names[oid]) != base or bool(town and self._store_towns.get(oid, town) != town)
 
     # -- one row ------------------------------------------------------------------------------------------------
     def sector(self, word: str) -> tuple[str, bool]:

@@ -197,6 +197,18 @@ def test_store_names_and_ids_are_reused(tmp_path, embedded_store):
     assert kept_word(embedded_store.get_organisation("mairie-crest")) == "Mairie"
 
 
+def test_a_stored_name_in_another_town_is_another_organisation(tmp_path, embedded_store):
+    import_files(embedded_store, [write(tmp_path / "a.csv", "Nom;Type de structure;Ville\nMairie;Mairie;Die\n")])
+    import_files(embedded_store, [write(tmp_path / "b.csv", "Nom;Type de structure;Ville\nMairie;Mairie;Crest\n")])
+    # the Mairie of Die keeps its id and its town; the Mairie of Crest is not written over it
+    assert sorted((o.id, o.extra["Ville"]) for o in embedded_store.organisations()) == [
+        ("mairie", "Die"),
+        ("mairie-crest", "Crest"),
+    ]
+    again = import_files(embedded_store, [str(tmp_path / "b.csv")])
+    assert not again.summary.modified
+
+
 def test_unknown_partner_is_an_error_naming_file_row_column_and_value(tmp_path, embedded_store):
     bad = SHEET.replace("scop energie de la vallee", "SCOP Energie de la Valée")
     path = write(tmp_path / "annuaire.csv", bad)
@@ -291,7 +303,6 @@ def test_tie_type_column_and_partners_by_id(tmp_path, embedded_store):
         "dep;Département de la Drôme;Département;asso;financement\n"
         "asso;Les Jardins;Association;;\n"
         "scop;Énergie;SCOP;ASSO, DÉPARTEMENT DE LA DRÔME;projet commun\n"  # an id in capitals, a name
-
     )
     import_files(embedded_store, [write(tmp_path / "o.csv", text)])
     ties = {(t.source, t.target, t.type, t.directed) for t in embedded_store.ties()}
