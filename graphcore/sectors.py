@@ -318,6 +318,75 @@ def _sector_of(word: str) -> str:
     raise UnknownSectorWord(word, _suggest(folded))
 
 
+#: The words of the table that say the sector when a name starts with them ("Mairie de Crest"), for a sheet with
+#: no type column. Not the words a name may start with for another reason: "Banque alimentaire" is an
+#: association, "Agence Prisme" may be a company.
+NAME_STARTS = (
+    "mairie",
+    "commune",
+    "ville",
+    "communauté de communes",
+    "communauté d'agglomération",
+    "communauté urbaine",
+    "métropole",
+    "département",
+    "conseil départemental",
+    "région",
+    "conseil régional",
+    "syndicat mixte",
+    "CCAS",
+    "préfecture",
+    "sous-préfecture",
+    "association",
+    "asso",
+    "collectif",
+    "tiers-lieu",
+    "fablab",
+    "centre social",
+    "MJC",
+    "fondation",
+    "fonds de dotation",
+    "SCOP",
+    "SCIC",
+    "coopérative",
+    "entreprise d'insertion",
+    "chantier d'insertion",
+    "mutuelle",
+    "université",
+    "lycée",
+    "collège",
+    "école",
+    "IUT",
+    "laboratoire",
+    "CCI",
+    "chambre de commerce",
+    "chambre de commerce et d'industrie",
+    "chambre des métiers",
+    "chambre de métiers",
+    "chambre des métiers et de l'artisanat",
+    "chambre de métiers et de l'artisanat",
+    "CMA",
+    "chambre d'agriculture",
+)
+_NAME_STARTS = {_fold(w): _TABLE[_fold(w)] for w in NAME_STARTS}
+
+
+def sector_from_name(name: str) -> tuple[str, str] | None:
+    """``(sector code, the word)`` when a name starts with a word of `NAME_STARTS`, else None.
+
+    >>> sector_from_name("Mairie de Crest"), sector_from_name("Communauté de communes du Crestois")[0]
+    (('local_authority', 'mairie'), 'local_authority')
+    >>> sector_from_name("Banque alimentaire de la Drôme") is None
+    True
+    """
+    tokens = _fold(name).split("_")
+    for size in range(min(len(tokens), _LONGEST), 0, -1):
+        hit = _NAME_STARTS.get("_".join(tokens[:size]))
+        if hit:
+            return hit
+    return None
+
+
 def _suggest(folded: str) -> str | None:
     """A close spelling of the whole word, or of one of its words (at least 5 letters): a typo, not a guess."""
     close = difflib.get_close_matches(folded, list(_TABLE), n=1, cutoff=0.8)

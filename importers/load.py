@@ -170,7 +170,12 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
     cols = mapping(kind, table.headers)
     header_of = {v: k for k, v in cols.items()}
     keys: dict[str, set] = {kind: set()} if kind != "members" else {"members": set()}
-    missing = [f for f in REQUIRED[kind] if f not in header_of and not (plan and f == "id" and plan.name_header)]
+    missing = [
+        f
+        for f in REQUIRED[kind]
+        if f not in header_of
+        and not (plan and ((f == "id" and plan.name_header) or (f == "sector" and plan.sector_from_names)))
+    ]
     if missing:
         for f in missing:
             aliases = ", ".join(a for a in ALIASES[kind][f][1:4])

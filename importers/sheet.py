@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from catalyse.graphcore import fields as F
 from catalyse.graphcore.model import Organisation, RecordError, Tie
-from catalyse.graphcore.sectors import UnknownSectorWord, fold_map, is_plain_sector, sector_of
+from catalyse.graphcore.sectors import UnknownSectorWord, fold_map, is_plain_sector, sector_from_name, sector_of
 from catalyse.graphcore.vocab import VocabularyError, _fold, label
 
 from .tables import ReadError, Table, read_tables
@@ -142,6 +142,10 @@ class SheetPlan:
     ids: dict[int, str] = field(default_factory=dict)  # row → id made from the name
     ids_from_store: set = field(default_factory=set)  # ids taken from organisations of the store
     created: list = field(default_factory=list)  # (id, name) of the unknown partners added as organisations
+    names_sectors: dict = field(default_factory=dict)  # sector → rows, when the sectors come from the names
+    #: no sector column, and the start of some names says a sector ("Mairie de Crest"): the sectors come from the
+    #: names (when no name says one, the file is refused for its missing sector column, as any other)
+    sector_from_names: bool = False
     words: dict[str, list] = field(default_factory=dict)  # cell as written → [sector code, rows, word kept or None]
     partner_mentions: int = 0
     ties: dict = field(default_factory=dict)  # tie key → the organisations whose rows name it
@@ -198,6 +202,10 @@ class SheetContext:
             town,
             own_type,
         )
+        if plan.sector_header is None and plan.name_header is not None:
+            plan.sector_from_names = any(
+                sector_from_name(F.text(cells.get(plan.name_header, ""))) for _, cells in table.rows
+            )
         self.plans.append(plan)
         return plan
 
@@ -285,8 +293,23 @@ class SheetContext:
         problems: list[tuple[str | None, str]] = []
         if plan.id_header is None:
             record["id"] = plan.ids.get(row, "?")  # no name: the row is refused for its name, not for an id
+        if plan.sector_from_names:
+            name = F.text(record.get("name") or "")
+            found = sector_from_name(name) if name else None
+            if found:
+                record["sector"] = found[0]
+                plan.names_sectors[found[0]] = plan.names_sectors.get(found[0], 0) + 1
+            elif name:
+                problems.append(
+                    (
+                        plan.name_header,
+                        f"no sector column, and the start of the name {name!r} does not say its sector: add a "
+                        "column 'Type de structure' with your word for each structure (mairie, association, SCOP…)",
+                    )
+                )
+                record["sector"] = "other"  # to report the row's other problems too
         cell = record.get("sector")
-        if cell is not None and cell != "":
+        if cell is not None and cell != "" and not plan.sector_from_names:
             used = plan.words.get(cell) if isinstance(cell, str) else None
             if used is None:
                 word = F.text(cell)

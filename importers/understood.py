@@ -151,6 +151,12 @@ def _column(c: ColumnUse, r: FileReport, lang: str) -> str:
                     if en
                     else f", dont {n['ids_from_store']} repris d'organisations déjà enregistrées"
                 )
+        if c.via == "sector_from_names":
+            text += (
+                "; the sectors from the start of the names (no sector column)"
+                if en
+                else " ; secteurs d'après le début des noms (pas de colonne de secteur)"
+            )
         return text
     if c.role == "sector":
         via = (
@@ -250,6 +256,12 @@ def report_table(table, kind: str, cols: dict[str, str], keys: dict[str, set], p
             words[word] = (code, words.get(word, (code, 0))[1] + n)
         report.words = words
         report.created = list(plan.created)
+        if plan.sector_from_names:
+            report.columns = [
+                ColumnUse(c.header, c.role, c.field, "sector_from_names") if c.role == "name" else c
+                for c in report.columns
+            ]
+            report.counts["sectors_from_names"] = sum(plan.names_sectors.values())
         kept = sum(n for _, n, word in plan.words.values() if word is not None)
         extra = {
             "ids_from_names": len(set(plan.ids.values())),

@@ -351,3 +351,17 @@ def test_metier_errors_list_french_and_english_labels(tmp_path, embedded_store):
 )
 def test_words_of_the_synonym_table(word, sector):
     assert sector_of(word) == sector
+
+
+def test_without_a_type_column_the_start_of_the_names_says_the_sector(tmp_path, embedded_store):
+    text = "Nom;Partenaires\nMairie de Crest;Lycée Armorin\nLycée Armorin;\nCommunauté de communes du Crestois;\n"
+    result = import_files(embedded_store, [write(tmp_path / "s.csv", text)])
+    assert {o.id: o.sector for o in embedded_store.organisations()} == {
+        "mairie-de-crest": "local_authority",
+        "lycee-armorin": "academic",
+        "communaute-de-communes-du-crestois": "local_authority",
+    }
+    assert "secteurs d'après le début des noms" in render_understood(result.understood)[1]
+    # a name that says nothing ("Banque alimentaire" is no bank) is an error on its row, naming the column to add
+    bad = write(tmp_path / "b.csv", "Nom;Partenaires\nMairie de Die;\nBanque alimentaire;Mairie de Die\n")
+    refused(embedded_store, [bad], ("b.csv", 3, "Nom", "does not say its sector", "'Type de structure'"))
