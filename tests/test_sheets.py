@@ -365,3 +365,28 @@ def test_without_a_type_column_the_start_of_the_names_says_the_sector(tmp_path, 
     # a name that says nothing ("Banque alimentaire" is no bank) is an error on its row, naming the column to add
     bad = write(tmp_path / "b.csv", "Nom;Partenaires\nMairie de Die;\nBanque alimentaire;Mairie de Die\n")
     refused(embedded_store, [bad], ("b.csv", 3, "Nom", "does not say its sector", "'Type de structure'"))
+
+
+def test_xlsx_sheet_with_partners_on_separate_lines(tmp_path, embedded_store):
+    import pandas as pd
+
+    # in Excel, Alt+Enter puts each partner on its own line of the cell
+    frame = pd.DataFrame(
+        {
+            "Nom de la structure": ["Mairie de Crest", "Lycée François-Jean Armorin", "Fablab de Crest"],
+            "Type de structure": ["Commune", "Lycée", "Fablab"],
+            "Partenaires principaux": ["lycée françois-jean armorin\nFablab de Crest", "", ""],
+        }
+    )
+    with pd.ExcelWriter(tmp_path / "annuaire.xlsx") as xl:
+        frame.to_excel(xl, sheet_name="Structures", index=False)
+    import_files(embedded_store, [str(tmp_path / "annuaire.xlsx")], sector_map={"Fablab": "ESS"})
+    assert {o.id: (o.sector, kept_word(o)) for o in embedded_store.organisations()} == {
+        "mairie-de-crest": ("local_authority", "Commune"),
+        "lycee-francois-jean-armorin": ("academic", "Lycée"),
+        "fablab-de-crest": ("social_economy", "Fablab"),  # this catalyser's map: their fablabs are ESS
+    }
+    assert {(t.source, t.target) for t in embedded_store.ties()} == {
+        ("lycee-francois-jean-armorin", "mairie-de-crest"),
+        ("fablab-de-crest", "mairie-de-crest"),
+    }
