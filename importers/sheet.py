@@ -92,7 +92,8 @@ def read_sector_map(path) -> tuple[dict[str, str], list[tuple[str, int | None, s
     out: dict[str, str] = {}
     first: dict[str, int] = {}
     for row, values in rows:
-        word, sector = F.text(values[wi]), F.text(values[si]) if si < len(values) else ""
+        word = F.text(values[wi])
+        sector = F.text(values[si]) if si < len(values) else ""
         if not word:
             problems.append((table.where, row, header[0], "missing word"))
             continue

@@ -292,6 +292,9 @@ def test_sector_map_fixes_the_unknown_word(tmp_path, embedded_store):
     orgs = {o.id: (o.sector, kept_word(o)) for o in embedded_store.organisations()}
     # the map comes before the table: this catalyser's SCOP column means associations
     assert orgs == {"mediatheque-de-crest": ("local_authority", "Bibliothèque"), "la-fabrique": ("association", "SCOP")}
+    bare = write(tmp_path / "bare.csv", "Bibliothèque;Collectivité territoriale\n")  # no header row
+    found = {o.id: o.sector for o in validate([path], sector_map=bare).data.organisations}
+    assert found == {"mediatheque-de-crest": "local_authority", "la-fabrique": "social_economy"}
     bad_map = write(tmp_path / "bad.csv", "mot;secteur\nBibliothèque;bibliothèques\n")
     other = write(tmp_path / "o.csv", "Nom;Type de structure\nAutre lieu;Bibliothèque\n")
     refused(embedded_store, [other], ("bad.csv", 2, "secteur", "unknown sector 'bibliothèques'"), sector_map=bad_map)
