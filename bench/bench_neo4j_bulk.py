@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from catalyse.graphcore.demo import generate_territory, workload  # noqa: E402
 from catalyse.graphcore.model import Dataset  # noqa: E402
+from catalyse.graphcore.stores import write_rows  # noqa: E402
 
 
 def hwm_mb() -> float:
@@ -63,11 +64,11 @@ def main(argv=None) -> int:
         else generate_territory(a.orgs, n_ties=a.ties, seed=7, n_introductions=a.orgs // 20)
     )
     n = len(data.ties)
-    store = Neo4jStore(batch_size=a.batch or BATCH)
+    store = Neo4jStore(batch_size=a.batch or BATCH, create=True)
     load = os.getloadavg()
     store.clear()
     t = time.perf_counter()
-    store.write(data)
+    (store.write if write_rows(data) <= store.atomic_limit else store.bulk_write)(data)
     batched = time.perf_counter() - t
     sample = random.Random(7).sample(data.ties, min(a.per_row, n))
     store.delete(ties=[x.key for x in sample])

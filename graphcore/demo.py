@@ -45,7 +45,7 @@ COMMUNES = (
     ("26004", "Alixan", 2, 44.9744, 5.0269),
     ("26084", "Châteauneuf-sur-Isère", 4, 45.0164, 4.9403),
     ("26088", "Chatuzange-le-Goubet", 5, 45.0033, 5.0914),
-    ("26216", "Mours-Saint-Eusèbe", 3, 45.0656, 5.0622),
+    ("26218", "Mours-Saint-Eusèbe", 3, 45.0656, 5.0622),
     ("26323", "Saint-Paul-lès-Romans", 2, 45.0667, 5.1333),
 )
 EPCI = "200068781"  # SIREN of Valence Romans Agglo

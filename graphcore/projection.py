@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from .model import Dataset, Organisation, Tie
+from .territory import Territory
 
 ALLIANCE_PREFIX = "alliance:"
 
@@ -139,14 +141,29 @@ def alliance_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
     return B
 
 
-def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Graph:
-    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids."""
+def comembership_graph(
+    data: Dataset, *, as_of: _dt.date | None = None, formed_before: _dt.date | None = None
+) -> nx.Graph:
+    """Organisations sharing alliances: ``weight`` = number shared, ``alliances`` = their ids.
+
+    `formed_before` keeps only the alliances that started before that date (undated ones too): the training view
+    of a temporal evaluation, in which alliances formed during the test period must not leak.
+
+    >>> from catalyse.graphcore.model import Alliance, Membership, Organisation
+    >>> orgs = [Organisation(x, x, "association") for x in "abc"]
+    >>> late = Alliance("A1", "late", start=_dt.date(2024, 3, 1), members=(Membership("a"), Membership("b")))
+    >>> C = comembership_graph(Dataset(orgs, alliances=[late]), formed_before=_dt.date(2024, 1, 1))
+    >>> C.number_of_edges(), comembership_graph(Dataset(orgs, alliances=[late])).number_of_edges()
+    (0, 1)
+    """
     G = nx.Graph()
     G.graph.update(kind="comembership", as_of=as_of.isoformat() if as_of else None)
     _add_organisations(G, data)
     shared: dict[tuple[str, str], list[str]] = {}
     for a in sorted(data.alliances, key=lambda a: a.id):
         if as_of is not None and not a.active_on(as_of):
+            continue
+        if formed_before is not None and a.start is not None and a.start >= formed_before:
             continue
         members = sorted({m.org for m in a.members})
         for i, u in enumerate(members):
@@ -157,29 +174,21 @@ def comembership_graph(data: Dataset, *, as_of: _dt.date | None = None) -> nx.Gr
     return G
 
 
-def restrict(G: nx.Graph, *, territory: str | None = None, sectors=()) -> nx.Graph:
-    """The subgraph of organisations in `territory` (see `graphcore.stores.filters.parse_territory`) and in one of
-    `sectors` (all when empty); graph attributes kept.
+def restrict(G: nx.Graph, *, territory: str | Territory | None = None, sectors: Iterable[str] = ()) -> nx.Graph:
+    """The subgraph of organisations in `territory` (a :class:`~catalyse.graphcore.territory.Territory` or its
+    text) and in one of `sectors` (all when empty); graph attributes kept.
 
     >>> G = nx.Graph([("a", "b")]); G.nodes["a"].update(sector="company", commune="26362")
     >>> list(restrict(G, territory="26").nodes)
     ['a']
     """
+    sectors = tuple(sectors)
     if not territory and not sectors:
         return G
     keep = list(G.nodes)
     if territory:
-        from .fields import departement_of
-        from .stores.filters import parse_territory
-
-        level, code = parse_territory(territory)
-
-        def where(attrs):
-            if level == "departement" and "departement" not in attrs and "commune" in attrs:
-                return departement_of(attrs["commune"])
-            return attrs.get(level)
-
-        keep = [n for n in keep if where(G.nodes[n]) == code]
+        where = Territory.parse(territory)
+        keep = [n for n in keep if where.contains(G.nodes[n])]
     if sectors:
         wanted = set(sectors)
         keep = [n for n in keep if G.nodes[n].get("sector") in wanted]
@@ -197,3 +206,89 @@ def graphs_identical(G: nx.Graph, H: nx.Graph) -> bool:
     if G.is_multigraph():
         return list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))
     return list(G.edges(data=True)) == list(H.edges(data=True))
+
+
+@dataclass
+class TieColumns:
+    """The tie graph's input in columns, as a store reads it without a model object per row (`Store.tie_columns`).
+
+    `nodes`: ``(id, attributes)`` sorted by id, the attributes of `org_attributes`; the tie columns are parallel
+    lists in tie-key order: `source`, `target`, `type`, `directed`, `weight` and `start` (ISO text or None).
+    `as_of`: the date the ties were selected on (None: all).
+    """
+
+    nodes: list[tuple[str, dict]] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    directed: list[bool] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+    start: list[str | None] = field(default_factory=list)
+    as_of: _dt.date | None = None
+
+    @classmethod
+    def from_dataset(cls, data: Dataset, *, as_of: _dt.date | None = None) -> TieColumns:
+        """The columns of `data` (the object path; the stores read them directly)."""
+        metiers = {c.org: c.metiers for c in data.catalysers}
+        cols = cls(
+            nodes=[
+                (o.id, org_attributes(o, metiers.get(o.id))) for o in sorted(data.organisations, key=lambda o: o.id)
+            ],
+            as_of=as_of,
+        )
+        for t in _select(data.ties, as_of, None):
+            cols.source.append(t.source)
+            cols.target.append(t.target)
+            cols.type.append(t.type)
+            cols.directed.append(t.directed)
+            cols.weight.append(t.weight)
+            cols.start.append(t.start.isoformat() if t.start else None)
+        return cols
+
+
+def tie_graph_columns(columns: TieColumns, *, directed: bool = False, types=None) -> nx.Graph:
+    """`tie_graph` built in bulk from columns: the same graph (nodes, edges, their attributes and order) as
+    ``tie_graph(data, directed=, as_of=columns.as_of, types=)``; one aggregated edge per pair (no multigraph).
+
+    >>> from graphcore.model import Dataset, Organisation, Tie
+    >>> data = Dataset([Organisation("a", "Asso", "association"), Organisation("b", "Mairie", "local_authority")],
+    ...                ties=[Tie("a", "b", "partnership", weight=2.0), Tie("b", "a", "exchange")])
+    >>> tie_graph_columns(TieColumns.from_dataset(data)).edges["a", "b"]
+    {'weight': 3.0, 'types': ('exchange', 'partnership'), 'ties': 2}
+    """
+    G = nx.DiGraph() if directed else nx.Graph()
+    as_of = columns.as_of
+    G.graph.update(kind="ties", as_of=as_of.isoformat() if as_of else None, directed=directed)
+    G.add_nodes_from(columns.nodes)
+    wanted = set(types) if types else None
+    # first arc of each pair, in tie-key order -> [weight, types, ties, start]; an undirected graph's pair is keyed
+    # in sorted order (the orientation of an undirected edge changes nothing in the graph, not even its order)
+    edges: dict[tuple[str, str], list] = {}
+    get = edges.get
+    for u, v, kind, one_way, weight, start in zip(
+        columns.source, columns.target, columns.type, columns.directed, columns.weight, columns.start
+    ):
+        if wanted is not None and kind not in wanted:
+            continue
+        if directed:
+            arcs: tuple = ((u, v), (v, u)) if not one_way else ((u, v),)
+        else:
+            arcs = ((u, v) if u < v else (v, u),)
+        for arc in arcs:
+            e = get(arc)
+            if e is None:
+                edges[arc] = [weight, kind, 1, start]
+            else:
+                e[0] += weight
+                e[1] = (e[1] | {kind}) if isinstance(e[1], set) else {e[1], kind}
+                e[2] += 1
+                if start is not None and (e[3] is None or start < e[3]):
+                    e[3] = start
+    out = []
+    for arc, (w, ks, n, s) in edges.items():
+        attrs = {"weight": w, "types": tuple(sorted(ks)) if isinstance(ks, set) else (ks,), "ties": n}
+        if s is not None:
+            attrs["start"] = s
+        out.append((*arc, attrs))
+    G.add_edges_from(out)
+    return G

@@ -47,6 +47,18 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "type_acteur",
         ),
         **_TERRITORY,
+        # places as people write them, resolved to a commune by importers.placing
+        "town": (
+            "town",
+            "ville",
+            "city",
+            "localite",
+            "nom_commune",
+            "nom_de_la_commune",
+            "libelle_commune",
+            "addresslocality",
+        ),
+        "postal_code": ("postal_code", "code_postal", "cp", "postalcode", "zip", "zip_code", "zipcode"),
         "lat": ("lat", "latitude", "y"),
         "lon": ("lon", "lng", "long", "longitude", "x"),
         "themes": ("themes", "theme", "thematiques", "thematique", "odd", "sdg", "sdgs", "objectifs"),

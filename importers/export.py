@@ -197,9 +197,41 @@ def _flatten(G: nx.Graph) -> nx.Graph:
     return H
 
 
+def tie_export_graph(data: Dataset) -> nx.MultiDiGraph:
+    """The graph that GraphML and GEXF exports hold: every organisation with all its fields (``label`` = its name,
+    for Gephi), and one arc per tie — two, one each way, for an undirected tie — with ``tie_type``, ``directed``,
+    ``weight``, ``start``, ``end``, ``provenance`` and ``confidence``, so that importing the file gives back the
+    same organisations, catalysers and ties (see `importers.formats.gephi`).
+
+    >>> from catalyse.graphcore.model import Organisation, Tie
+    >>> G = tie_export_graph(Dataset([Organisation("a", "Asso", "association"), Organisation("b", "Mairie",
+    ...     "local_authority")], ties=[Tie("a", "b", "partnership", weight=2.0), Tie("b", "a", "funding", True)]))
+    >>> sorted((u, v, d["tie_type"], d["directed"]) for u, v, d in G.edges(data=True))
+    [('a', 'b', 'partnership', False), ('b', 'a', 'funding', True), ('b', 'a', 'partnership', False)]
+    """
+    base = tie_graph(data, directed=True)
+    G = nx.MultiDiGraph()
+    G.graph.update(kind="ties")
+    for node, attrs in base.nodes(data=True):
+        G.add_node(node, label=attrs["name"], **attrs)
+    for i, t in enumerate(sorted(data.ties, key=lambda t: t.key), start=1):
+        attrs = {"tie_type": t.type, "directed": t.directed, "weight": t.weight}
+        for name in ("start", "end"):
+            if getattr(t, name):
+                attrs[name] = getattr(t, name).isoformat()
+        if t.provenance is not None:
+            attrs["provenance"] = t.provenance
+        if t.confidence is not None:
+            attrs["confidence"] = t.confidence
+        G.add_edge(t.source, t.target, key=f"t{i}", **attrs)
+        if not t.directed:
+            G.add_edge(t.target, t.source, key=f"t{i}r", **attrs)
+    return G
+
+
 def export_graph(data: Dataset, path: str, fmt: str, *, what: str = "ties") -> list[str]:
-    """The tie graph (or the bipartite organisation–alliance graph) as GraphML or GEXF for Gephi."""
-    G = _flatten(alliance_graph(data) if what == "alliances" else tie_graph(data, directed=True))
+    """The ties (see `tie_export_graph`; or the bipartite organisation–alliance graph) as GraphML or GEXF."""
+    G = _flatten(alliance_graph(data) if what == "alliances" else tie_export_graph(data))
     if fmt == "graphml":
         nx.write_graphml(G, path, encoding="utf-8")
     elif fmt == "gexf":

@@ -19,6 +19,7 @@ import dataclasses
 import difflib
 from dataclasses import dataclass, field
 
+from catalyse.graphcore import fields as F
 from catalyse.graphcore.model import (
     Alliance,
     Catalyser,
@@ -34,6 +35,7 @@ from catalyse.graphcore.sectors import fold_map
 from catalyse.graphcore.stores.base import Store, WriteSummary
 from catalyse.graphcore.vocab import VocabularyError
 
+from . import placing
 from .columns import ALIASES, KINDS, REQUIRED, detect_kind, mapping
 from .sheet import SheetContext, SheetPlan, read_sector_map
 from .tables import ReadError, Table, read_tables
@@ -79,6 +81,8 @@ class ImportResult:
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
     understood: list[FileReport] = field(default_factory=list)  # what each file became (same in a dry run)
+    #: organisation rows without coordinates whose commune's position is approximate (`placing.ApproximatePlace`)
+    approximate_places: list = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +92,7 @@ class Validation:
     data: Dataset
     warnings: list[str]
     understood: list[FileReport]
+    approximate_places: list = field(default_factory=list)  # `placing.ApproximatePlace` rows
 
 
 _BUILDERS = {
@@ -116,6 +121,7 @@ class _Collector:
         self.members: dict[str, dict[str, tuple[Membership, tuple]]] = {}
         self.refs: list[tuple[str, tuple, str, str]] = []  # (org id, where, column header, what)
         self.members_given: set[str] = set()  # alliances whose membership this import states
+        self.approximate: list[placing.ApproximatePlace] = []
 
     def problem(self, table: Table, row, column, message):
         self.problems.append(Problem(table.where, row, column, message, table.row_label))
@@ -168,7 +174,10 @@ def _column_for(header_of: dict[str, str], name: str) -> str:
 def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | None = None, sheet=None) -> dict:
     """Validate one table into the collector; return the keys of what it gave (kind → set)."""
     cols = mapping(kind, table.headers)
-    header_of = {v: k for k, v in cols.items()}
+    shown = table.hints.get("fields", {})  # a converted map: the field of the original file for each of ours
+    header_of = {v: shown.get(v, k) for k, v in cols.items()}
+    for row, column, message in table.hints.get("problems", ()):
+        c.problem(table, row, column, message)
     keys: dict[str, set] = {kind: set()} if kind != "members" else {"members": set()}
     missing = [
         f
@@ -194,6 +203,7 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
         c.problem(table, None, None, "the file has a header but no rows")
         return keys
     build = _BUILDERS[kind]
+    places_seen = placing.file_context(_records(table, cols)) if kind == "organisations" else None
     for row, cells in table.rows:
         too_long = [h for h, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL]
         if too_long:
@@ -212,6 +222,8 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
             for column, message in sheet.record(plan, row, record):
                 c.problem(table, row, column, message)
         try:
+            if kind == "organisations":
+                record = _placed(record, places_seen, header_of, table, row, c)
             item = build(record)
         except RecordError as exc:
             for name, message in exc.problems:
@@ -260,8 +272,11 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
         elif kind == "ties":
             c.add("ties", item.key, item, where, table, header_of.get("source"))
             keys["ties"].add(item.key)
-            c.refs.append((item.source, where, header_of["source"], "tie source"))
-            c.refs.append((item.target, where, header_of["target"], "tie target"))
+            # an undirected tie is stored with source < target: name the column each id was written in
+            swapped = item.source != F.parse_id(record["source"])
+            src, dst = ("target", "source") if swapped else ("source", "target")
+            c.refs.append((item.source, where, header_of[src], f"tie {src}"))
+            c.refs.append((item.target, where, header_of[dst], f"tie {dst}"))
         elif kind == "introductions":
             c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
             keys["introductions"].add(item.id)
@@ -272,12 +287,38 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
     return keys
 
 
-def validate_files(paths, store: Store | None = None, *, kind: str | None = None) -> tuple[Dataset, list[str]]:
+def _records(table: Table, cols: dict) -> list[dict]:
+    return [{cols.get(h, h): v for h, v in cells.items()} for _, cells in table.rows]
+
+
+def _placed(record: dict, context, header_of: dict, table: Table, row, c: _Collector) -> dict:
+    """The organisation record with its commune resolved (`placing.place`); notes what the summary lists."""
+    written = record.get("commune")
+    record, placement = placing.place(record, context=context, town_column=header_of.get("town", "ville"))
+    if placement is not None:
+        commune = placement.commune
+        if placement.postal_code_as_commune:
+            c.warnings.append(
+                f"{table.where}: {table.row_label} {row}, column {_column_for(header_of, 'commune')!r}: "
+                f"{written!r} is a postal code, not an INSEE commune code: read as {commune.name} ({commune.code})"
+            )
+        if placement.approximate:
+            org = str(record.get("id", ""))
+            c.approximate.append(placing.ApproximatePlace(table.where, row, org, commune.code, commune.name))
+    return record
+
+
+def validate_files(
+    paths, store: Store | None = None, *, kind: str | None = None, approximate_places: list | None = None
+) -> tuple[Dataset, list[str]]:
     """Read and validate `paths` into one Dataset; raise `ImportFailed` listing every problem.
 
-    References to organisations must resolve in these files or in `store` (when given). See `validate`.
+    References to organisations must resolve in these files or in `store` (when given). The organisation rows
+    drawn at an approximate position are appended to `approximate_places` when given. See `validate`.
     """
     found = validate(paths, store, kind=kind)
+    if approximate_places is not None:
+        approximate_places.extend(found.approximate_places)
     return found.data, found.warnings
 
 
@@ -319,7 +360,7 @@ def validate(
             )
             continue
         for table in found:
-            k = kind or detect_kind(table.headers, table.sheet)
+            k = table.hints.get("kind") or kind or detect_kind(table.headers, table.sheet)
             if k is None:
                 c.problem(
                     table,
@@ -405,7 +446,7 @@ def validate(
     ).sorted()
     if not data:
         raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
-    return Validation(data, c.warnings, understood)
+    return Validation(data, c.warnings, understood, c.approximate)
 
 
 def import_files(
@@ -415,17 +456,22 @@ def import_files(
     kind: str | None = None,
     dry_run: bool = False,
     progress=None,
+    bulk: bool = False,
     create_missing: bool = False,
     sector_map=None,
 ) -> ImportResult:
-    """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction.
+    """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction (`Store.write`, at most
+    `store.atomic_limit` rows) or, with `bulk`, through `Store.bulk_write` (batches on Neo4j, `PartialWrite` on a
+    failure after a commit).
 
     Raises `ImportFailed` (nothing written) when any row of any file is wrong. `create_missing` and `sector_map`
     are those of `validate`; `ImportResult.understood` says what each file became (a dry run says the same).
     """
     paths = [str(p) for p in paths]
     found = validate(paths, store, kind=kind, create_missing=create_missing, sector_map=sector_map)
+    done = dict(understood=found.understood, approximate_places=found.approximate_places)
     if dry_run:
-        return ImportResult(found.data, None, found.warnings, paths, dry_run=True, understood=found.understood)
-    summary = store.write(found.data, progress=progress)
-    return ImportResult(found.data, summary, found.warnings, paths, understood=found.understood)
+        return ImportResult(found.data, None, found.warnings, paths, dry_run=True, **done)
+    write = store.bulk_write if bulk else store.write
+    summary = write(found.data, progress=progress)
+    return ImportResult(found.data, summary, found.warnings, paths, **done)

@@ -4,8 +4,8 @@ What `importers.load` does for an organisations table on top of the canonical fi
 
 - **Ids from names.** Without an id column, each organisation's id is the slug of its name (``Mairie de Crest`` →
   ``mairie-de-crest``). When the store already holds an organisation of the same name (case and accents ignored),
-  its id is reused. Names that give the same slug but are different organisations (same name, another town) get
-  the town added (``mairie-crest``, ``mairie-die``), then a counter (``-2``, ``-3``) in file order if that id is
+  its id is reused (but not one the store places in another commune than the row's). Names that give the same
+  slug but are different organisations (same name, another town) get the town added (``mairie-crest``, ``mairie-die``), then a counter (``-2``, ``-3``) in file order if that id is
   taken (a name's own slug comes first: ``Mairie Crest`` is ``mairie-crest`` wherever its row is); rows with the
   same name in the same town (or no town) are one organisation. The same file always gives the same ids.
 - **Sectors from words.** The sector cell is a person's word, read through `graphcore.sectors` (and a sector map
@@ -36,6 +36,8 @@ from catalyse.graphcore.model import Organisation, RecordError, Tie
 from catalyse.graphcore.sectors import UnknownSectorWord, fold_map, is_plain_sector, sector_from_name, sector_of
 from catalyse.graphcore.vocab import VocabularyError, _fold, label
 
+from . import placing
+from .placing import PLACE_FIELDS
 from .tables import ReadError, Table, read_tables
 
 #: The type of the ties a partners column makes when the file has no ``type de lien`` column.
@@ -57,6 +59,17 @@ def slug(text: str) -> str:
     if len(s) > _MAX_SLUG:
         s = s[:_MAX_SLUG].rsplit("-", 1)[0]
     return s
+
+
+def _commune_of(place_cells: dict) -> str | None:
+    """The INSEE code of the commune a row's place cells name (as `importers.placing` reads them), or None."""
+    if not any(not F.is_blank(v) for v in place_cells.values()):
+        return None
+    try:
+        _, placement = placing.place(place_cells)
+    except RecordError:
+        return None
+    return placement.commune.code if placement else None
 
 
 def split_partners(cell) -> list[str]:
@@ -140,6 +153,7 @@ class SheetPlan:
     type_header: str | None  # the ties' type ("type de lien")
     town_header: str | None
     own_type_header: str | None  # a column named "type" of the file's own: it keeps the word instead
+    place_headers: dict  # place field (commune, town, postal_code, departement) → header
     ids: dict[int, str] = field(default_factory=dict)  # row → id made from the name
     ids_from_store: set = field(default_factory=set)  # ids taken from organisations of the store
     created: list = field(default_factory=list)  # (id, name) of the unknown partners added as organisations
@@ -169,7 +183,7 @@ class SheetContext:
         self.pending: list[_Pending] = []
         self.created: dict[str, Organisation] = {}  # folded name → organisation added for an unknown partner
         self._store_index: tuple[dict[str, str], dict[str, list[str]]] | None = None
-        self._store_towns: dict[str, str] = {}  # id → slug of the town a sheet gave it (its "Ville" attribute)
+        self._store_communes: dict[str, str] = {}  # id → INSEE commune code of the stored organisation
         self._sectors: dict[str, tuple[str, bool] | Exception] = {}
 
     # -- the store, read once and only when needed ------------------------------------------------------------
@@ -182,9 +196,8 @@ class SheetContext:
                 for o in self.store.organisations():
                     by_id[o.id] = o.name
                     by_name.setdefault(slug(o.name), []).append(o.id)
-                    town = next((v for k, v in o.extra.items() if _fold(k) in TOWN_HEADERS and v), None)
-                    if town:
-                        self._store_towns[o.id] = slug(town)
+                    if o.commune:
+                        self._store_communes[o.id] = o.commune
             self._store_index = (by_id, by_name)
         return self._store_index
 
@@ -192,7 +205,10 @@ class SheetContext:
     def plan(self, table: Table, cols: dict[str, str]) -> SheetPlan:
         header_of = {v: k for k, v in cols.items()}
         own_type = next((h for h in table.headers if h not in cols and _fold(h) == TYPE_ATTRIBUTE), None)
-        town = next((h for h in table.headers if _fold(h) in TOWN_HEADERS and cols.get(h) in (None, "commune")), None)
+        town = header_of.get("town") or next(
+            (h for h in table.headers if _fold(h) in TOWN_HEADERS and cols.get(h) in (None, "commune")), None
+        )
+        place_headers = {f: header_of[f] for f in PLACE_FIELDS if f in header_of}
         plan = SheetPlan(
             table,
             header_of.get("id"),
@@ -202,6 +218,7 @@ class SheetContext:
             header_of.get("partner_type"),
             town,
             own_type,
+            place_headers,
         )
         if plan.sector_header is None and plan.name_header is not None:
             plan.sector_from_names = any(
@@ -216,7 +233,7 @@ class SheetContext:
         if not wanting:
             return
         rows: list[tuple[SheetPlan, int, tuple[str, str], str]] = []
-        identities: dict[tuple[str, str], str] = {}  # (name slug, town slug) → a name as written
+        identities: dict[tuple[str, str], dict] = {}  # (name slug, town slug) → the place cells of its first row
         for p in wanting:
             for row, cells in p.table.rows:
                 name = F.text(cells.get(p.name_header, ""))
@@ -224,7 +241,7 @@ class SheetContext:
                     continue
                 town = slug(cells.get(p.town_header, "")) if p.town_header else ""
                 ident = (slug(name) or "organisation", town)
-                identities.setdefault(ident, name)
+                identities.setdefault(ident, {f: cells.get(h) for f, h in p.place_headers.items()})
                 rows.append((p, row, ident, name))
         groups: dict[str, list[tuple[str, str]]] = {}
         for ident in identities:
@@ -238,11 +255,12 @@ class SheetContext:
             base, town = ident
             alone = len(groups[base]) == 1
             wanted = base if alone or not town else f"{base}-{town}"
-            # the store's organisations of this name, but not one the store places in another town
+            code = _commune_of(identities[ident]) if base in store_by_name or base in store_names else None
+            # the store's organisations of this name, but not one the store places in another commune
             hits = [
                 i
                 for i in store_by_name.get(base, [])
-                if i not in taken and not (town and self._store_towns.get(i, town) != town)
+                if i not in taken and not (code and self._store_communes.get(i, code) != code)
             ]
             if alone and len(hits) == 1:
                 oid = hits[0]
@@ -251,10 +269,10 @@ class SheetContext:
                 oid = wanted
                 reused.add(ident)
             else:
-                if town and wanted == base and self._held(base, base, town):  # the store's, in another town
+                if town and wanted == base and self._held(base, base, code):  # the store's, in another town
                     wanted = f"{base}-{town}"
                 oid, n = wanted, 1
-                while oid in taken or self._held(oid, base, town):
+                while oid in taken or self._held(oid, base, code):
                     n += 1
                     oid = f"{wanted}-{n}"
             taken.add(oid)
@@ -264,12 +282,12 @@ class SheetContext:
             if ident in reused:
                 p.ids_from_store.add(chosen[ident])
 
-    def _held(self, oid: str, base: str, town: str) -> bool:
-        """Whether the store holds `oid` for another organisation than the name `base` in `town`."""
+    def _held(self, oid: str, base: str, commune: str | None) -> bool:
+        """Whether the store holds `oid` for another organisation than the name `base` in `commune`."""
         store_names = self.store_index()[0]
         if oid not in store_names:
             return False
-        return slug(store_names[oid]) != base or bool(town and self._store_towns.get(oid, town) != town)
+        return slug(store_names[oid]) != base or bool(commune and self._store_communes.get(oid, commune) != commune)
 
     # -- one row ------------------------------------------------------------------------------------------------
     def sector(self, word: str) -> tuple[str, bool]:

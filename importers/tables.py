@@ -182,9 +182,10 @@ def read_xlsx(path: str) -> list[Table]:
     return tables
 
 
-def read_json(path: str) -> list[Table]:
-    with open(path, "rb") as fh:
-        raw = fh.read()
+def read_json(path: str, raw: bytes | None = None) -> list[Table]:
+    if raw is None:
+        with open(path, "rb") as fh:
+            raw = fh.read()
     if not raw.strip():
         raise ReadError(f"{path}: the file is empty")
     _, text = detect_encoding(raw, path)
@@ -192,6 +193,11 @@ def read_json(path: str) -> list[Table]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    from .formats import convert_json
+
+    converted = convert_json(path, doc)
+    if converted is not None:
+        return converted
     sections = doc.items() if isinstance(doc, dict) else [(None, doc)]
     tables = []
     for name, records in sections:
@@ -221,15 +227,27 @@ def _json_cell(value):
 
 
 def read_tables(path: str) -> list[Table]:
-    """All the tables of one file, by its extension (.csv .tsv .txt .xlsx .xlsm .json)."""
+    """All the tables of one file, recognised from its content (JSON, GEXF / GraphML, XLSX, else CSV by its
+    extension .csv .tsv .txt); the maps of other tools (Kumu, GoGoCarto, Gephi, Onodo) are converted into
+    canonical tables (see `importers.formats`)."""
+    from . import formats
+
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ReadError(f"{path}: no such file")
     ext = os.path.splitext(path)[1].lower()
-    if ext in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    content = formats.sniff(head)
+    if content == "zip" or (content is None and ext in (".xlsx", ".xlsm")):
+        return formats.convert_tables(path, read_xlsx(path))
+    if content == "xml" and ext not in (".csv", ".tsv"):
+        with open(path, "rb") as fh:
+            return formats.convert_xml(path, fh.read())
+    if content == "json" and ext not in (".csv", ".tsv"):
+        return read_json(path)
     if ext == ".json":
         return read_json(path)
     if ext in (".csv", ".tsv", ".txt", ""):
-        return [read_csv(path)]
-    raise ReadError(f"{path}: unknown file type {ext!r} (use .csv, .xlsx or .json)")
+        return formats.convert_tables(path, [read_csv(path)])
+    raise ReadError(f"{path}: unknown file type {ext!r} (use .csv, .xlsx, .json, .gexf or .graphml)")

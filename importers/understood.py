@@ -14,7 +14,7 @@ Column roles (`ColumnUse.role`):
 ``partners``              ties to the organisations it names (``field`` is the ties' default type)
 ``partner_type``          the type of the ties made from the partners column
 ``field``                 a canonical field (``field``: commune, themes, siret…)
-``place``                 the commune found from several columns (``columns``: e.g. Ville + Code postal)
+``place``                 the commune, read by `importers.placing` from ``columns`` (e.g. Ville + Code postal)
 ``attribute``             kept verbatim as an attribute of the organisation
 ``ignored``               not used (a column that is no field of this kind of file)
 ========================  ==============================================================================
@@ -233,6 +233,9 @@ def report_table(table, kind: str, cols: dict[str, str], keys: dict[str, set], p
     """The `FileReport` of one validated table: `cols` maps its headers to fields, `keys` the entities it gave
     (kind → keys), `plan` is its `importers.sheet.SheetPlan` (organisations tables)."""
     columns: list[ColumnUse] = []
+    place = tuple(h for h in table.headers if cols.get(h) in ("town", "postal_code"))
+    if place and kind == "organisations":
+        place = tuple(h for h in table.headers if cols.get(h) in ("commune", "town", "postal_code", "departement"))
     for h in table.headers:
         name = cols.get(h)
         if name is None:
@@ -243,6 +246,8 @@ def report_table(table, kind: str, cols: dict[str, str], keys: dict[str, set], p
             columns.append(ColumnUse(h, name))
         elif kind == "organisations" and name == "sector":
             columns.append(ColumnUse(h, "sector", "sector", via or "synonyms"))
+        elif kind == "organisations" and place and h in place:
+            columns.append(ColumnUse(h, "place", name, columns=place))
         elif kind == "organisations" and name == "partners":
             columns.append(ColumnUse(h, "partners", "partnership"))
         else:

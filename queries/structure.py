@@ -410,13 +410,19 @@ def reciprocity(G):
     return float(nx.overall_reciprocity(H))
 
 
-def communities(G, *, weight="weight", resolution=1.0, seed=0):
+#: The seed of the territory's community partition: structure, suggestions and the map's layout all use it.
+COMMUNITY_SEED = 0
+
+
+def communities(G, *, weight="weight", resolution=1.0, seed=COMMUNITY_SEED, membership=None):
     """Louvain communities (``networkx.community.louvain_communities``, seeded: deterministic) [5]_ and their
     modularity (same ``weight`` and ``resolution``; directed modularity for directed graphs).
 
     Returns ``{"count", "sizes", "modularity", "membership": {node: community index}, "communities": [sorted
     node lists]}``; communities ordered by decreasing size. Edgeless graphs: one community per node,
-    modularity ``None``.
+    modularity ``None``. This is the one community detection of catalyse: the suggestions' "would join two
+    communities" and the map's clusters take the ``membership`` computed here (once per loaded graph, see
+    `catalyse.workspace`); pass ``membership`` ({node: label}) to describe a partition computed before.
 
     Examples
     --------
@@ -429,12 +435,18 @@ def communities(G, *, weight="weight", resolution=1.0, seed=0):
     ([[1, 2, 3], [4, 5, 6]], 0.357143)
     """
     H = _simple(G, weight)
-    if H.number_of_edges() == 0:
+    if membership is not None:
+        by_label: dict = {}
+        for u in H:
+            by_label.setdefault(membership[u], set()).add(u)
+        comms = list(by_label.values())
+    elif H.number_of_edges() == 0:
         comms = [{u} for u in H]
-        mod = None
     else:
         comms = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
-        mod = float(nx.community.modularity(H, comms, weight=weight, resolution=resolution))
+    mod = (
+        float(nx.community.modularity(H, comms, weight=weight, resolution=resolution)) if H.number_of_edges() else None
+    )
     lists = [_sorted(c) for c in comms]
     order = {id(c): i for i, c in enumerate(_sorted_lists(lists))}
     lists.sort(key=lambda c: (-len(c), order[id(c)]))
@@ -497,7 +509,7 @@ def by_group(G, group="sector"):
     return out
 
 
-def summary(G, group="sector", *, weight="weight", seed=0, centralization=True):
+def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centralization=True, membership=None):
     """All whole-network measures in one plain dict (``None`` where undefined).
 
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
@@ -506,7 +518,8 @@ def summary(G, group="sector", *, weight="weight", seed=0, centralization=True):
     ``betweenness_centralization`` (sna, exact; ``centralization=False`` skips them, ``None``, on very large
     graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
     without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
-    :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded).
+    :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded; or of the partition
+    ``membership`` computed before, see :func:`communities`).
 
     Examples
     --------
@@ -523,7 +536,7 @@ def summary(G, group="sector", *, weight="weight", seed=0, centralization=True):
     clus = clustering(H)
     mix = mixing_matrix(H, group)
     internal, external = _ei_counts(H, group)
-    com = communities(H, weight=weight, seed=seed)
+    com = communities(H, weight=weight, seed=seed, membership=membership)
     g = _groups(H, group)
     return {
         "nodes": n,

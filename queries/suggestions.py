@@ -54,7 +54,6 @@ Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie 
 
 from __future__ import annotations
 
-import random as _random
 from dataclasses import dataclass, field, fields
 
 import networkx as nx
@@ -62,7 +61,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from catalyse.graphcore.vocab import label
+from catalyse.graphcore.territory import Territory
+from catalyse.i18n import LANGS, reason_text
+from catalyse.queries import structure
 from catalyse.queries.candidates import (
     COMPLEMENTARY_SECTORS,
     SOURCES,
@@ -120,20 +121,29 @@ class Suggestion:
     what_if: dict
     _reasons: list | None = field(default=None, repr=False)
     _why: tuple | None = field(default=None, repr=False, compare=False)
+    _codes: list | None = field(default=None, repr=False)
+    _lang: str = field(default="fr", repr=False, compare=False)
     _diversity: tuple | None = field(default=None, repr=False)  # (max_per_partner, skipped partners)
 
     @property
-    def reasons(self):
-        """The reasons in words (list of str; empty when the suggestion was made with ``explain=False``)."""
-        if self._reasons is None:
-            self._reasons = _explain(self) if self._why is not None else []
+    def reason_codes(self):
+        """The reasons as codes with their values (list of dicts ``{"code": …}``; empty when the suggestion was
+        made with ``explain=False``); :func:`catalyse.i18n.reason_text` words them."""
+        if self._codes is None:
+            self._codes = _explain(self) if self._why is not None else []
             self._why = None
+        return self._codes
+
+    @property
+    def reasons(self):
+        """The reasons in words, in the language the suggestion was made in (list of str)."""
+        if self._reasons is None:
+            self._reasons = [reason_text(c, self._lang) for c in self.reason_codes]
         return self._reasons
 
-    @reasons.setter
-    def reasons(self, value):
-        self._reasons = list(value)
-        self._why = None
+    def reasons_in(self, lang):
+        """The reasons in words in `lang` ("fr" or "en")."""
+        return [reason_text(c, lang) for c in self.reason_codes]
 
     @property
     def pair(self):
@@ -158,6 +168,7 @@ class Suggestion:
         d["shared_partners"] = list(self.shared_partners)
         d["shared_themes"] = list(self.shared_themes)
         d["reasons"] = list(self.reasons)
+        d["reason_codes"] = [dict(c) for c in self.reason_codes]
         d["pair"] = self.pair
         if self._diversity is not None:  # only with max_per_partner, so that the default dict is unchanged
             d["score_rank"] = self.score_rank
@@ -181,13 +192,13 @@ class SuggestionIndex(GraphIndex):
     ----------
     G : networkx graph
     comembership : networkx.Graph, optional
-    communities : iterable of sets of nodes, optional
-        A partition to use instead of computing Louvain (e.g. the one shown to the user elsewhere).
+    communities : dict {node: label} or iterable of sets of nodes, optional
+        The territory's partition (:func:`catalyse.queries.structure.communities`, computed once per loaded
+        graph and shown to the user elsewhere); computed here when not given.
     seed : int
-        Seed of the Louvain run (default 0). Louvain uses igraph's C implementation when igraph is installed
-        (seconds on a million ties), otherwise :func:`networkx.community.louvain_communities` up to
-        :data:`NX_LOUVAIN_MAX_TIES` tied pairs; beyond that, without igraph, the what-if has no
-        ``bridges_communities`` (pass ``communities=`` to give a partition computed elsewhere).
+        Seed of the Louvain run when the partition is computed here (default 0), on graphs of up to
+        :data:`NX_LOUVAIN_MAX_TIES` tied pairs; beyond that, without ``communities=``, the what-if has no
+        ``bridges_communities``.
     """
 
     def __init__(self, G, *, comembership=None, communities=None, seed=0, weight="weight"):
@@ -198,9 +209,14 @@ class SuggestionIndex(GraphIndex):
         self._communities_skipped = False
         if communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
-            for k, members in enumerate(communities):
-                for x in members:
-                    lab[self.pos[x]] = k
+            if isinstance(communities, dict):
+                for x, k in communities.items():
+                    if x in self.pos:
+                        lab[self.pos[x]] = k
+            else:
+                for k, members in enumerate(communities):
+                    for x in members:
+                        lab[self.pos[x]] = k
             self._communities = lab
         self._burt = None
         self._components = None
@@ -290,39 +306,27 @@ class SuggestionIndex(GraphIndex):
         return self._cat_tables
 
 
-#: Without igraph, the Louvain communities of the what-if are left out above this many tied pairs.
+#: Above this many tied pairs an index does not compute the Louvain communities of the what-if itself (seconds to
+#: minutes in networkx): pass ``communities=`` (the territory's partition, computed once per loaded graph).
 NX_LOUVAIN_MAX_TIES = 200_000
 
 
-def _louvain_labels(index, seed, igraph=True):
-    lab = np.full(index.n, -1, dtype=np.int64)
-    ig = None
-    if igraph:
-        try:
-            import igraph as ig
-        except ImportError:  # pragma: no cover - igraph is a test dependency
-            ig = None
-    if ig is None and index.n_edges > NX_LOUVAIN_MAX_TIES:
+def _louvain_labels(index, seed):
+    """The partition of :func:`catalyse.queries.structure.communities` (the one community detection of catalyse)
+    on the index's weighted graph, as labels by position; None above :data:`NX_LOUVAIN_MAX_TIES`."""
+    if index.n_edges > NX_LOUVAIN_MAX_TIES:
         return None
-    if ig is not None:
-        g = ig.Graph(n=index.n, edges=list(zip(index.edge_lo.tolist(), index.edge_hi.tolist())))
-        g.es["weight"] = index.W[index.edge_lo, index.edge_hi].tolist() if index.n_edges else []
-        rng = _random.Random(seed)
-        ig.set_random_number_generator(rng)
-        try:
-            part = g.community_multilevel(weights="weight" if index.n_edges else None)
-        finally:
-            ig.set_random_number_generator(_random)
-        lab[:] = np.asarray(part.membership, dtype=np.int64)
-        return lab
     H = nx.Graph()
-    H.add_nodes_from(range(index.n))
+    H.add_nodes_from(index.nodes)
+    nodes = index.nodes
     H.add_weighted_edges_from(
-        zip(index.edge_lo.tolist(), index.edge_hi.tolist(), index.W[index.edge_lo, index.edge_hi].tolist())
+        (nodes[u], nodes[v], w)
+        for u, v, w in zip(
+            index.edge_lo.tolist(), index.edge_hi.tolist(), index.W[index.edge_lo, index.edge_hi].tolist()
+        )
     )
-    for k, members in enumerate(nx.community.louvain_communities(H, weight="weight", seed=seed)):
-        lab[list(members)] = k
-    return lab
+    membership = structure.communities(H, seed=seed)["membership"]
+    return np.fromiter((membership[x] for x in nodes), dtype=np.int64, count=index.n)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -447,187 +451,79 @@ def _introducers(index, us, vs, E, catalyser_factor):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# wording
+# reasons, as codes (worded by catalyse.i18n.reason_text)
 # ---------------------------------------------------------------------------------------------------------------
 
-_TEXT = {
-    "fr": {
-        "partners": ("{k} partenaire en commun : {names}", "{k} partenaires en commun : {names}"),
-        "and": " et ",
-        "others": "{k} autre",
-        "others_pl": "{k} autres",
-        "themes": ("Thème partagé : {t}", "Thèmes partagés : {t}"),
-        "bridge": "Relie deux mondes : {a} ↔ {b}",
-        "first": "{name} n'a encore aucun partenaire « {s} »",
-        "commune": "Même commune ({c})",
-        "epci": "Même intercommunalité (EPCI {c})",
-        "departement": "Même département ({c})",
-        "alliances": ("Déjà engagés ensemble dans {k} alliance", "Déjà engagés ensemble dans {k} alliances"),
-        "intro": "Qui peut les présenter : {x}",
-        "catalyser": " (catalyseur)",
-        "mutual": ", partenaire des deux",
-        "tied": ", partenaire de {name}",
-        "catalyser_epci": " (catalyseur de l'intercommunalité)",
-        "catalyser_departement": " (catalyseur du département)",
-        "nobody": "Aucun partenaire commun ni catalyseur proche pour les présenter",
-        "constraint": "Contrainte de Burt : {a} {x} → {y} ; {b} {z} → {w}",
-        "components": "Relierait deux parties du réseau jusque-là déconnectées",
-        "communities": "Relierait deux communautés distinctes du réseau (Louvain)",
-        "cross": "Part des liens intersectoriels : {a} {x} → {y} ; {b} {z} → {w}",
-        "sdg": "ODD {k}",
-        "na": "–",
-        "diversity": (
-            "Règle de diversité : {k} partenaire mieux noté écarté, déjà proposé {cap} ailleurs "
-            "({names}) ; rang au score {rank}",
-            "Règle de diversité : {k} partenaires mieux notés écartés, déjà proposés {cap} ailleurs "
-            "({names}) ; rang au score {rank}",
-        ),
-        "times": ("{k} fois", "{k} fois"),
-    },
-    "en": {
-        "partners": ("{k} partner in common: {names}", "{k} partners in common: {names}"),
-        "and": " and ",
-        "others": "{k} other",
-        "others_pl": "{k} others",
-        "themes": ("Shared theme: {t}", "Shared themes: {t}"),
-        "bridge": "Bridges two worlds: {a} ↔ {b}",
-        "first": "{name} has no partner in '{s}' yet",
-        "commune": "Same commune ({c})",
-        "epci": "Same intercommunal body (EPCI {c})",
-        "departement": "Same département ({c})",
-        "alliances": ("Already in {k} alliance together", "Already in {k} alliances together"),
-        "intro": "Who can introduce them: {x}",
-        "catalyser": " (catalyser)",
-        "mutual": ", a partner of both",
-        "tied": ", a partner of {name}",
-        "catalyser_epci": " (catalyser of the intercommunal body)",
-        "catalyser_departement": " (catalyser of the département)",
-        "nobody": "No mutual partner or nearby catalyser to introduce them",
-        "constraint": "Burt constraint: {a} {x} → {y}; {b} {z} → {w}",
-        "components": "Would join two parts of the network that are not connected yet",
-        "communities": "Would join two distinct communities of the network (Louvain)",
-        "cross": "Share of cross-sector ties: {a} {x} → {y}; {b} {z} → {w}",
-        "sdg": "SDG {k}",
-        "na": "–",
-        "diversity": (
-            "Diversity rule: {k} better-scored partner set aside, already suggested {cap} elsewhere "
-            "({names}); score rank {rank}",
-            "Diversity rule: {k} better-scored partners set aside, already suggested {cap} elsewhere "
-            "({names}); score rank {rank}",
-        ),
-        "times": ("once", "{k} times"),
-    },
-}
 
-
-def _num(x, lang, digits=2):
-    if x is None:
-        return _TEXT[lang]["na"]
-    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return s.replace(".", ",") if lang == "fr" else s
-
-
-def _pct(x, lang):
-    if x is None:
-        return _TEXT[lang]["na"]
-    return f"{round(100 * x):d} %" if lang == "fr" else f"{round(100 * x):d}%"
-
-
-def _theme_label(t, lang):
-    if isinstance(t, str) and t.startswith("SDG") and t[3:].isdigit():
-        return _TEXT[lang]["sdg"].format(k=t[3:])
-    return str(t)
-
-
-def _enum(names, lang, total=None, limit=3):
-    """'A, B et C' / 'A, B, C et 2 autres' (``total`` names of which the first ones are given)."""
-    tx = _TEXT[lang]
-    names = list(names)[:limit]
-    total = len(names) if total is None else total
-    if total > limit:
-        extra = total - limit
-        names = names + [(tx["others"] if extra == 1 else tx["others_pl"]).format(k=extra)]
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + tx["and"] + names[-1]
-
-
-def _reasons(rec, index, lang, private):
-    tx = _TEXT[lang]
+def _reason_codes(rec, index, private):
+    """The reasons of ``rec`` as codes with their values (``{"code": …, …}``), in the order they are shown."""
     out = []
     k = len(rec.shared_partners)
     if k:
         names = [index.names[index.pos[x]] for x in rec.shared_partners[:3]]
-        out.append(tx["partners"][k > 1].format(k=k, names=_enum(names, lang, total=k)))
+        out.append({"code": "shared_partners", "count": k, "names": names})
     if rec.shared_themes:
-        out.append(
-            tx["themes"][len(rec.shared_themes) > 1].format(
-                t=", ".join(_theme_label(t, lang) for t in rec.shared_themes)
-            )
-        )
+        out.append({"code": "shared_themes", "themes": list(rec.shared_themes)})
     sa, sb = rec.sectors
     if sa and sb and sa != sb:
-        text = tx["bridge"].format(a=label("sector", sa, lang), b=label("sector", sb, lang))
-        firsts = []
-        if private.get("new_for_org"):
-            firsts.append(tx["first"].format(s=label("sector", sb, lang), name=rec.org_name))
-        if private.get("new_for_partner"):
-            firsts.append(tx["first"].format(s=label("sector", sa, lang), name=rec.partner_name))
-        if firsts:
-            text += " (" + " ; ".join(firsts) + ")" if lang == "fr" else " (" + "; ".join(firsts) + ")"
-        out.append(text)
+        out.append(
+            {
+                "code": "bridges_sectors",
+                "sectors": [sa, sb],
+                "names": [rec.org_name, rec.partner_name],
+                "first_for_org": bool(private.get("new_for_org")),
+                "first_for_partner": bool(private.get("new_for_partner")),
+            }
+        )
     if rec.place:
-        out.append(tx[rec.place[0]].format(c=rec.place[1]))
+        out.append({"code": "same_place", "level": rec.place[0], "place": rec.place[1]})
     if rec.shared_alliances:
-        out.append(tx["alliances"][rec.shared_alliances > 1].format(k=rec.shared_alliances))
+        out.append({"code": "shared_alliances", "count": int(rec.shared_alliances)})
     if rec.introducer is not None:
-        role = rec.introducer_role
-        x = rec.introducer_name
-        if role in ("catalyser_mutual", "catalyser_tied"):
-            x += tx["catalyser"]
-        if role in ("mutual", "catalyser_mutual"):
-            x += tx["mutual"]
-        elif role == "catalyser_tied":
-            x += tx["tied"].format(name=private.get("tied_to_name", ""))
-        elif role in ("catalyser_epci", "catalyser_departement"):
-            x += tx[role]
-        out.append(tx["intro"].format(x=x))
+        out.append(
+            {
+                "code": "introducer",
+                "introducer": rec.introducer,
+                "name": rec.introducer_name,
+                "role": rec.introducer_role,
+                "tied_to_name": private.get("tied_to_name"),
+            }
+        )
     else:
-        out.append(tx["nobody"])
+        out.append({"code": "no_introducer"})
     w = rec.what_if
     if "constraint_org_before" in w:
+        names = [rec.org_name, rec.partner_name]
         out.append(
-            tx["constraint"].format(
-                a=rec.org_name,
-                x=_num(w["constraint_org_before"], lang),
-                y=_num(w["constraint_org_after"], lang),
-                b=rec.partner_name,
-                z=_num(w["constraint_partner_before"], lang),
-                w=_num(w["constraint_partner_after"], lang),
-            )
+            {
+                "code": "constraint_change",
+                "names": names,
+                "before": [w["constraint_org_before"], w["constraint_partner_before"]],
+                "after": [w["constraint_org_after"], w["constraint_partner_after"]],
+            }
         )
         if w["bridges_components"]:
-            out.append(tx["components"])
+            out.append({"code": "bridges_components"})
         elif w.get("bridges_communities"):
-            out.append(tx["communities"])
+            out.append({"code": "bridges_communities"})
         out.append(
-            tx["cross"].format(
-                a=rec.org_name,
-                x=_pct(w["cross_share_org_before"], lang),
-                y=_pct(w["cross_share_org_after"], lang),
-                b=rec.partner_name,
-                z=_pct(w["cross_share_partner_before"], lang),
-                w=_pct(w["cross_share_partner_after"], lang),
-            )
+            {
+                "code": "cross_share_change",
+                "names": names,
+                "before": [w["cross_share_org_before"], w["cross_share_partner_before"]],
+                "after": [w["cross_share_org_after"], w["cross_share_partner_after"]],
+            }
         )
     if rec._diversity and rec._diversity[1]:  # placed after partners set aside by max_per_partner
         cap, skipped = rec._diversity
-        k = len(skipped)
-        names = [index.names[index.pos[x]] for x in skipped[:3]]
         out.append(
-            tx["diversity"][k > 1].format(
-                k=k, cap=tx["times"][cap > 1].format(k=cap), names=_enum(names, lang, total=k), rank=rec.score_rank
-            )
+            {
+                "code": "diversity",
+                "skipped": len(skipped),
+                "cap": cap,
+                "names": [index.names[index.pos[x]] for x in skipped[:3]],
+                "score_rank": rec.score_rank,
+            }
         )
     return out
 
@@ -638,24 +534,13 @@ def _reasons(rec, index, lang, private):
 
 
 def _territory_mask(G, index, territory):
-    if isinstance(territory, tuple):
-        level, code = territory
-        levels = (level,)
-    else:
-        levels, code = ("commune", "epci", "departement", "region"), territory
-    code = str(code)
-    nd = G.nodes if G is not None else None
-    mask = np.zeros(index.n, dtype=bool)
-    for level in levels:
-        if level in ("commune", "epci", "departement"):
-            codes = getattr(index, level + "_codes")
-            if code in codes:
-                mask |= getattr(index, level) == codes.index(code)
-        elif nd is not None:
-            mask |= np.array([nd[x].get(level) == code for x in index.nodes], dtype=bool)
-        elif level == "region":
-            mask |= np.array(index.__dict__.get("_regions", [None] * index.n)) == code
-    return mask
+    """Organisations of the index inside `territory` (parsed once by `Territory.parse`: the same selector as
+    the stores and `projection.restrict`), from the graph's node attributes."""
+    where = Territory.parse(territory)
+    if G is None:
+        raise ValueError("a territory filter needs the graph (node attributes)")
+    nd = G.nodes
+    return np.fromiter((where.contains(nd[x]) for x in index.nodes), dtype=bool, count=index.n)
 
 
 def suggest(
@@ -698,9 +583,9 @@ def suggest(
     between : (sector, sector), optional
         Only cross-world matches between these two sector codes (e.g. ``("association", "company")``); the
         ``sectors`` candidate source then looks for exactly this pair.
-    territory : str or (level, code), optional
-        Keep organisations of this territory only (both ends): a code matched against ``commune``, ``epci``,
-        ``departement`` and ``region``, or an explicit ``("epci", "200068781")``.
+    territory : str or Territory, optional
+        Keep organisations of this territory only (both ends): ``"26"``, ``"region:84"``, ``"epci:200068781"``…,
+        read by :meth:`catalyse.graphcore.territory.Territory.parse` like every other territory filter.
     theme : str, optional
         Keep pairs that both have this theme.
     exclude : iterable of (u, v)
@@ -850,7 +735,7 @@ def iter_suggest(
     >>> [(s.org, s.partner) for s in it]
     [('a', 'b'), ('b', 'a'), ('c', 'a')]
     """
-    if lang not in _TEXT:
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
     if max_per_partner is not None and (
         isinstance(max_per_partner, bool) or not isinstance(max_per_partner, int) or max_per_partner < 1
@@ -1122,16 +1007,17 @@ def _records(
                 introducer_name=names[j] if j >= 0 else None,
                 introducer_role=role_l[i] or None,
                 what_if=dict(zip(wi_keys, wi_rows[i])) if wi_rows else {},
-                _reasons=None if explain else [],
+                _codes=None if explain else [],
                 _why=(index, lang, u, v, j, E) if explain else None,
+                _lang=lang,
             )
         )
     return recs
 
 
 def _explain(rec):
-    """The reasons in words of ``rec`` (called on first access of ``rec.reasons``)."""
-    index, lang, u, v, j, E = rec._why
+    """The reason codes of ``rec`` (called on first access of ``rec.reason_codes`` or ``rec.reasons``)."""
+    index, _lang, u, v, j, E = rec._why
     private = {}
     su, sv = index.sector[u], index.sector[v]
     if su >= 0 and sv >= 0 and su != sv:
@@ -1140,4 +1026,4 @@ def _explain(rec):
         private["new_for_partner"] = bool(nb[v, su] == 0)
     if rec.introducer_role == "catalyser_tied":
         private["tied_to_name"] = index.names[u] if E[u, j] >= E[v, j] else index.names[v]
-    return _reasons(rec, index, lang, private)
+    return _reason_codes(rec, index, private)

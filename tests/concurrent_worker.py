@@ -32,7 +32,7 @@ def open_store(kind: str, where: str):
         return SqliteStore(where, create=True, timeout=120)
     from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
-    return Neo4jStore(where, password=os.environ["NEO4J_PASSWORD"], retry_time=120)
+    return Neo4jStore(where, password=os.environ["NEO4J_PASSWORD"], retry_time=120, create=True)
 
 
 def main(kind, where, worker, n_orgs, n_ties, rounds="3"):

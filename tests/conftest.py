@@ -61,7 +61,7 @@ def neo4j_store(neo4j_server):
     from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     uri, user, password = neo4j_server
-    store = Neo4jStore(uri, user=user, password=password)
+    store = Neo4jStore(uri, user=user, password=password, create=True)  # as `catalyse init` does
     store.clear()
     yield store
     store.close()

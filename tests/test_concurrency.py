@@ -94,31 +94,6 @@ def test_parallel_writers_neo4j(neo4j_store, neo4j_server):
     expected_counts(neo4j_store, results)
 
 
-def test_two_step_pairs_same_on_both_stores(embedded_store, neo4j_store, demo_data):
-    """The pushed-down two-step candidate pairs (SQL / Cypher) equal the networkx computation."""
-    import networkx as nx
-
-    from catalyse.graphcore.projection import tie_graph
-
-    embedded_store.write(demo_data)
-    neo4j_store.write(demo_data)
-    day = dt.date(2021, 1, 1)
-    for kwargs in ({}, {"as_of": day}, {"territory": "26362"}, {"as_of": day, "territory": "26", "min_common": 2}):
-        G = nx.Graph(tie_graph(demo_data, as_of=kwargs.get("as_of")))
-        keep = None
-        if "territory" in kwargs:
-            keep = {o.id for o in embedded_store.organisations(territory=kwargs["territory"])}
-        expected = {}
-        for a in G:
-            for b in G:
-                if a < b and not G.has_edge(a, b) and (keep is None or (a in keep and b in keep)):
-                    n = len(set(G[a]) & set(G[b]))
-                    if n >= kwargs.get("min_common", 1):
-                        expected[(a, b)] = n
-        assert embedded_store.two_step_pairs(**kwargs) == expected, kwargs
-        assert neo4j_store.two_step_pairs(**kwargs) == expected, kwargs
-
-
 def test_streamed_ties_equal_ties(store, demo_data):
     store.write(demo_data)
     assert list(store.iter_ties(batch=97)) == store.ties()
@@ -131,7 +106,7 @@ def test_batch_commit_with_two_workers_writes_the_same_store(neo4j_store, demo_d
     transaction stores, counts what it did, and a re-run changes nothing."""
     neo4j_store.workers = 2
     try:
-        summary = neo4j_store.write(demo_data, commit_every=97)
+        summary = neo4j_store.bulk_write(demo_data, commit_every=97)
     finally:
         neo4j_store.workers = 1
     assert summary.new["ties"] == len(demo_data.ties) and summary.new["organisations"] == len(demo_data.organisations)
@@ -141,7 +116,7 @@ def test_batch_commit_with_two_workers_writes_the_same_store(neo4j_store, demo_d
     assert {a.id: a for a in stored.alliances} == {a.id: a for a in demo_data.alliances}
     assert {c.org: c for c in stored.catalysers} == {c.org: c for c in demo_data.catalysers}
     assert {i.id: i for i in stored.introductions} == {i.id: i for i in demo_data.introductions}
-    assert not neo4j_store.write(demo_data, commit_every=97).modified
+    assert not neo4j_store.bulk_write(demo_data, commit_every=97).modified
 
 
 def test_disjoint_schedule_keeps_the_batches_of_a_round_apart(demo_data):
@@ -192,7 +167,7 @@ def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_stor
     neo4j_store.workers = 2
     try:
         with pytest.raises(PartialWrite) as info:
-            neo4j_store.write(Dataset(ties=demo_data.ties), commit_every=41)
+            neo4j_store.bulk_write(Dataset(ties=demo_data.ties), commit_every=41)
     finally:
         neo4j_store.workers = 1
     err = info.value
@@ -202,7 +177,7 @@ def test_two_workers_partial_write_reports_the_committed_ties_exactly(neo4j_stor
     assert 0 < len(committed) == err.committed["ties"] < len(demo_data.ties)
     assert {t.key for t in neo4j_store.dataset().ties} == committed
     monkeypatch.setattr(Neo4jStore, "_ties_step", real)
-    summary = neo4j_store.write(Dataset(ties=demo_data.ties), commit_every=41)  # the re-run completes it
+    summary = neo4j_store.bulk_write(Dataset(ties=demo_data.ties), commit_every=41)  # the re-run completes it
     assert summary.unchanged["ties"] == len(committed)
     _same_store(neo4j_store, demo_data)
 
@@ -259,7 +234,7 @@ def test_stale_element_ids_are_caught_and_the_batch_rerun_by_id(neo4j_store, dem
         return dict(zip(keys, [ids[k] for k in keys[1:] + keys[:1]]))
 
     monkeypatch.setattr(Neo4jStore, "_node_ids", staticmethod(shifted))
-    summary = neo4j_store.write(demo_data, commit_every=500)
+    summary = neo4j_store.bulk_write(demo_data, commit_every=500)
     assert summary.new["ties"] == len(demo_data.ties)
     _same_store(neo4j_store, demo_data)
 
@@ -281,7 +256,7 @@ def test_stale_element_ids_of_a_ties_only_write_are_caught(neo4j_store, demo_dat
         return dict(zip(keys, [ids[k] for k in keys[1:] + keys[:1]]))
 
     monkeypatch.setattr(Neo4jStore, "_node_ids", staticmethod(shifted))
-    summary = neo4j_store.write(Dataset(ties=demo_data.ties), commit_every=500)
+    summary = neo4j_store.bulk_write(Dataset(ties=demo_data.ties), commit_every=500)
     assert summary.new["ties"] == len(demo_data.ties)
     assert len(reads) == 1  # the reference check's read served the batches
     _same_store(neo4j_store, demo_data)

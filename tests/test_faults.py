@@ -1,9 +1,9 @@
 """Faults: Neo4j killed in the middle of an import (both write protocols), transient errors, a killed SQLite writer.
 
 Protocol (see graphcore/stores/neo4j_store.py):
-- a write of up to `atomic_limit` organisations + ties is ONE transaction: killed mid-way, the store holds exactly
-  the state before the import, and the import reports failure (`StoreUnavailable`);
-- a bigger write uses the batch-commit protocol: killed mid-way, it raises `PartialWrite`, whose `committed` counts
+- `write` (up to `atomic_limit` rows) is ONE transaction: killed mid-way, the store holds exactly the state before
+  the import, and the import reports failure (`StoreUnavailable`);
+- `bulk_write` uses the batch-commit protocol: killed mid-way, it raises `PartialWrite`, whose `committed` counts
   are exactly the rows in the store (the batches in flight may be in doubt: `in_doubt`); re-running the same write
   completes it without a duplicate.
 """
@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 def _store(server, password, **kw):
     from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
-    return Neo4jStore(server.uri, password=password, retry_time=3, **kw)
+    return Neo4jStore(server.uri, password=password, retry_time=3, create=True, **kw)
 
 
 def _kill_during(server, write, when):
@@ -84,7 +84,7 @@ def test_neo4j_killed_mid_import_atomic_then_batched(own_neo4j):  # noqa: F811  
     every = 5_000
     out = _kill_during(
         server,
-        lambda p: store.write(big, progress=p, commit_every=every),
+        lambda p: store.bulk_write(big, progress=p, commit_every=every),
         lambda n: n > len(big.organisations) + 3 * every,
     )
     err = out.get("error")

@@ -89,7 +89,7 @@ def test_password_file_must_be_0600(tmp_path, monkeypatch, neo4j_server):
         Neo4jStore(uri, user=user)
     assert password not in str(err.value)
     os.chmod(secret, 0o600)
-    with Neo4jStore(uri, user=user) as store:
+    with Neo4jStore(uri, user=user, create=True) as store:
         assert password not in store.describe() and password not in repr(store)
         assert isinstance(store.counts(), dict)
 

@@ -83,6 +83,9 @@ def test_the_catalysers_sheet_imports_unchanged(tmp_path, embedded_store, encodi
     assert {t.type for t in ties} == {"partnership"} and not any(t.directed for t in ties)
     assert orgs["tiers-lieu-la-fabrique"].themes == ("SDG11", "SDG4")
     assert orgs["mairie-de-crest"].extra["Contact"] == "accueil@crest.fr"
+    # communes from Ville + Code postal (INSEE codes of the Code officiel géographique: Crest, Eurre, Valence)
+    assert orgs["mairie-de-crest"].commune == "26108" and orgs["scop-energie-de-la-vallee"].commune == "26125"
+    assert orgs["universite-grenoble-alpes"].commune == "26362"
     assert "Partenaires" not in orgs["mairie-de-crest"].extra  # the partners became ties, not an attribute
     assert sector_and_word(orgs["communaute-de-communes-du-crestois"]) == "Collectivité territoriale (Intercommunalité)"
     assert sector_and_word(orgs["communaute-de-communes-du-crestois"], "en") == "Local authority (Intercommunalité)"
@@ -93,8 +96,8 @@ def test_the_catalysers_sheet_imports_unchanged(tmp_path, embedded_store, encodi
     assert roles == {
         "Nom de la structure": "name",
         "Type de structure": "sector",
-        "Ville": roles["Ville"],  # the commune from Ville + Code postal is another importer's (placing)
-        "Code postal": roles["Code postal"],
+        "Ville": "place",  # the commune, from Ville + Code postal
+        "Code postal": "place",
         "Thématiques": "field",
         "Partenaires": "partners",
         "Contact": "attribute",
@@ -113,6 +116,7 @@ def test_the_catalysers_sheet_imports_unchanged(tmp_path, embedded_store, encodi
     assert "  Nom de la structure  →  name; the ids are made from the names (8)" in en
     assert any(line.startswith("  Type de structure  →  sector, through the table of words (") for line in en)
     assert "Intercommunalité → Local authority" in next(line for line in en if "Type de structure" in line)
+    assert "  Ville  →  commune, d'après Ville + Code postal" in fr
 
 
 def test_reimport_changes_nothing_and_ids_are_stable(tmp_path, embedded_store):
@@ -158,17 +162,17 @@ def test_name_collisions_are_resolved_deterministically(tmp_path):
     text = "Nom;Type de structure;Ville\nMairie;Mairie;Crest\nMairie;Mairie;Die\nMairie Crest;Collectif;Crest\n"
     text += "Mairie;Mairie;Crest\n"
     found = validate([write(tmp_path / "a.csv", text)])
-    expected = [
-        ("mairie-crest", "Mairie Crest", "Crest"),
-        ("mairie-crest-2", "Mairie", "Crest"),
-        ("mairie-die", "Mairie", "Die"),
+    expected = [  # INSEE codes (Code officiel géographique): Crest 26108, Die 26113
+        ("mairie-crest", "Mairie Crest", "26108"),
+        ("mairie-crest-2", "Mairie", "26108"),
+        ("mairie-die", "Mairie", "26113"),
     ]
-    assert sorted((o.id, o.name, o.extra["Ville"]) for o in found.data.organisations) == expected
+    assert sorted((o.id, o.name, o.commune) for o in found.data.organisations) == expected
     # the rows in another order give the same ids
     lines = text.splitlines()
     swapped = "\n".join([lines[0], lines[3], lines[2], lines[1]]) + "\n"
     again = validate([write(tmp_path / "b.csv", swapped)])
-    assert sorted((o.id, o.name, o.extra["Ville"]) for o in again.data.organisations) == expected
+    assert sorted((o.id, o.name, o.commune) for o in again.data.organisations) == expected
     # the same name and town with other data is one organisation described twice: an error naming both rows
     conflict = write(tmp_path / "c.csv", "Nom;Type de structure;Ville\nMairie;Mairie;Crest\nMAIRIE;Mairie;Crest\n")
     with pytest.raises(ImportFailed) as err:
@@ -200,10 +204,10 @@ def test_store_names_and_ids_are_reused(tmp_path, embedded_store):
 def test_a_stored_name_in_another_town_is_another_organisation(tmp_path, embedded_store):
     import_files(embedded_store, [write(tmp_path / "a.csv", "Nom;Type de structure;Ville\nMairie;Mairie;Die\n")])
     import_files(embedded_store, [write(tmp_path / "b.csv", "Nom;Type de structure;Ville\nMairie;Mairie;Crest\n")])
-    # the Mairie of Die keeps its id and its town; the Mairie of Crest is not written over it
-    assert sorted((o.id, o.extra["Ville"]) for o in embedded_store.organisations()) == [
-        ("mairie", "Die"),
-        ("mairie-crest", "Crest"),
+    # the Mairie of Die (INSEE 26113) keeps its id; the Mairie of Crest (26108) is not written over it
+    assert sorted((o.id, o.commune) for o in embedded_store.organisations()) == [
+        ("mairie", "26113"),
+        ("mairie-crest", "26108"),
     ]
     again = import_files(embedded_store, [str(tmp_path / "b.csv")])
     assert not again.summary.modified

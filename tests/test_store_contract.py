@@ -7,12 +7,30 @@ pure-Python `Dataset` the data was built from.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
 from catalyse.graphcore.model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
-from catalyse.graphcore.projection import alliance_graph, comembership_graph, graphs_identical, tie_graph
-from catalyse.graphcore.stores import IntegrityError
+from catalyse.graphcore.projection import (
+    TieColumns,
+    alliance_graph,
+    comembership_graph,
+    graphs_identical,
+    tie_graph,
+    tie_graph_columns,
+)
+from catalyse.graphcore.stores import (
+    ATOMIC_LIMIT,
+    SQLITE_ATOMIC_LIMIT,
+    IntegrityError,
+    PartialWrite,
+    SchemaMissing,
+    SqliteStore,
+    TooBigForOneTransaction,
+    write_rows,
+)
+from catalyse.graphcore.stores.base import ENTITIES
 
 D = dt.date
 
@@ -218,3 +236,203 @@ def test_both_stores_give_identical_graphs(embedded_store, neo4j_store, demo_dat
     assert graphs_identical(ga, gb)
     # and the as-of graph is the pure-Python one, so the date filter is pushed down faithfully
     assert graphs_identical(ga, tie_graph(demo_data, as_of=day))
+
+
+# -- one transaction up to the atomic limit; the bulk load reports what it committed ------------------------------
+def test_write_refuses_more_than_its_atomic_limit(store):
+    data = small()
+    # 5 organisations + 1 catalyser + 1 alliance + 4 ties + 1 introduction = 12 rows (counted by hand)
+    assert write_rows(data) == 12
+    store.atomic_limit = 11
+    with pytest.raises(TooBigForOneTransaction, match="bulk_write") as info:
+        store.write(data)
+    assert (info.value.rows, info.value.limit) == (12, 11)
+    assert not any(store.counts().values())  # nothing written
+    store.atomic_limit = 12  # exactly the limit: one transaction
+    assert store.write(data).transactions == 1
+    assert store.dataset() == data
+
+
+def test_the_documented_limits_are_the_stores_own(store):
+    """The default limits (250,000 rows on Neo4j, 2,000,000 embedded: graphcore/stores/base.py) are enforced: one
+    row more is refused before anything is read or written (the list repeats one organisation: only its length
+    is looked at)."""
+    limit = {"embedded": SQLITE_ATOMIC_LIMIT, "neo4j": ATOMIC_LIMIT}[store.kind]
+    assert (SQLITE_ATOMIC_LIMIT, ATOMIC_LIMIT) == (2_000_000, 250_000)
+    assert store.atomic_limit == limit
+    one = Organisation("o", "Une", "company")
+    with pytest.raises(TooBigForOneTransaction, match=f"{limit + 1:,} rows is more than the {limit:,}"):
+        store.write(Dataset(organisations=[one] * (limit + 1)))
+    assert store.counts()["organisations"] == 0
+
+
+def test_bulk_write_stores_everything_and_counts_its_transactions(store, demo_data):
+    summary = store.bulk_write(demo_data, commit_every=100)
+    c = demo_data.counts()
+    assert summary.new == {e: c[e] for e in ENTITIES}
+    assert store.dataset() == demo_data
+    # Neo4j: 300 organisations in 3 batches of 100, 1 batch of catalysers + alliances + introductions, 995 ties in
+    # 10 batches; the embedded store: one transaction whatever the size
+    assert summary.transactions == {"embedded": 1, "neo4j": 3 + 1 + 10}[store.kind]
+    again = store.bulk_write(demo_data, commit_every=100)
+    assert not again.modified and again.unchanged["ties"] == 995
+
+
+def test_bulk_write_failure_reports_exactly_what_was_committed(store, demo_data):
+    """The caller's progress callback fails once more than 650 rows were reported. Neo4j ticks after each commit:
+    3 organisation batches (300), the small batch (5 + 40 + 60 = 105: 405), tie batches of 100 (505, 605, 705):
+    the failure comes after the third tie batch's commit, and no batch starts after it. The embedded store ticks
+    inside its one transaction, which is rolled back."""
+    ticked = [0]
+
+    def progress(n):
+        ticked[0] += n
+        if ticked[0] > 650:
+            raise RuntimeError("the catalyser's laptop went to sleep")
+
+    if store.kind == "embedded":
+        with pytest.raises(RuntimeError, match="went to sleep"):
+            store.bulk_write(demo_data, progress=progress, commit_every=100)
+        assert not any(store.counts().values())  # one transaction: nothing
+    else:
+        with pytest.raises(PartialWrite, match="went to sleep") as info:
+            store.bulk_write(demo_data, progress=progress, commit_every=100)
+        err = info.value
+        assert err.committed == {
+            "organisations": 300,
+            "catalysers": 5,
+            "alliances": 40,
+            "ties": 300,
+            "introductions": 60,
+        }
+        assert err.committed_rows["ties"] == [(0, 300)] and err.in_doubt == {} and err.batches == 7
+        assert {t.key for t in store.ties()} == {t.key for t in demo_data.ties[:300]}
+        assert store.counts()["organisations"] == 300
+    summary = store.bulk_write(demo_data, commit_every=100)  # the re-run completes it
+    assert summary.unchanged["ties"] == {"embedded": 0, "neo4j": 300}[store.kind]
+    assert store.dataset() == demo_data
+
+
+# -- point look-ups ---------------------------------------------------------------------------------------------------
+def test_get_introduction(store):
+    data = small()
+    store.write(data)
+    intro = data.introductions[0]
+    assert store.get_introduction(intro.id) == intro
+    assert store.get_introduction("nope") is None
+
+
+def test_alliances_of_an_organisation(store):
+    data = small()
+    a2 = Alliance("A2", "Énergie citoyenne", members=(Membership("asso", "partner"), Membership("fonda", "funder")))
+    store.write(Dataset(data.organisations, alliances=[*data.alliances, a2]))
+    ids = lambda alls: [a.id for a in alls]  # noqa: E731
+    assert ids(store.alliances(org="asso")) == ["A1", "A2"]  # a member of both
+    assert ids(store.alliances(org="fonda")) == ["A2"]
+    assert store.alliances(org="univ") == [] and store.alliances(org="ghost") == []
+    assert store.alliances(org="mairie") == [data.alliances[0]]  # with ALL its members, not only mairie
+    assert ids(store.alliances(org="mairie", as_of=D(2023, 6, 1))) == []  # A1 ended 2022-12-31
+    assert ids(store.alliances(org="asso", as_of=D(2023, 6, 1))) == ["A2"]  # undated: active
+
+
+def _plan(store, query: str, **params) -> str:
+    """The query plan's operators (Neo4j) or steps (SQLite), as one text."""
+    if store.kind == "embedded":
+        return " | ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + query, list(params.values())))
+    with store.driver.session() as session:
+        plan = session.run("EXPLAIN " + query, **params).consume().plan
+
+    def walk(p):
+        yield p["operatorType"]
+        for child in p.get("children", []):
+            yield from walk(child)
+
+    return " | ".join(walk(plan))
+
+
+def test_point_look_ups_start_from_an_index(store):
+    store.write(small())
+    if store.kind == "embedded":
+        from catalyse.graphcore.stores import sqlite_store as q
+
+        intro = _plan(store, q.INTRODUCTION_BY_ID, id="x")
+        alliances = _plan(store, "SELECT * FROM alliances WHERE " + q.ALLIANCES_OF_ORG, org="asso")
+        assert "SEARCH introductions USING INDEX" in intro and "SCAN" not in intro, intro
+        assert "SEARCH memberships USING" in alliances and "memberships_org" in alliances, alliances
+        assert "SCAN" not in alliances, alliances
+    else:
+        from catalyse.graphcore.stores import neo4j_store as q
+
+        queries = {
+            "introduction": (q.INTRODUCTION_BY_ID, {"id": "x"}),
+            "alliances": (q.ALLIANCES_OF_ORG + " RETURN a", {"org": "asso"}),
+            "ties": (q.TIES_OF_ORG + " RETURN t", {"org": "asso"}),
+            "introductions by": (q.INTRODUCTIONS_BY + " RETURN i", {"catalyser": "asso"}),
+            "introductions of": (q.INTRODUCTIONS_OF + " RETURN i", {"org": "asso"}),
+        }
+        for name, (query, params) in queries.items():
+            plan = _plan(store, query, **params)
+            assert "NodeUniqueIndexSeek" in plan and "Scan" not in plan, (name, plan)
+
+
+# -- the schema is created once, not on opening ---------------------------------------------------------------------
+def test_schema_is_created_once_and_never_on_opening(store, request, tmp_path):
+    if store.kind == "embedded":
+        path = tmp_path / "plain.db"
+        plain = sqlite3.connect(path)
+        plain.execute("CREATE TABLE notes (text TEXT)")
+        plain.close()
+        with pytest.raises(SchemaMissing, match="catalyse init"):
+            SqliteStore(path)
+        with sqlite3.connect(path) as check:  # opening ran no DDL
+            assert [r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["notes"]
+        other = SqliteStore(path, create=True)  # as `catalyse init` does
+        assert other.ensure_schema() is False  # already there
+    else:
+        from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
+        uri, user, password = request.getfixturevalue("neo4j_server")
+        try:
+            with store.driver.session() as session:
+                for statement in (
+                    "DROP CONSTRAINT catalyse_org_id",
+                    "DROP CONSTRAINT catalyse_alliance_id",
+                    "DROP CONSTRAINT catalyse_intro_id",
+                    "DROP CONSTRAINT catalyse_tie_key",
+                    "DROP INDEX catalyse_org_sector",
+                    "DROP INDEX catalyse_org_commune",
+                ):
+                    session.run(statement).consume()
+            other = Neo4jStore(uri, user=user, password=password)  # opening: no DDL
+            with store.driver.session() as session:
+                names = session.run("SHOW INDEXES YIELD name RETURN collect(name) AS n").single()["n"]
+            assert not [n for n in names if n.startswith("catalyse_")]
+            with pytest.raises(SchemaMissing, match="catalyse init"):
+                other.write(small())
+            with pytest.raises(SchemaMissing, match="catalyse_org_id"):
+                other.organisations()
+            assert other.ensure_schema() is True
+            assert other.ensure_schema() is False
+        finally:
+            store.ensure_schema()  # the other tests' server keeps its schema
+    other.write(small())
+    assert other.dataset() == small()
+    other.close()
+
+
+# -- store -> analysis in columns -----------------------------------------------------------------------------------
+def test_columnar_projection_is_the_object_projection(store, demo_data):
+    """`tie_columns` + `tie_graph_columns` (no model object per row) give exactly the graph of the object path —
+    nodes, attributes, edges, edge attributes and their order — and the pure-Python graph of the demo data."""
+    store.write(demo_data)
+    day = D(2020, 6, 1)
+    assert store.tie_columns().nodes == TieColumns.from_dataset(demo_data).nodes
+    for as_of in (None, day):
+        columns = store.tie_columns(as_of=as_of)
+        data = store.dataset(as_of=as_of)
+        for directed in (False, True):
+            for types in (None, ("funding", "partnership")):
+                G = tie_graph_columns(columns, directed=directed, types=types)
+                assert graphs_identical(G, tie_graph(data, directed=directed, as_of=as_of, types=types))
+                assert graphs_identical(G, tie_graph(demo_data, directed=directed, as_of=as_of, types=types))
+                assert G.number_of_edges() > 0

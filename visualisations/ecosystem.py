@@ -34,10 +34,10 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import fmt_number, theme_label, ui
 
 from . import layout
 from ._page import render_page
-from .i18n import fmt_number, theme_label, ui
 
 __all__ = ["ecosystem_map", "ego_view", "alliance_view", "catalyser_view", "SECTOR_COLORS", "TIE_STYLES"]
 
@@ -443,7 +443,7 @@ def _tie_filter(types, lang, extra=()) -> dict:
 def _auto_positions(G, seed: int) -> dict:
     if G.number_of_nodes() <= 400:
         return layout.spring(G, seed=seed)
-    pos, _ = layout.clustered(G, layout.communities(G, seed=seed), seed=seed)
+    pos, _ = layout.clustered(G, layout.communities(G), seed=seed)
     return pos
 
 
@@ -460,6 +460,7 @@ def ecosystem_map(
     max_nodes: int = 3000,
     group_by: str | None = None,
     seed: int = 7,
+    communities: dict | None = None,
 ) -> str:
     """The interactive map of a tie graph (see docs/graphs.md) as one self-contained HTML string.
 
@@ -467,9 +468,13 @@ def ecosystem_map(
         default: degree. measures: dict measure name -> dict node -> value, shown in tooltips.
     geo: place organisations by `lat`/`lon` (equirectangular, physics off, no tiles); those of the overseas
         départements and regions in labelled insets left of the mainland (`layout.geographic_insets`); those
-        without coordinates in a grid under the map.
+        without coordinates at their commune's position (spread around it, the tooltip saying the position is
+        approximate), and those with neither in a grid under the map.
     max_nodes: above this many organisations the view starts grouped in super-nodes by `group_by`
         ("community" — Louvain, seeded — by default, or "commune"/"departement"; "commune" by default with geo).
+    communities: the territory's community partition {node: label} (`queries.structure.communities`, computed
+        once per loaded graph by the workspace), used for the clusters and given on each node as ``community``;
+        computed here when not given.
     """
     T = ui(lang)
     measures = dict(measures or {})
@@ -489,7 +494,9 @@ def ecosystem_map(
 
     groups = None
     frames = []
+    at_commune: dict = {}  # organisations drawn at their commune's position, said in their tooltip
     if geo:
+        at_commune = layout.commune_positions(G)
         pos, missing, insets = layout.geographic_insets(G)
         frames = [
             {
@@ -507,7 +514,7 @@ def ecosystem_map(
             notes.append(T["no_coordinates"].format(n=len(missing)))
     if aggregate or (not geo and n_orgs > 400):
         if group_by == "community" or not aggregate:
-            groups = layout.communities(G, seed=seed)
+            groups = layout.communities(G, membership=communities)
         else:
             groups = {n: G.nodes[n].get(group_by) or "?" for n in nodes}
         if not geo:
@@ -519,15 +526,19 @@ def ecosystem_map(
     view = _View(lang, directed=G.is_directed())
     for n in sorted(nodes, key=str):
         x, y = pos[n]
+        title = _org_title(G, n, lang, measures)
+        if n in at_commune:
+            title += "\n" + T["position_estimated" if at_commune[n][2] else "position_commune"]
         view.node(
             n,
             label=_name(G, n),
-            title=_org_title(G, n, lang, measures),
+            title=title,
             color=_color(G, n),
             size=sizes[n],
             x=x,
             y=y,
             **_org_extra(G, n),
+            **({"community": communities[n]} if communities is not None and n in communities else {}),
         )
     pairs = _pairs(G)
     types = _tie_edges(view, G, pairs, lang)

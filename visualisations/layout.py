@@ -8,7 +8,9 @@
 - `geographic`: equirectangular projection of `lat`/`lon`, scaled to the canvas; organisations of the overseas
   départements and regions (DROM) go into insets ("encarts", as on INSEE and IGN maps): each territory projected
   on its own, at its own scale, in a fixed-size box in a column left of the mainland (`geographic_insets` also
-  returns those boxes, for the view to draw).
+  returns those boxes, for the view to draw). An organisation without coordinates is drawn at its commune's
+  position (`catalyse.graphcore.places`), the organisations of one commune on a small sunflower spiral around it
+  (`commune_positions` says which, for the tooltip).
 
 Positions are in vis-network pixels (y grows downwards).
 """
@@ -21,6 +23,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+
+from catalyse.queries import structure
+from catalyse.queries.structure import COMMUNITY_SEED
 
 #: Rough pixel spacing between neighbouring nodes.
 SPACING = 55.0
@@ -162,20 +167,21 @@ def clustered(G, groups: dict, *, seed: int = 7) -> tuple[dict, dict]:
     return pos, centre_of
 
 
-def communities(G, *, seed: int = 7, min_size: int = 2) -> dict:
-    """node -> community index (Louvain, seeded; largest community first). Communities smaller than
-    `min_size` (isolates…) share the index -1."""
+def communities(G, *, seed: int = COMMUNITY_SEED, min_size: int = 2, membership: dict | None = None) -> dict:
+    """node -> community index for the clustered layout: the territory's partition (`membership`, or
+    :func:`catalyse.queries.structure.communities` computed here, seeded), largest community first.
+    Communities smaller than `min_size` (isolates…) share the index -1."""
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
-    for u, v, d in G.edges(data=True):
-        if u != v:
-            w = float(d.get("weight", 1.0) or 1.0)
-            prev = H.get_edge_data(u, v, {"weight": 0.0})["weight"]
-            H.add_edge(u, v, weight=prev + w)
+    H.add_edges_from((u, v) for u, v in G.edges() if u != v)
     if H.number_of_edges() == 0:
         return {n: -1 for n in H}
-    parts = nx.community.louvain_communities(H, seed=seed, weight="weight")
-    parts = sorted(parts, key=lambda p: (-len(p), min(map(str, p))))
+    if membership is None:
+        membership = structure.communities(G, seed=seed)["membership"]
+    by_label: dict = {}
+    for n in H:
+        by_label.setdefault(membership[n], []).append(n)
+    parts = sorted(by_label.values(), key=lambda p: (-len(p), min(map(str, p))))
     out = {}
     index = 0
     for p in parts:
@@ -292,8 +298,62 @@ def overseas_code(d: dict, coords: tuple[float, float] | None = None) -> str | N
     return None
 
 
+#: Distance between neighbours on a commune's spiral (pixels), so that their labels stay readable.
+COMMUNE_STEP = 0.6 * SPACING
+_GOLDEN = math.pi * (3 - math.sqrt(5))
+
+
+def commune_positions(G) -> dict:
+    """node -> (lat, lon, approximate) for the organisations without coordinates whose `commune` has a position
+    in the places table; `approximate` when that position is itself an estimate (the commune had no GeoNames
+    match: the mean of its EPCI's communes). The map draws them there, and says so in their tooltip.
+
+    >>> G = nx.Graph(); G.add_node("a", commune="26362"); G.add_node("b", lat=44.0, lon=4.0); G.add_node("c")
+    >>> commune_positions(G)
+    {'a': (44.9256, 4.9096, False)}
+    """
+    from catalyse.graphcore import places
+
+    out = {}
+    for n, d in G.nodes(data=True):
+        code = d.get("commune")
+        if not code or _coordinates(d) is not None:
+            continue
+        c = places.find(str(code))
+        if c is not None and c.lat is not None:
+            out[n] = (c.lat, c.lon, c.approximate)
+    return out
+
+
+def spiral(centre: tuple[float, float], nodes, *, step: float = COMMUNE_STEP) -> dict:
+    """`nodes` around `centre` on a sunflower (golden-angle) spiral, neighbours about `step` apart; one node sits
+    on the centre itself. Radius of the i-th: ``0.56·step·√(i + 0.5)`` (the sunflower's area per point is
+    ``π·(0.56·step)² ≈ step²``).
+
+    >>> spiral((10.0, 0.0), ["a"])
+    {'a': (10.0, 0.0)}
+    >>> pos = spiral((0.0, 0.0), list("abcdefgh")); max(math.hypot(*p) for p in pos.values()) < 2 * COMMUNE_STEP
+    True
+    """
+    nodes = list(nodes)
+    if len(nodes) == 1:
+        return {nodes[0]: centre}
+    r0 = 0.56 * step
+    return {
+        n: (
+            centre[0] + r0 * math.sqrt(i + 0.5) * math.cos(i * _GOLDEN),
+            centre[1] + r0 * math.sqrt(i + 0.5) * math.sin(i * _GOLDEN),
+        )
+        for i, n in enumerate(nodes)
+    }
+
+
 def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple[dict, list, list]:
-    """(positions of organisations with `lat`/`lon`, the others, the insets drawn).
+    """(positions of organisations with `lat`/`lon` or a commune, the others, the insets drawn).
+
+    An organisation without coordinates but with a `commune` known to the places table is projected at its
+    commune's position (`commune_positions`); those of one commune are spread around it (`spiral`, sorted by
+    key), so that none hides another and none is parked outside the map.
 
     Mainland (everything that is not in a DROM, foreign places included) is projected as `geographic` always did,
     so its positions do not change when overseas organisations are added. Each DROM with located organisations
@@ -307,17 +367,32 @@ def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple
         c = _coordinates(d)
         if c is not None:
             located[n] = c
+    at_commune = commune_positions(G)
+    for n, (lat, lon, _) in at_commune.items():
+        located[n] = (lat, lon)
     missing = [n for n in G if n not in located]
     if not located:
         return {}, missing, []
+    pos, frames = _geographic_located(G, located, width, insets)
+    by_commune: dict = defaultdict(list)
+    for n in at_commune:
+        by_commune[str(G.nodes[n]["commune"])].append(n)
+    for nodes in by_commune.values():
+        nodes.sort(key=str)
+        pos.update(spiral(pos[nodes[0]], nodes))
+    return pos, missing, frames
+
+
+def _geographic_located(G, located: dict, width: float, insets: bool) -> tuple[dict, list]:
+    """Positions of the `located` nodes (node -> (lat, lon)), mainland and insets, and the insets drawn."""
     overseas: dict = defaultdict(dict)
-    mainland = {}
+    mainland: dict = {}
     for n, c in located.items():
         code = overseas_code(G.nodes[n], c) if insets else None
         (mainland if code is None else overseas[code])[n] = c
     pos = _project(mainland, width) if mainland else {}
     if not overseas:
-        return pos, missing, []
+        return pos, []
     side, gap = INSET_SIZE * width, INSET_GAP * width
     if pos:
         x1 = min(p[0] for p in pos.values()) - gap
@@ -335,7 +410,7 @@ def geographic_insets(G, *, width: float = 1600.0, insets: bool = True) -> tuple
             pos[n] = (cx + x, cy + y)
         frames.append(Inset(code, tuple(float(v) for v in box), tuple(group)))
         y0 += side + gap
-    return pos, missing, frames
+    return pos, frames
 
 
 def geographic(G, *, width: float = 1600.0) -> tuple[dict, list]:

@@ -31,10 +31,10 @@ import math
 from collections import Counter, defaultdict
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import fmt_number, ui
 
 from ._page import script_hashes_of
 from .ecosystem import OUTCOME_STYLES, normalise_suggestion
-from .i18n import fmt_number, ui
 
 __all__ = ["territory_report"]
 

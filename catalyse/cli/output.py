@@ -1,4 +1,8 @@
-"""Print rows as an aligned table, CSV or JSON — the `--format` every listing takes."""
+"""Print rows as an aligned table, CSV or JSON — the `--format` every listing takes.
+
+The table format rounds for reading; CSV and JSON are exact: floats at full precision (the shortest text that
+reads back as the same float), and JSON is strict — NaN and infinities are written ``null``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -16,6 +21,8 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return "–"
         return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.0f}"
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value)
@@ -26,6 +33,38 @@ def _text(value) -> str:
 
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+
+
+def _csv_text(value) -> str:
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_csv_text(v) for v in value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return _csv_text(value.item())
+    return _text(value)
+
+
+def strict(value):
+    """`value` with NaN and infinities replaced by None, recursively (numpy scalars made Python numbers).
+
+    >>> strict({"z": float("nan"), "v": [1.5, float("inf")]})
+    {'z': None, 'v': [1.5, None]}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)) and getattr(value, "ndim", 0) == 0:
+        return strict(value.item())
+    return value
+
+
+def to_json(value) -> str:
+    """Strict JSON (no NaN), UTF-8 text, indented."""
+    return json.dumps(strict(value), ensure_ascii=False, indent=2, allow_nan=False, default=_json_default)
 
 
 def _json_default(value):
@@ -48,15 +87,13 @@ def render(
     rows = list(rows)
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
-        return json.dumps(
-            [{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2, default=_json_default
-        )
+        return to_json([{c: r.get(c) for c in columns} for r in rows])
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow([_text(r.get(c)) for c in columns])
+            w.writerow([_csv_text(r.get(c)) for c in columns])
         return buf.getvalue().rstrip("\n")
     titles = [(headers or {}).get(c, c) for c in columns]
     cells = [[_text(r.get(c)).replace("\n", " ") for c in columns] for r in rows]

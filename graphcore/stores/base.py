@@ -1,9 +1,19 @@
 """The store interface shared by the embedded (SQLite) and the Neo4j stores.
 
-A store holds one territory's ecosystem. Writes are batched idempotent upserts applied in ONE transaction:
-`Store.write` either applies a whole `Dataset` or raises and leaves the store exactly as it was. Reads return model
-objects, sorted by key, so that the same data in either store gives equal `Dataset`s — and therefore identical
-networkx graphs through `graphcore.projection`.
+A store holds one territory's ecosystem. Writes are idempotent upserts, in one of two explicit ways:
+
+- `Store.write`: ONE transaction, all or nothing, for a write of up to the store's `atomic_limit` rows
+  (`write_rows`; `ATOMIC_LIMIT` = 250,000 on Neo4j, `SQLITE_ATOMIC_LIMIT` = 2,000,000 on the embedded store). A
+  bigger write is refused (`TooBigForOneTransaction`, nothing written) and names `bulk_write`.
+- `Store.bulk_write`: any size. The Neo4j store commits it in batches and, when it fails after a commit, raises
+  `PartialWrite` naming exactly the rows committed and in doubt; the embedded store writes it in one transaction
+  (a failure leaves the store as it was, and `PartialWrite` is never raised).
+
+The schema (tables, constraints, indexes) is created once, by `Store.ensure_schema` (``catalyse init``, opening
+with ``create=True``, and `bulk_write`); opening a store runs no DDL, and a store without its schema refuses to
+be used with `SchemaMissing` ("run `catalyse init`"). Reads return model objects, sorted by key, so that the same
+data in either store gives equal `Dataset`s — and therefore identical networkx graphs through
+`graphcore.projection`.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
+from ..projection import TieColumns
 
 
 class StoreError(Exception):
@@ -22,6 +33,22 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The store cannot be reached or opened (server down, bad credentials, unreadable file)."""
+
+
+class SchemaMissing(StoreUnavailable):
+    """The store has no catalyse schema (tables, or Neo4j constraints and indexes): run ``catalyse init``."""
+
+
+class TooBigForOneTransaction(StoreError):
+    """`Store.write` was given more rows than the store writes in one transaction; nothing was written."""
+
+    def __init__(self, rows: int, limit: int, where: str):
+        self.rows, self.limit = rows, limit
+        super().__init__(
+            f"a write of {rows:,} rows is more than the {limit:,} that the {where} writes in one transaction "
+            "(all or nothing); nothing was written: use bulk_write, which commits in batches and reports exactly "
+            "what it committed"
+        )
 
 
 class IntegrityError(StoreError):
@@ -40,6 +67,28 @@ class IntegrityError(StoreError):
 
 
 ENTITIES = ("organisations", "catalysers", "alliances", "ties", "introductions")
+
+ATOMIC_LIMIT = 250_000
+"""Rows (`write_rows`) a `Store.write` may hold on the Neo4j store: one transaction of 250,000 rows stays within a
+default server heap; W2 (1,100,000 rows) in one transaction does not."""
+
+SQLITE_ATOMIC_LIMIT = 2_000_000
+"""Rows a `Store.write` may hold on the embedded store: W2 (about 1,100,000 rows) is measured in one transaction
+(bench/bench_import.py); its write-ahead log grows with the transaction."""
+
+
+def write_rows(data: Dataset) -> int:
+    """The size of a write that `atomic_limit` bounds: organisations + catalysers + alliances + ties +
+    introductions (an alliance's members count with it).
+
+    >>> from catalyse.graphcore.model import Organisation, Tie
+    >>> write_rows(Dataset([Organisation("a", "A", "company"), Organisation("b", "B", "company")],
+    ...                    ties=[Tie("a", "b", "exchange")]))
+    3
+    """
+    return (
+        len(data.organisations) + len(data.catalysers) + len(data.alliances) + len(data.ties) + len(data.introductions)
+    )
 
 
 class PartialWrite(StoreError):
@@ -80,7 +129,7 @@ def check_unique_keys(data: Dataset) -> Dataset:
 
     Both stores call this first, so that neither silently keeps "the last one" of two different records.
     """
-    out = {}
+    out: dict[str, list] = {}
     for entity, items, key in (
         ("organisations", data.organisations, lambda o: o.id),
         ("catalysers", data.catalysers, lambda c: c.org),
@@ -103,11 +152,13 @@ def check_unique_keys(data: Dataset) -> Dataset:
 
 @dataclass
 class WriteSummary:
-    """What a write did, per entity: how many were new, changed, or already there unchanged."""
+    """What a write did, per entity: how many were new, changed, or already there unchanged; and in how many
+    committed transactions (1 for `Store.write`; a Neo4j `Store.bulk_write` commits one per batch)."""
 
     new: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
     changed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENTITIES, 0))
+    transactions: int = 1
 
     @property
     def modified(self) -> bool:
@@ -169,15 +220,47 @@ class Store(ABC):
     """One territory's ecosystem, persisted. Use as a context manager, or call `close`."""
 
     kind: str = "?"
+    atomic_limit: int = ATOMIC_LIMIT
+    """The most rows (`write_rows`) `write` applies in one transaction; more are refused."""
+
+    # -- schema -------------------------------------------------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> bool:
+        """Create the store's schema (tables, constraints, indexes) where it is missing; True if anything was
+        created. Called by ``catalyse init``, by opening with ``create=True`` and by `bulk_write`; opening a
+        store does not call it."""
 
     # -- writing ------------------------------------------------------------------------------------------------
-    @abstractmethod
     def write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
-        """Upsert every entity of `data` in one transaction: all of it, or nothing (an exception is raised).
+        """Upsert every entity of `data` in ONE transaction: all of it, or nothing (an exception is raised).
 
-        Upserting replaces an entity with the same key (organisation id, alliance id with its members, tie key,
-        introduction id); writing the same data twice changes nothing. References to organisations must resolve
-        in `data` or in the store, else `IntegrityError`. `progress(n)` is called as items are written.
+        At most `atomic_limit` rows (`write_rows`): a bigger write raises `TooBigForOneTransaction` before
+        anything is written (use `bulk_write`). Upserting replaces an entity with the same key (organisation id,
+        alliance id with its members, tie key, introduction id); writing the same data twice changes nothing.
+        References to organisations must resolve in `data` or in the store, else `IntegrityError`.
+        `progress(n)` is called as items are written.
+        """
+        rows = write_rows(data)
+        if rows > self.atomic_limit:
+            raise TooBigForOneTransaction(rows, self.atomic_limit, self.describe())
+        return self._write(data, progress=progress)
+
+    @abstractmethod
+    def _write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
+        """`write` without the size check: one transaction."""
+
+    @abstractmethod
+    def bulk_write(
+        self, data: Dataset, *, progress: Progress | None = None, commit_every: int | None = None
+    ) -> WriteSummary:
+        """Upsert `data` of any size; the schema is ensured first (a bulk load may be a store's first write).
+
+        The Neo4j store commits `commit_every` rows per transaction (organisations, then catalysers, alliances
+        and introductions, then ties); when it fails after a commit it raises `PartialWrite`, naming exactly the
+        rows committed and in doubt, and re-running the same bulk write completes it. A failure before any
+        commit (a missing reference: `IntegrityError`) writes nothing. The embedded store writes it in ONE
+        transaction (`commit_every` ignored): a failure leaves the store as it was. The summary's
+        `transactions` says how many were committed.
         """
 
     @abstractmethod
@@ -212,7 +295,8 @@ class Store(ABC):
 
     @abstractmethod
     def ties(self, *, type: str | None = None, as_of: _dt.date | None = None, org: str | None = None) -> list[Tie]:
-        """Ties sorted by key; `as_of` keeps those active on that date; `org` those touching an organisation."""
+        """Ties sorted by key; `as_of` keeps those active on that date; `org` those touching an organisation
+        (found through the organisation's index, not by scanning the ties)."""
 
     def iter_ties(
         self, *, type: str | None = None, as_of: _dt.date | None = None, batch: int = 50_000
@@ -221,16 +305,11 @@ class Store(ABC):
         yield from self.ties(type=type, as_of=as_of)
 
     @abstractmethod
-    def two_step_pairs(
-        self, *, as_of: _dt.date | None = None, territory: str | None = None, min_common: int = 1
-    ) -> dict[tuple[str, str], int]:
-        """Pairs ``(a, b)``, ``a < b``, not tied to each other (ties of any type, active on `as_of`, either
-        direction) but with at least `min_common` common neighbours; value: how many. `territory` keeps pairs
-        whose two organisations are in it (the intermediary may be anywhere). Computed by the store."""
-
-    @abstractmethod
-    def alliances(self, *, as_of: _dt.date | None = None, theme: str | None = None) -> list[Alliance]:
-        """Alliances with their members, sorted by id."""
+    def alliances(
+        self, *, as_of: _dt.date | None = None, theme: str | None = None, org: str | None = None
+    ) -> list[Alliance]:
+        """Alliances with their members, sorted by id; `org` keeps the alliances that organisation is a member of
+        (found through the membership index, not by scanning the alliances)."""
 
     @abstractmethod
     def catalysers(self) -> list[Catalyser]:
@@ -239,6 +318,10 @@ class Store(ABC):
     @abstractmethod
     def introductions(self, *, catalyser: str | None = None, org: str | None = None) -> list[Introduction]:
         """Introductions sorted by id."""
+
+    @abstractmethod
+    def get_introduction(self, intro_id: str) -> Introduction | None:
+        """The introduction with this id (a look-up in the id index), or None."""
 
     @abstractmethod
     def existing_org_ids(self, ids: set[str]) -> set[str]:
@@ -253,6 +336,7 @@ class Store(ABC):
 
     # -- derived --------------------------------------------------------------------------------------------------
     def get_organisation(self, org_id: str) -> Organisation | None:
+        """The organisation with this id (a look-up in the id index), or None."""
         found = self.organisations(ids=[org_id])
         return found[0] if found else None
 
@@ -265,6 +349,13 @@ class Store(ABC):
         return Dataset(
             self.organisations(), self.catalysers(), self.alliances(as_of=as_of), self.ties(as_of=as_of), intros
         )
+
+    def tie_columns(self, *, as_of: _dt.date | None = None) -> TieColumns:
+        """Every organisation (with its node attributes) and the ties active on `as_of`, in columns: the input of
+        `projection.tie_graph_columns`, which builds the same graph as ``tie_graph(dataset(as_of=))``. The stores
+        read them without a model object per row; this default goes through the objects."""
+        data = Dataset(self.organisations(), self.catalysers(), ties=self.ties(as_of=as_of))
+        return TieColumns.from_dataset(data, as_of=as_of)
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

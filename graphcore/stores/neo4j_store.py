@@ -7,9 +7,12 @@ Graph model::
     (:Organisation)-[:MEMBER_OF {role}]->(:Alliance {id, name, themes, …, start, end, status})
     (:Introduction {id, catalyser, a, b, date, note, outcome})-[:BY]->(catalyser), -[:BETWEEN]->(a), (b)
 
-Uniqueness constraints on organisation, alliance and introduction ids and on the tie key. A write is ONE managed
-transaction (`session.execute_write`, retried by the driver on transient errors) of `UNWIND $rows` batches with
-idempotent `MERGE`s: all of it is committed, or none. Every query takes parameters; no user text is ever
+Uniqueness constraints on organisation, alliance and introduction ids and on the tie key, and two indexes, created
+by `Neo4jStore.ensure_schema` (``catalyse init``, ``create=True``, `bulk_write`), never on opening: a store whose
+schema is missing raises `SchemaMissing` on its first query. `write` is ONE managed transaction
+(`session.execute_write`, retried by the driver on transient errors) of `UNWIND $rows` batches with idempotent
+`MERGE`s, of at most `ATOMIC_LIMIT` rows: all of it is committed, or none. `bulk_write` commits batches of
+`COMMIT_EVERY` rows and reports exactly what it committed (`PartialWrite`). Every query takes parameters; no user text is ever
 formatted into Cypher. Connection settings come from the environment (`NEO4J_URI`, `NEO4J_USER`,
 `NEO4J_PASSWORD`, `NEO4J_DATABASE`; `CATALYSE_NEO4J_WORKERS` for the batch transactions in flight of a large
 import); the password is never printed.
@@ -25,11 +28,14 @@ from collections.abc import Iterable
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from ..projection import TieColumns
 from ..vocab import _fold
 from .base import (
+    ATOMIC_LIMIT,
     IntegrityError,
     PartialWrite,
     Progress,
+    SchemaMissing,
     Store,
     StoreError,
     StoreUnavailable,
@@ -43,21 +49,36 @@ from .sqlite_store import search_key
 
 EXTRA = "extra."  # prefix of the properties that hold an organisation's extra columns
 BATCH = 10_000  # rows per UNWIND statement (measured: see bench/bench_neo4j_bulk.py)
-ATOMIC_LIMIT = 250_000  # organisations + ties a write may hold and still be ONE transaction
-COMMIT_EVERY = 100_000  # rows per transaction above that (the batch-commit protocol, see `_write_batches`)
+COMMIT_EVERY = 100_000  # rows per transaction of `bulk_write` (the batch-commit protocol, see `_write_batches`)
 # Batch-commit transactions in flight at once. One by default: on the 2-core machine two writers gained 1.6x on
 # 10,000-tie batches into a small store but nothing at W2 (162.7 s against 177.9 s and 139.3 s for one, same runs
 # repeated): they contend for the shared organisations' locks and a deadlock re-runs a whole batch.
 WORKERS = 1
 CONFLICT_RETRIES = 5  # runs of a write whose CREATE met a row a concurrent writer created first
 
-CONSTRAINTS = (
-    "CREATE CONSTRAINT catalyse_org_id IF NOT EXISTS FOR (o:Organisation) REQUIRE o.id IS UNIQUE",
-    "CREATE CONSTRAINT catalyse_alliance_id IF NOT EXISTS FOR (a:Alliance) REQUIRE a.id IS UNIQUE",
-    "CREATE CONSTRAINT catalyse_intro_id IF NOT EXISTS FOR (i:Introduction) REQUIRE i.id IS UNIQUE",
-    "CREATE CONSTRAINT catalyse_tie_key IF NOT EXISTS FOR ()-[t:TIE]-() REQUIRE t.key IS UNIQUE",
-    "CREATE INDEX catalyse_org_sector IF NOT EXISTS FOR (o:Organisation) ON (o.sector)",
-    "CREATE INDEX catalyse_org_commune IF NOT EXISTS FOR (o:Organisation) ON (o.commune)",
+SCHEMA = {  # name -> the statement that creates it (a uniqueness constraint comes with its index, of its name)
+    "catalyse_org_id": "CREATE CONSTRAINT catalyse_org_id IF NOT EXISTS FOR (o:Organisation) REQUIRE o.id IS UNIQUE",
+    "catalyse_alliance_id": "CREATE CONSTRAINT catalyse_alliance_id IF NOT EXISTS "
+    "FOR (a:Alliance) REQUIRE a.id IS UNIQUE",
+    "catalyse_intro_id": "CREATE CONSTRAINT catalyse_intro_id IF NOT EXISTS "
+    "FOR (i:Introduction) REQUIRE i.id IS UNIQUE",
+    "catalyse_tie_key": "CREATE CONSTRAINT catalyse_tie_key IF NOT EXISTS FOR ()-[t:TIE]-() REQUIRE t.key IS UNIQUE",
+    "catalyse_org_sector": "CREATE INDEX catalyse_org_sector IF NOT EXISTS FOR (o:Organisation) ON (o.sector)",
+    "catalyse_org_commune": "CREATE INDEX catalyse_org_commune IF NOT EXISTS FOR (o:Organisation) ON (o.commune)",
+}
+SCHEMA_NAMES = "SHOW INDEXES YIELD name RETURN collect(name) AS names"
+
+# Point look-ups, each starting from a uniqueness index (tests/test_store_contract.py reads their plans)
+INTRODUCTION_BY_ID = "MATCH (i:Introduction {id: $id}) USING INDEX SEEK i:Introduction(id) RETURN properties(i) AS i"
+ALLIANCES_OF_ORG = (
+    "MATCH (x:Organisation {id: $org}) USING INDEX SEEK x:Organisation(id) MATCH (x)-[:MEMBER_OF]->(a:Alliance)"
+)
+TIES_OF_ORG = "MATCH (x:Organisation {id: $org}) USING INDEX SEEK x:Organisation(id) MATCH (x)-[t:TIE]-()"
+INTRODUCTIONS_BY = (
+    "MATCH (c:Organisation {id: $catalyser}) USING INDEX SEEK c:Organisation(id) MATCH (i:Introduction)-[:BY]->(c)"
+)
+INTRODUCTIONS_OF = (
+    "MATCH (x:Organisation {id: $org}) USING INDEX SEEK x:Organisation(id) MATCH (i:Introduction)-[:BETWEEN]->(x)"
 )
 
 # Every look-up by key names its index (`USING INDEX SEEK`): on a freshly started server the index statistics still
@@ -147,17 +168,6 @@ CLEAR_QUERIES = (  # one fixed query per label
 )
 
 AS_OF_TIE = "(t.start IS NULL OR t.start <= $day) AND (t.end IS NULL OR t.end >= $day)"
-
-AS_OF_T1 = "(t1.start IS NULL OR t1.start <= $day) AND (t1.end IS NULL OR t1.end >= $day)"
-AS_OF_T2 = "(t2.start IS NULL OR t2.start <= $day) AND (t2.end IS NULL OR t2.end >= $day)"
-TIED = "EXISTS { MATCH (a)-[:TIE]-(b) }"
-TIED_AS_OF = "EXISTS { MATCH (a)-[t:TIE]-(b) WHERE " + AS_OF_TIE + " }"
-TERRITORY_PAIR_QUERIES = {
-    "commune": "a.commune = $territory AND b.commune = $territory",
-    "epci": "a.epci = $territory AND b.epci = $territory",
-    "departement": "a.departement = $territory AND b.departement = $territory",
-    "region": "a.region = $territory AND b.region = $territory",
-}
 
 TERRITORY_QUERIES = {  # one fixed query fragment per level: the level selects a constant, never formats Cypher
     "commune": "o.commune = $territory",
@@ -348,12 +358,14 @@ def _batches(rows: list, size: int = BATCH):
         yield _Rows(rows[i : i + size])
 
 
-def _run_bounded(fn, tasks, workers: int):
+def _run_bounded(fn, tasks, workers: int, stop=lambda: False):
     """Yield ``(task, fn(task) or the StoreError it raised)`` as tasks finish, at most `workers` running at once
-    (threads: each call opens its own session). After the first failure no new task starts; the running ones are
-    waited for and reported."""
+    (threads: each call opens its own session). After the first failure, or once `stop()` is true, no new task
+    starts; the running ones are waited for and reported."""
     if workers <= 1:
         for task in tasks:
+            if stop():
+                return
             try:
                 yield task, fn(task)
             except StoreError as exc:
@@ -377,7 +389,7 @@ def _run_bounded(fn, tasks, workers: int):
                 except StoreError as exc:
                     failed = True
                     yield task, exc
-            if not failed:
+            if not failed and not stop():
                 for task in itertools.islice(todo, workers - len(running)):
                     running[pool.submit(fn, task)] = task
 
@@ -434,8 +446,8 @@ def _disjoint_schedule(tie_rows: list[list], workers: int, size: int) -> list[li
         blocks.setdefault((a, b) if a <= b else (b, a), []).append(i)
     inside = [(p, p) for p in range(k)]
     rounds = [inside[i : i + workers] for i in range(0, k, workers)]
-    for r in range(k - 1):  # circle method: part k - 1 stays, the others turn
-        pairs = [(r, k - 1)] + [((r + i) % (k - 1), (r - i) % (k - 1)) for i in range(1, k // 2)]
+    for turn in range(k - 1):  # circle method: part k - 1 stays, the others turn
+        pairs = [(turn, k - 1)] + [((turn + i) % (k - 1), (turn - i) % (k - 1)) for i in range(1, k // 2)]
         rounds.append([(min(a, b), max(a, b)) for a, b in pairs])
     schedule = []
     for blocks_of_round in rounds:
@@ -484,7 +496,9 @@ class Neo4jStore(Store):
         commit_every: int = COMMIT_EVERY,
         retry_time: float = 60.0,
         workers: int | None = None,
+        create: bool = False,
     ):
+        """Connect (no DDL: the schema is checked on the first query). `create`: `ensure_schema` now."""
         import neo4j
         from neo4j import exceptions as nx_exc
 
@@ -499,6 +513,7 @@ class Neo4jStore(Store):
         self.commit_every = commit_every
         self.workers = _workers_setting(workers)
         self._exc = nx_exc
+        self._schema_ok = False
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 self.uri,
@@ -508,8 +523,6 @@ class Neo4jStore(Store):
                 notifications_min_severity="OFF",
             )
             self.driver.verify_connectivity()
-            for statement in CONSTRAINTS:
-                self.driver.execute_query(statement, database_=self.database)
         except nx_exc.AuthError:
             raise StoreUnavailable(
                 f"Neo4j at {self.uri} refused the credentials of user {self.user!r} (set NEO4J_USER / NEO4J_PASSWORD)"
@@ -519,9 +532,44 @@ class Neo4jStore(Store):
         except (nx_exc.ConfigurationError, ValueError) as exc:
             raise StoreUnavailable(f"bad Neo4j settings for {self.uri}: {_first_line(exc)}") from None
         except nx_exc.Neo4jError as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} failed to set up catalyse's constraints: {_first_line(exc)}"
-            ) from None
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the connection: {_first_line(exc)}") from None
+        if create:
+            self.ensure_schema()
+
+    def _schema_missing(self) -> list[str]:
+        """Names of the catalyse constraints and indexes the database lacks (one read; no DDL)."""
+        try:
+            records, _, _ = self.driver.execute_query(SCHEMA_NAMES, database_=self.database, routing_=_routing("r"))
+        except self._exc.ServiceUnavailable as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_first_line(exc)}") from None
+        have = set(records[0]["names"])
+        return [name for name in SCHEMA if name not in have]
+
+    def ensure_schema(self) -> bool:
+        """Create the missing constraints and indexes and wait until they are online; True if any was missing."""
+        missing = self._schema_missing()
+        try:
+            for name in missing:
+                self.driver.execute_query(SCHEMA[name], database_=self.database)
+            if missing:
+                self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except self._exc.ServiceUnavailable as exc:
+            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_first_line(exc)}") from None
+        except self._exc.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.uri} refused to create catalyse's schema: {_first_line(exc)}") from None
+        self._schema_ok = True
+        return bool(missing)
+
+    def _require_schema(self) -> None:
+        """Once per store: `SchemaMissing` if the constraints and indexes its queries rely on are not there."""
+        if self._schema_ok:
+            return
+        missing = self._schema_missing()
+        if missing:
+            raise SchemaMissing(
+                f"Neo4j at {self.uri} has no catalyse schema (missing {', '.join(missing)}): run `catalyse init`"
+            )
+        self._schema_ok = True
 
     def describe(self) -> str:
         return f"Neo4j store {self.uri}" + (f" (database {self.database})" if self.database else "")
@@ -530,6 +578,7 @@ class Neo4jStore(Store):
         self.driver.close()
 
     def _read(self, query: str, **params) -> list:
+        self._require_schema()
         try:
             records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_=_routing("r"))
         except self._exc.ServiceUnavailable as exc:
@@ -540,6 +589,7 @@ class Neo4jStore(Store):
         """Run `fn` in one managed write transaction. The driver retries it on transient errors (deadlocks, lost
         leader, connection drops before commit) for `retry_time` seconds; a uniqueness conflict with a concurrent
         writer's CREATE is retried here (the function re-classifies, so the rows then count as existing)."""
+        self._require_schema()
         in_doubt = False
         for attempt in range(CONFLICT_RETRIES):
             try:
@@ -681,7 +731,7 @@ class Neo4jStore(Store):
         row's organisation: `_StaleNodes` if `stale_raises` (the element ids were read before the transaction: run
         it again by id), else an organisation was deleted during the write."""
         by_node = nodes is not None
-        if by_node:
+        if nodes is not None:
             rows = _Rows(r + [nodes.get(r[0]), nodes.get(r[1])] for r in rows)
         if fresh:  # the store held no tie: every row is new
             summary.new["ties"] += len(rows)
@@ -715,12 +765,12 @@ class Neo4jStore(Store):
                 raise _RolledBack(StoreError("a catalyser's organisation vanished during the write"))
         tick(len(data.catalysers))
         keep_a = {a.id: a for a in old.alliances}
-        rows = [
+        alliance_rows = [
             {"props": _alliance_props(a), "members": [{"org": m.org, "role": m.role} for m in a.members]}
             for a in data.alliances
             if keep_a.get(a.id) != a
         ]
-        for chunk in _batches(rows, max(1, size // 10)):
+        for chunk in _batches(alliance_rows, max(1, size // 10)):
             tx.run(
                 "UNWIND $rows AS r MERGE (a:Alliance {id: r.props.id}) SET a = r.props "
                 "WITH a, r OPTIONAL MATCH (:Organisation)-[m:MEMBER_OF]->(a) DELETE m",
@@ -753,20 +803,24 @@ class Neo4jStore(Store):
                 raise _RolledBack(StoreError("an introduced organisation vanished during the write"))
         tick(len(data.introductions))
 
-    def write(
+    def bulk_write(
         self, data: Dataset, *, progress: Progress | None = None, commit_every: int | None = None
     ) -> WriteSummary:
-        """One transaction (all or nothing) up to `atomic_limit` rows; above it, or when `commit_every` is given,
-        the batch-commit protocol: one transaction per batch of `commit_every` rows, `PartialWrite` on failure."""
+        """The batch-commit protocol (`_write_batches`): one transaction per batch of `commit_every` rows (default
+        `self.commit_every`), `PartialWrite` on a failure after a commit."""
+        self.ensure_schema()
         data = check_unique_keys(data)
-        tick = progress or (lambda n: None)
-        total = len(data.organisations) + len(data.ties)
-        if commit_every is None and total > self.atomic_limit:
-            commit_every = self.commit_every
         org_rows = [_org_props(o) for o in data.organisations]
         tie_rows = [_tie_row(t) for t in data.ties]
-        if commit_every:
-            return self._write_batches(data, org_rows, tie_rows, tick, commit_every)
+        every = max(1, int(commit_every or self.commit_every))
+        return self._write_batches(data, org_rows, tie_rows, progress or (lambda n: None), every)
+
+    def _write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
+        """ONE transaction (all or nothing); `write` has checked its size against `atomic_limit`."""
+        data = check_unique_keys(data)
+        tick = progress or (lambda n: None)
+        org_rows = [_org_props(o) for o in data.organisations]
+        tie_rows = [_tie_row(t) for t in data.ties]
         size = self.batch_size
         attempts = itertools.count()
 
@@ -864,11 +918,18 @@ class Neo4jStore(Store):
         def rows_in(ranges: dict[str, list]) -> dict[str, int]:
             return {e: sum(hi - lo for lo, hi in r) for e, r in ranges.items()}
 
-        batches, failure, nodes = 0, None, {}
+        batches, nodes = 0, {}
+        failure: Exception | None = None
         for phase in phases:
             if phase and phase[0][0] == "ties":
-                nodes = self._endpoint_ids(self._read, read, org_rows, tie_rows)
-            for task, outcome in _run_bounded(run, phase, self.workers):
+                try:
+                    nodes = self._endpoint_ids(self._read, read, org_rows, tie_rows)
+                except StoreError as exc:  # after the organisations' commits: report them
+                    failure = exc
+            # after a failure (a batch's, or the caller's `progress` raising) no new batch starts, and the batches
+            # in flight are still waited for and counted, so that `PartialWrite` stays exact
+            stop = lambda: failure is not None  # noqa: E731, B023 - read late on purpose: set by this loop
+            for task, outcome in _run_bounded(run, phase if failure is None else [], self.workers, stop):
                 if isinstance(outcome, StoreError):
                     if isinstance(outcome, StoreUnavailable):  # lost the server: the commit may have happened
                         for e, lo, hi in spans(task):
@@ -880,7 +941,10 @@ class Neo4jStore(Store):
                 done = spans(task)
                 for e, lo, hi in done:
                     committed_rows.setdefault(e, []).append((lo, hi))
-                tick(sum(hi - lo for _, lo, hi in done))
+                try:
+                    tick(sum(hi - lo for _, lo, hi in done))
+                except Exception as exc:  # noqa: BLE001 - the caller's callback: reported as the cause
+                    failure = failure or exc
             if failure:
                 committed = dict.fromkeys(total, 0) | rows_in(committed_rows)
                 raise PartialWrite(
@@ -888,10 +952,11 @@ class Neo4jStore(Store):
                     rows_in(doubt_rows),
                     batches,
                     total,
-                    str(failure),
+                    str(failure) or type(failure).__name__,
                     committed_rows={e: _merged(r) for e, r in committed_rows.items()},
                     in_doubt_rows={e: _merged(r) for e, r in doubt_rows.items()},
                 )
+        summary.transactions = batches
         return summary
 
     def _tie_tasks(self, tie_rows: list[list], commit_every: int) -> list[tuple]:
@@ -1001,11 +1066,10 @@ class Neo4jStore(Store):
         if org is None:
             return list(self.iter_ties(type=type, as_of=as_of))
         where, params = self._tie_where(type, as_of)
-        where.insert(0, "(s.id = $org OR d.id = $org)")
         query = (
-            "MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE "
-            + " AND ".join(where)
-            + " RETURN s.id AS s, d.id AS d, properties(t) AS t ORDER BY t.key"
+            TIES_OF_ORG
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " RETURN startNode(t).id AS s, endNode(t).id AS d, properties(t) AS t ORDER BY t.key"
         )
         return [_tie_from(r["s"], r["d"], dict(r["t"])) for r in self._read(query, org=org, **params)]
 
@@ -1042,27 +1106,9 @@ class Neo4jStore(Store):
                 return
             after = rows[-1][2]
 
-    def two_step_pairs(self, *, as_of=None, territory=None, min_common: int = 1) -> dict[tuple[str, str], int]:
-        where, params = ["a.id < b.id"], {"min": int(min_common)}
-        if as_of:
-            where += [AS_OF_T1, AS_OF_T2]
-            params["day"] = as_of
-        if territory:
-            level, code = parse_territory(territory)
-            where.append(TERRITORY_PAIR_QUERIES[level])
-            params["territory"] = code
-        direct = TIED_AS_OF if as_of else TIED
-        query = (
-            "MATCH (a:Organisation)-[t1:TIE]-(m:Organisation)-[t2:TIE]-(b:Organisation) WHERE "
-            + " AND ".join(where)
-            + " AND NOT "
-            + direct
-            + " WITH a.id AS a, b.id AS b, count(DISTINCT m) AS n WHERE n >= $min RETURN a, b, n"
-        )
-        return {(r["a"], r["b"]): r["n"] for r in self._read(query, **params)}
-
-    def alliances(self, *, as_of=None, theme=None) -> list[Alliance]:
-        where, params = [], {}
+    def alliances(self, *, as_of=None, theme=None, org=None) -> list[Alliance]:
+        where: list[str] = []
+        params: dict = {}
         if as_of:
             where.append("(a.start IS NULL OR a.start <= $day) AND (a.end IS NULL OR a.end >= $day)")
             params["day"] = as_of
@@ -1070,8 +1116,12 @@ class Neo4jStore(Store):
             where.append("$theme IN a.themes")
             params["theme"] = F.parse_theme(theme)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
+        start = "MATCH (a:Alliance)"
+        if org is not None:
+            start = ALLIANCES_OF_ORG
+            params["org"] = org
         query = (
-            "MATCH (a:Alliance)" + clause + " OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
+            start + clause + " OPTIONAL MATCH (o:Organisation)-[m:MEMBER_OF]->(a) "
             "RETURN properties(a) AS a, collect({org: o.id, role: m.role}) AS members ORDER BY a.id"
         )
         return [_alliance_from(dict(r["a"]), r["members"]) for r in self._read(query, **params)]
@@ -1085,20 +1135,67 @@ class Neo4jStore(Store):
         ]
 
     def introductions(self, *, catalyser=None, org=None) -> list[Introduction]:
-        where, params = [], {}
+        """From the catalyser's or the organisation's node (index seeks) when either is given."""
+        matches: list[str] = []
+        params: dict = {}
         if catalyser:
-            where.append("i.catalyser = $catalyser")
+            matches.append(INTRODUCTIONS_BY)
             params["catalyser"] = catalyser
         if org:
-            where.append("(i.a = $org OR i.b = $org)")
+            matches.append(INTRODUCTIONS_OF)
             params["org"] = org
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        return [
-            _intro_from(dict(r["i"]))
-            for r in self._read(
-                "MATCH (i:Introduction)" + clause + " RETURN properties(i) AS i ORDER BY i.id", **params
-            )
-        ]
+        query = " ".join(matches or ["MATCH (i:Introduction)"]) + " RETURN DISTINCT properties(i) AS i ORDER BY i.id"
+        return [_intro_from(dict(r["i"])) for r in self._read(query, **params)]
+
+    def tie_columns(self, *, as_of=None, batch: int = 100_000) -> TieColumns:
+        """Organisations as property maps straight into node attributes; ties in pages of `batch` flat lists in
+        key order (as `iter_ties`), straight into columns: no `Organisation` or `Tie` per row."""
+        nodes = []
+        for r in self._read(
+            "MATCH (o:Organisation) RETURN o.id AS id, properties(o) AS p, o:Catalyser AS cat ORDER BY o.id"
+        ):
+            p = r["p"]
+            attrs = {"name": p["name"], "sector": p["sector"], "catalyser": bool(r["cat"])}
+            if r["cat"]:
+                attrs["metiers"] = tuple(p.get("metiers") or ())
+            for key in ("commune", "epci", "departement", "region", "lat", "lon"):
+                if key in p:
+                    attrs[key] = p[key]
+            attrs["themes"] = tuple(p.get("themes") or ())
+            attrs["tags"] = tuple(p.get("tags") or ())
+            for key in ("siren", "siret", "rna", "website"):
+                if key in p:
+                    attrs[key] = p[key]
+            for key in sorted(k for k in p if k.startswith(EXTRA)):
+                attrs.setdefault(key[len(EXTRA) :], p[key])
+            nodes.append((r["id"], attrs))
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        where, params = self._tie_where(None, as_of)
+        where.insert(0, "t.key > $after")
+        query = (
+            "MATCH (s:Organisation)-[t:TIE]->(d:Organisation) WHERE "
+            + " AND ".join(where)
+            + " WITH s, d, t ORDER BY t.key LIMIT $n "
+            "RETURN collect([s.id, d.id, t.type, t.directed, t.weight, toString(t.start), t.key]) AS rows"
+        )
+        after = ""
+        while True:
+            rows = self._read(query, after=after, n=batch, **params)[0]["rows"]
+            if rows:
+                source, target, kind, directed, weight, start, keys = zip(*rows)
+                cols.source += source
+                cols.target += target
+                cols.type += kind
+                cols.directed += directed
+                cols.weight += weight
+                cols.start += start
+            if len(rows) < batch:
+                return cols
+            after = keys[-1]
+
+    def get_introduction(self, intro_id: str) -> Introduction | None:
+        found = self._read(INTRODUCTION_BY_ID, id=intro_id)
+        return _intro_from(dict(found[0]["i"])) if found else None
 
     def counts(self) -> dict[str, int]:
         r = self._read(

@@ -1,8 +1,10 @@
 """The embedded default store: one SQLite file, no server.
 
-Every write is one ``BEGIN IMMEDIATE`` transaction (WAL journal, foreign keys on, a busy timeout so that two
-processes writing at once wait for each other instead of failing), so a failed or interrupted import leaves the
-file as it was. Lists are stored as JSON text, dates as ISO text.
+Every write — `write` up to `SQLITE_ATOMIC_LIMIT` rows, and `bulk_write` of any size — is one ``BEGIN IMMEDIATE``
+transaction (WAL journal, foreign keys on, a busy timeout so that two processes writing at once wait for each other
+instead of failing), so a failed or interrupted import leaves the file as it was. Lists are stored as JSON text,
+dates as ISO text. The tables are created by `SqliteStore.ensure_schema` (``create=True`` on a new file, ``catalyse
+init``); opening an existing file only reads its schema version.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from contextlib import contextmanager
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from ..projection import TieColumns
 from ..vocab import _fold
 from .base import (
+    SQLITE_ATOMIC_LIMIT,
     IntegrityError,
     Progress,
+    SchemaMissing,
     Store,
     StoreUnavailable,
     WriteSummary,
@@ -68,6 +73,13 @@ CREATE TABLE IF NOT EXISTS introductions (
     date TEXT NOT NULL, note TEXT, outcome TEXT NOT NULL);
 """
 
+# Point look-ups (index-backed: tests/test_store_contract.py reads their query plans)
+INTRODUCTION_BY_ID = "SELECT * FROM introductions WHERE id = ?"
+ALLIANCES_OF_ORG = "id IN (SELECT alliance FROM memberships WHERE org = ?)"
+
+_PLACE = ("commune", "epci", "departement", "region", "lat", "lon")  # organisations' columns 3-8
+_IDENTIFIERS = ("siren", "siret", "rna", "website")  # columns 11-14
+
 CHUNK = 500  # keys per IN (...) query: well under SQLite's bound on host parameters
 
 
@@ -97,8 +109,12 @@ class SqliteStore(Store):
     """The embedded store in one SQLite file (created by `create=True`, e.g. ``catalyse init``)."""
 
     kind = "embedded"
+    atomic_limit = SQLITE_ATOMIC_LIMIT
 
     def __init__(self, path: str | os.PathLike = "catalyse.db", *, create: bool = False, timeout: float = 60.0):
+        """Open the store in `path`. `create`: make the file and its schema if they are missing (else a missing
+        file is `StoreUnavailable` and a file without the schema `SchemaMissing`). No DDL runs on a store that
+        has its schema."""
         self.path = os.fspath(path)
         if not create and not os.path.exists(self.path):
             raise StoreUnavailable(
@@ -107,20 +123,40 @@ class SqliteStore(Store):
             )
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            with self._tx():
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-            version = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+            version = self._schema_version()
+            if version is None and create:
+                self.ensure_schema()
+                version = self._schema_version()
         except sqlite3.DatabaseError as exc:
             raise StoreUnavailable(f"cannot open {self.path} as a catalyse store: {exc}") from None
+        if version is None:
+            self.conn.close()
+            raise SchemaMissing(f"{self.path} has no catalyse schema: run `catalyse init --db {self.path}`")
         if version != SCHEMA_VERSION:
+            self.conn.close()
             raise StoreUnavailable(f"{self.path} has schema version {version}; this catalyse reads {SCHEMA_VERSION}")
+
+    def _schema_version(self) -> str | None:
+        """The schema version recorded in the file, or None when it has no catalyse schema (a read, no DDL)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return row[0] if row else None
+
+    def ensure_schema(self) -> bool:
+        """Create the tables and indexes that are missing (WAL journal mode set with them), in one transaction."""
+        if self._schema_version() == SCHEMA_VERSION:
+            return False
+        self.conn.execute("PRAGMA journal_mode=WAL")  # recorded in the file: every later connection uses it
+        with self._tx():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        return True
 
     def describe(self) -> str:
         return f"embedded store {self.path}"
@@ -160,17 +196,21 @@ class SqliteStore(Store):
         )
 
     def _by_keys(self, sql: str, keys: list[str], make) -> list:
-        out = []
+        out: list = []
         for chunk in _chunks(keys):
             out.extend(make(r) for r in self.conn.execute(f"{sql} ({','.join('?' * len(chunk))})", chunk))
         return out
 
-    def write(
+    def bulk_write(
         self, data: Dataset, *, progress: Progress | None = None, commit_every: int | None = None
     ) -> WriteSummary:
-        """Always ONE transaction, whatever the size (`commit_every` is accepted for the Neo4j store's sake and
-        ignored: SQLite holds W2 — 1M ties — in one transaction, in its WAL, and a killed process leaves the
-        file as it was before the write)."""
+        """ONE transaction, whatever the size (`commit_every` ignored): SQLite holds W2 — 1M ties — in one
+        transaction, in its WAL, and a killed process leaves the file as it was before the write. Never raises
+        `PartialWrite`."""
+        self.ensure_schema()
+        return self._write(data, progress=progress)
+
+    def _write(self, data: Dataset, *, progress: Progress | None = None) -> WriteSummary:
         data = check_unique_keys(data)
         tick = progress or (lambda n: None)
         with self._tx() as db:
@@ -346,7 +386,8 @@ class SqliteStore(Store):
 
     @staticmethod
     def _introduction(r) -> Introduction:
-        return Introduction(catalyser=r[1], a=r[2], b=r[3], date=_date(r[4]), note=r[5], outcome=r[6], id=r[0])
+        day = _dt.date.fromisoformat(r[4])  # NOT NULL
+        return Introduction(catalyser=r[1], a=r[2], b=r[3], date=day, note=r[5], outcome=r[6], id=r[0])
 
     def organisations(self, *, sector=None, territory=None, theme=None, search=None, ids=None) -> list[Organisation]:
         where, args = [], []
@@ -365,7 +406,7 @@ class SqliteStore(Store):
             args.append(_fold(search))
         sql = "SELECT * FROM organisations" + (" WHERE " + " AND ".join(where) if where else "")
         if ids is not None:
-            out = []
+            out: list[Organisation] = []
             for chunk in _chunks(sorted(set(ids))):
                 clause = (" AND " if where else " WHERE ") + f"id IN ({','.join('?' * len(chunk))})"
                 out.extend(self._organisation(r) for r in self.conn.execute(sql + clause, args + chunk))
@@ -394,11 +435,11 @@ class SqliteStore(Store):
     def _alliances_where(
         self, column: str | None, keys: list[str] | None, sql_where: str = "", args=()
     ) -> list[Alliance]:
-        rows = []
+        rows: list = []
         if column is None:
             rows = list(self.conn.execute("SELECT * FROM alliances" + sql_where + " ORDER BY id", list(args)))
         else:
-            for chunk in _chunks(keys):
+            for chunk in _chunks(keys or []):
                 rows.extend(
                     self.conn.execute(f"SELECT * FROM alliances WHERE id IN ({','.join('?' * len(chunk))})", chunk)
                 )
@@ -434,37 +475,11 @@ class SqliteStore(Store):
         while rows := cur.fetchmany(batch):
             yield from (self._tie(r) for r in rows)
 
-    def two_step_pairs(self, *, as_of=None, territory=None, min_common: int = 1) -> dict[tuple[str, str], int]:
-        args: list = []
-        active = ""
-        if as_of:
-            active = " WHERE (start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)"
-            args += [as_of.isoformat(), as_of.isoformat()] * 2
-        inside = ""
-        if territory:
-            level, code = parse_territory(territory)
-            # level is one of four fixed column names (parse_territory), never user text
-            inside = (
-                f" AND x.a IN (SELECT id FROM organisations WHERE {level} = ?)"
-                f" AND y.b IN (SELECT id FROM organisations WHERE {level} = ?)"
-            )
-        sql = (
-            "WITH e AS (SELECT source AS a, target AS b FROM ties"
-            + active
-            + " UNION SELECT target, source FROM ties"
-            + active
-            + ") "
-            "SELECT x.a, y.b, count(*) FROM e x JOIN e y ON x.b = y.a "
-            "WHERE x.a < y.b" + inside + " AND NOT EXISTS (SELECT 1 FROM e z WHERE z.a = x.a AND z.b = y.b) "
-            "GROUP BY x.a, y.b HAVING count(*) >= ?"
-        )
-        if territory:
-            args += [code, code]
-        args.append(int(min_common))
-        return {(a, b): n for a, b, n in self.conn.execute(sql, args)}
-
-    def alliances(self, *, as_of=None, theme=None) -> list[Alliance]:
+    def alliances(self, *, as_of=None, theme=None, org=None) -> list[Alliance]:
         where, args = [], []
+        if org is not None:
+            where.append(ALLIANCES_OF_ORG)
+            args.append(org)
         if as_of:
             where.append("(start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date >= ?)")
             args += [as_of.isoformat(), as_of.isoformat()]
@@ -486,6 +501,43 @@ class SqliteStore(Store):
             args += [org, org]
         sql = "SELECT * FROM introductions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [self._introduction(r) for r in self.conn.execute(sql, args)]
+
+    def tie_columns(self, *, as_of=None) -> TieColumns:
+        """Rows straight into node attributes and tie columns (no `Organisation` or `Tie` per row)."""
+        metiers = dict(self.conn.execute("SELECT org, metiers FROM catalysers"))
+        loads = json.loads
+        nodes = []
+        for r in self.conn.execute("SELECT * FROM organisations ORDER BY id"):
+            m = metiers.get(r[0])
+            attrs = {"name": r[1], "sector": r[2], "catalyser": m is not None}
+            if m is not None:
+                attrs["metiers"] = tuple(loads(m))
+            for key, value in zip(_PLACE, r[3:9]):
+                if value is not None:
+                    attrs[key] = value
+            attrs["themes"] = tuple(loads(r[9]))
+            attrs["tags"] = tuple(loads(r[10]))
+            for key, value in zip(_IDENTIFIERS, r[11:15]):
+                if value is not None:
+                    attrs[key] = value
+            if r[15] != "{}":
+                for key, value in sorted(loads(r[15]).items()):
+                    attrs.setdefault(key, value)
+            nodes.append((r[0], attrs))
+        where, args = self._tie_where(None, as_of)
+        rows = self.conn.execute(
+            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
+        ).fetchall()
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        if rows:
+            source, target, kind, directed, weight, start = map(list, zip(*rows))
+            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
+            cols.directed = [d == 1 for d in directed]
+        return cols
+
+    def get_introduction(self, intro_id: str) -> Introduction | None:
+        row = self.conn.execute(INTRODUCTION_BY_ID, (intro_id,)).fetchone()
+        return self._introduction(row) if row else None
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731

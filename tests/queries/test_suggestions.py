@@ -252,21 +252,25 @@ def test_iter_suggest_streams_the_same_suggestions_with_lazy_reasons():
         iter_suggest(G, "nobody")
 
 
-def test_communities_left_out_without_igraph_on_large_graphs(monkeypatch):
-    import sys
-
+def test_communities_left_out_on_large_graphs_without_a_partition(monkeypatch):
     from catalyse.queries import suggestions as sg
 
-    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph -> ImportError
     monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 5)
     idx = SuggestionIndex(drome())
     assert idx.communities() is None
     r = idx.suggest("velo", as_of=AS_OF)[0]
     assert "bridges_communities" not in r.what_if and "constraint_org_after" in r.what_if
-    monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 1000)  # small graph: networkx's Louvain
-    idx = SuggestionIndex(drome())
+    monkeypatch.setattr(sg, "NX_LOUVAIN_MAX_TIES", 1000)  # small graph: the partition of structure.communities
+    G = drome()
+    idx = SuggestionIndex(G)
     assert idx.communities() is not None
     assert "bridges_communities" in idx.suggest("velo", as_of=AS_OF)[0].what_if
+    # a partition given as {node: label} is used as it is (here: everyone in one community but 'velo')
+    one = {n: 0 for n in G}
+    one["velo"] = 1
+    idx = SuggestionIndex(G, communities=one)
+    r = idx.suggest("velo", as_of=AS_OF)[0]
+    assert r.what_if["bridges_communities"] is True
 
 
 # -- the diversity rule (max_per_partner) ---------------------------------------------------------------------------

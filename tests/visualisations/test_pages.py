@@ -86,7 +86,13 @@ def test_geo_positions_follow_coordinates(ties):
     pos = {n["key"]: (n["x"], n["y"]) for n in data["nodes"]}
     assert pos["dreal"][1] < pos["mairie-crest"][1]  # Lyon is north of Crest: smaller y
     assert pos["scop-energie"][0] < pos["mairie-crest"][0]  # west
-    assert any("sans coordonnées" in note for note in data["notes"])
+    # uga (Grenoble, 38185) and fondation-elan (Valence, 26362) have a commune and no coordinates: drawn at their
+    # commune's position (Grenoble is north-east of Crest), not parked under the map, the tooltip saying so
+    assert pos["uga"][0] > pos["mairie-crest"][0] and pos["uga"][1] < pos["mairie-crest"][1]
+    assert not any("sans coordonnées" in note for note in data["notes"])
+    titles = {n["key"]: n["title"] for n in data["nodes"]}
+    assert "position approximative : centre de la commune" in titles["uga"]
+    assert "position approximative" not in titles["mairie-crest"]
 
 
 def test_ego_view_only_its_suggestions(ties, suggestions):

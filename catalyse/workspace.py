@@ -1,0 +1,724 @@
+"""The application layer: every user-level operation of catalyse, once, over one store.
+
+The CLI (`catalyse.cli`), the web workspace and Python users call the same :class:`Workspace` methods; they only
+parse their input and render what comes back. Results are plain data — dicts and lists with stable English keys
+and codes, floats at full precision, model objects — and `catalyse.i18n` turns them into French or English.
+
+A workspace loads each territory's graph once (:meth:`Workspace.network`) and computes on it, once, what several
+operations share — above all the community partition that the metrics, the suggestions' reasons and the map's
+layout all show. Every write through the workspace drops what was loaded, so the next read sees it.
+
+Examples
+--------
+>>> from catalyse.graphcore.demo import generate_territory
+>>> from catalyse.graphcore.stores import SqliteStore
+>>> ws = Workspace(SqliteStore(":memory:", create=True))
+>>> summary = ws.store.write(generate_territory(60, seed=3))
+>>> ws.stats()["counts"]["organisations"]
+60
+>>> pairs = ws.territory_suggestions(limit=3)
+>>> len(pairs), len({frozenset(s.pair) for s in pairs})   # each pair once
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import difflib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from catalyse.graphcore import fields as F
+from catalyse.graphcore import vocab
+from catalyse.graphcore.model import Dataset, Introduction, Organisation, Tie
+from catalyse.graphcore.projection import alliance_graph, comembership_graph, restrict, tie_graph
+from catalyse.graphcore.stores.base import Store, WriteSummary
+from catalyse.graphcore.territory import Territory
+from catalyse.graphcore.vocab import _fold
+
+__all__ = ["Workspace", "Filters", "Network", "CatalyseError", "NotFound", "WEIGHT_DEFAULT"]
+
+#: The tie attribute that weights Burt's measures, centralities and communities unless ``weight=None``
+#: (researchers comparing with sna or UCINET's binary measures use ``None``).
+WEIGHT_DEFAULT = "weight"
+#: The measures a map can size its organisations by.
+MEASURES = ("degree", "betweenness", "brokerage", "constraint")
+#: The suggested pairs a report lists (the first of `suggest --all`'s list).
+REPORT_PAIRS = 15
+
+
+class CatalyseError(Exception):
+    """A user-facing error of an operation: one line, meant for a person (the CLI prints it, the web shows it)."""
+
+
+class NotFound(CatalyseError):
+    """An organisation, introduction or catalyser that is not in the store (the message suggests the nearest)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which part of the network an analysis looks at: a date, a territory, sectors, tie types.
+
+    >>> Filters.parse(territory="region:84", sectors=["ESS"], types=["partenariat"])
+    Filters(as_of=None, territory=Territory(level='region', code='84'), sectors=('social_economy',), \
+types=('partnership',))
+    """
+
+    as_of: _dt.date | None = None
+    territory: Territory | None = None
+    sectors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        as_of: _dt.date | str | None = None,
+        territory: str | Territory | None = None,
+        sectors: Iterable[str] = (),
+        types: Iterable[str] = (),
+    ) -> Filters:
+        """Filters from what a person typed (labels or codes, any case); raises `CatalyseError` on a bad value."""
+        try:
+            day = F.parse_date(as_of) if isinstance(as_of, str) else as_of
+            return cls(
+                as_of=day,
+                territory=Territory.parse(territory) if territory else None,
+                sectors=tuple(vocab.parse("sector", s) for s in sectors),
+                types=tuple(vocab.parse("tie_type", t) for t in types),
+            )
+        except (F.FieldError, vocab.VocabularyError) as exc:
+            raise CatalyseError(str(exc)) from None
+
+
+class Network:
+    """One loaded graph of the territory: the dataset and the tie graph with the filters applied, plus what is
+    computed once from them (the directed view, the co-membership graph, the community partition)."""
+
+    def __init__(self, data: Dataset, filters: Filters):
+        self.data = data
+        self.filters = filters
+        self._partitions: dict[str | None, dict] = {}
+
+    def _restricted(self, G: nx.Graph) -> nx.Graph:
+        f = self.filters
+        return restrict(G, territory=f.territory, sectors=f.sectors)
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The undirected tie graph (one edge per tied pair)."""
+        f = self.filters
+        return self._restricted(tie_graph(self.data, as_of=f.as_of, types=f.types or None))
+
+    @cached_property
+    def directed(self) -> nx.DiGraph:
+        """The directed tie graph (funding and other directed ties keep their direction; reciprocated arcs keep
+        their own weights)."""
+        f = self.filters
+        return self._restricted(tie_graph(self.data, directed=True, as_of=f.as_of, types=f.types or None))
+
+    def view(self, directed: bool) -> nx.Graph:
+        return self.directed if directed else self.graph
+
+    @cached_property
+    def comembership(self) -> nx.Graph:
+        return comembership_graph(self.data, as_of=self.filters.as_of)
+
+    @cached_property
+    def introduced_pairs(self) -> set[tuple[str, str]]:
+        """Pairs already introduced (whatever the outcome): never suggested again."""
+        return {(i.a, i.b) for i in self.data.introductions}
+
+    def partition(self, weight: str | None = WEIGHT_DEFAULT) -> dict:
+        """The community partition {organisation: community} of the undirected graph (Louvain, seeded), computed
+        once: the metrics, the suggestions' "would join two communities" and the map's clusters all use it."""
+        if weight not in self._partitions:
+            from catalyse.queries.structure import communities
+
+            self._partitions[weight] = communities(self.graph, weight=weight)["membership"] if self.graph else {}
+        return self._partitions[weight]
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {o.id: o.name for o in self.data.organisations}
+
+
+@dataclass
+class Introduced:
+    """What :meth:`Workspace.introduce` did."""
+
+    introduction: Introduction
+    new: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+class Workspace:
+    """Every user-level operation over one store, with the graphs loaded once (see the module docstring).
+
+    Parameters
+    ----------
+    store : Store
+        The embedded (SQLite) or Neo4j store.
+    lang : {"fr", "en"}
+        The language of the words the results carry (suggestions' reasons, views, report).
+    """
+
+    def __init__(self, store: Store, *, lang: str = "fr"):
+        if lang not in ("fr", "en"):
+            raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+        self.store = store
+        self.lang = lang
+        self._datasets: dict[_dt.date | None, Dataset] = {}
+        self._networks: dict[Filters, Network] = {}
+
+    # -- loading ---------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Forget what was loaded (called after every write through the workspace)."""
+        self._datasets.clear()
+        self._networks.clear()
+
+    def dataset(self, as_of: _dt.date | None = None) -> Dataset:
+        if as_of not in self._datasets:
+            self._datasets[as_of] = self.store.dataset(as_of=as_of)
+        return self._datasets[as_of]
+
+    def network(self, filters: Filters | None = None, *, require: bool = True) -> Network:
+        """The territory's graph with `filters` applied (loaded once per filters until the next write)."""
+        filters = filters or Filters()
+        if filters not in self._networks:
+            self._networks[filters] = Network(self.dataset(filters.as_of), filters)
+        net = self._networks[filters]
+        if require and net.graph.number_of_nodes() == 0:
+            raise CatalyseError("no organisation matches these filters")
+        return net
+
+    def write(
+        self, data: Dataset, *, progress: Callable[[int], None] | None = None, bulk: bool = False
+    ) -> WriteSummary:
+        """Write `data` to the store and forget what was loaded: one transaction (all or nothing, up to the
+        store's `atomic_limit` rows), or with `bulk` the store's `bulk_write` (any size; batches on Neo4j,
+        reported exactly if it fails part-way)."""
+        try:
+            if bulk:
+                return self.store.bulk_write(data, progress=progress)
+            return self.store.write(data, progress=progress)
+        finally:
+            self.refresh()
+
+    # -- organisations ----------------------------------------------------------------------------------------
+    def organisation(self, ref: str) -> Organisation:
+        """The organisation whose id is `ref`, or whose name is `ref` (case and accents ignored).
+
+        Raises `NotFound` (with the nearest ids or names) or `CatalyseError` (a name shared by several).
+        """
+        found = self.store.get_organisation(ref)
+        if found is not None:
+            return found
+        key = _fold(ref)
+        orgs = self.dataset().organisations
+        same = [o for o in orgs if _fold(o.name) == key]
+        if len(same) == 1:
+            return same[0]
+        if len(same) > 1:
+            ids = ", ".join(o.id for o in same[:5])
+            raise CatalyseError(f"{len(same)} organisations are named {ref!r}: {ids}; give the id")
+        hits = self.store.organisations(search=ref)[:3]
+        if not hits:
+            by_name = {_fold(o.name): o.id for o in orgs}
+            close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.75)
+            hits = [o for o in orgs if o.id in {by_name[c] for c in close}]
+        hint = f"; did you mean {', '.join(h.id for h in hits)}?" if hits else ""
+        raise NotFound(f"no organisation {ref!r} in {self.store.describe()}{hint}")
+
+    def organisations(
+        self,
+        *,
+        sector: str | None = None,
+        territory: str | None = None,
+        theme: str | None = None,
+        search: str | None = None,
+    ) -> list[Organisation]:
+        """Organisations sorted by id, filtered (the same territory selector as every analysis)."""
+        try:
+            return self.store.organisations(
+                sector=vocab.parse("sector", sector) if sector else None,
+                territory=Territory.parse(territory) if territory else None,
+                theme=F.parse_theme(theme) if theme else None,
+                search=search,
+            )
+        except (F.FieldError, vocab.VocabularyError) as exc:
+            raise CatalyseError(str(exc)) from None
+
+    def profile(self, ref: str) -> dict[str, Any]:
+        """Everything known about one organisation: its fields, catalyser métiers, ties and alliances (codes)."""
+        o = self.organisation(ref)
+        org = o.id
+        ties = self.store.ties(org=org)
+        roles = {c.org: c.metiers for c in self.store.catalysers()}
+        record = o.to_record()
+        record["catalyser_metiers"] = list(roles.get(org, ())) or None
+        record["ties"] = [
+            {
+                "with": t.target if t.source == org else t.source,
+                "type": t.type,
+                "direction": "out" if t.directed and t.source == org else "in" if t.directed else "both",
+                "weight": t.weight,
+                "start": t.start,
+                "end": t.end,
+            }
+            for t in ties
+        ]
+        record["alliances"] = [
+            {"id": a.id, "name": a.name, "role": next(m.role for m in a.members if m.org == org)}
+            for a in self.store.alliances(org=org)
+        ]
+        return record
+
+    # -- statistics --------------------------------------------------------------------------------------------
+    def stats(self, as_of: _dt.date | None = None) -> dict[str, Any]:
+        """Counts of the store and the overview of the tie network (`queries.overview`)."""
+        from catalyse.queries.overview import overview
+
+        data = self.dataset(as_of)
+        return {"counts": data.counts(), **overview(self.network(Filters(as_of=as_of), require=False).graph)}
+
+    def brokers(
+        self,
+        filters: Filters | None = None,
+        *,
+        group: str = "sector",
+        directed: bool = True,
+        weight: str | None = WEIGHT_DEFAULT,
+        top: int | None = 20,
+    ) -> dict[str, Any]:
+        """Gould–Fernandez brokerage (as `sna::brokerage`) and Burt's measures, computed on the same graph.
+
+        Returns ``{"directed", "roles", "group", "missing_group", "rows"}``; each row has ``organisation``,
+        ``name``, ``group``, the role counts, ``z_<role>`` (``None`` where sna gives NA) and ``constraint``,
+        ``effective_size``, ``efficiency``, ``hierarchy`` (weighted by `weight`, directed when the graph is).
+        """
+        from catalyse.queries.brokerage import brokerage
+        from catalyse.queries.structural_holes import burt_measures
+
+        G = self.network(filters).view(directed)
+        missing = sum(1 for _, d in G.nodes(data=True) if group not in d)
+        result = brokerage(G, group, default="(none)" if missing else None)
+        holes = burt_measures(G, weight=weight)
+        raw, z = result["raw"], result["z"]
+        order = sorted(raw, key=lambda v: (-raw[v]["total"], str(v)))[:top]
+        rows = []
+        for v in order:
+            row: dict[str, Any] = {
+                "organisation": v,
+                "name": G.nodes[v].get("name", str(v)),
+                "group": result["group"][v],
+            }
+            row.update({r: raw[v][r] for r in result["roles"]})
+            row.update({f"z_{r}": _finite(z[v][r]) for r in result["roles"]})
+            row.update({k: holes[k].get(v) for k in ("constraint", "effective_size", "efficiency", "hierarchy")})
+            rows.append(row)
+        return {
+            "directed": result["directed"],
+            "roles": list(result["roles"]),
+            "group": group,
+            "weight": weight,
+            "missing_group": missing,
+            "rows": rows,
+        }
+
+    def metrics(
+        self,
+        filters: Filters | None = None,
+        *,
+        group: str = "sector",
+        directed: bool = False,
+        weight: str | None = WEIGHT_DEFAULT,
+    ) -> dict[str, Any]:
+        """Whole-network structure (`queries.structure.summary`), communities from the network's partition."""
+        from catalyse.queries import structure
+
+        net = self.network(filters)
+        return structure.summary(net.view(directed), group=group, weight=weight, membership=net.partition(weight))
+
+    def metrics_by_year(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
+        """One summary per yearly snapshot (ties active during the year)."""
+        from catalyse.queries import structure
+
+        return structure.by_year(self.network(filters).view(directed), group=group)
+
+    def metrics_by_group(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
+        """Per group: size, internal density, E–I index."""
+        from catalyse.queries import structure
+
+        return structure.by_group(self.network(filters).view(directed), group=group)
+
+    def metrics_per_org(
+        self,
+        filters: Filters | None = None,
+        *,
+        directed: bool = False,
+        weight: str | None = WEIGHT_DEFAULT,
+        sample: int | None = None,
+        top: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """One row per organisation, by decreasing betweenness: centralities and Burt's measures (full precision)."""
+        from catalyse.queries.centrality import centrality_table
+        from catalyse.queries.structural_holes import burt_measures
+
+        G = self.network(filters).view(directed)
+        table = centrality_table(G, weight=weight, k=sample)
+        holes = burt_measures(G, weight=weight)
+        for key in ("constraint", "effective_size", "efficiency", "hierarchy"):
+            table[key] = holes[key]
+        order = sorted(G.nodes, key=lambda n: (-table["betweenness"][n], str(n)))[:top]
+        return [
+            {"organisation": n, "name": G.nodes[n].get("name"), **{k: _finite(v[n]) for k, v in table.items()}}
+            for n in order
+        ]
+
+    # -- suggestions -------------------------------------------------------------------------------------------
+    def _suggest(self, net: Network, org: str | None, **kw):
+        from catalyse.queries.suggestions import suggest
+
+        return suggest(
+            net.graph,
+            org,
+            exclude=net.introduced_pairs,
+            comembership=net.comembership,
+            communities=True,
+            lang=self.lang,
+            as_of=net.filters.as_of,
+            index=self._index(net),
+            **kw,
+        )
+
+    def _index(self, net: Network):
+        idx = net.__dict__.get("_suggestion_index")
+        if idx is None:
+            from catalyse.queries.suggestions import SuggestionIndex
+
+            idx = SuggestionIndex(net.graph, comembership=net.comembership, communities=net.partition())
+            net.__dict__["_suggestion_index"] = idx
+        return idx
+
+    def suggestions(self, org: str, *, top: int = 10, theme: str | None = None, as_of: _dt.date | None = None):
+        """Whom to introduce `org` (an id or a name) to, and why (`queries.suggestions.Suggestion` list)."""
+        o = self.organisation(org)
+        net = self.network(Filters(as_of=as_of))
+        return self._suggest(net, o.id, top=top, theme=_theme(theme))
+
+    def territory_suggestions(
+        self,
+        *,
+        top: int = 5,
+        between: Sequence[str] | None = None,
+        theme: str | None = None,
+        territory: str | Territory | None = None,
+        limit: int | None = None,
+        max_per_partner: int | None = None,
+        as_of: _dt.date | None = None,
+    ):
+        """The territory's list: each organisation's `top` best, each pair once, best first (`pair_list`)."""
+        from catalyse.queries.suggestions import pair_list
+
+        try:
+            pair = tuple(vocab.parse("sector", x) for x in between) if between else None
+            where = Territory.parse(territory) if territory else None
+        except (F.FieldError, vocab.VocabularyError) as exc:
+            raise CatalyseError(str(exc)) from None
+        net = self.network(Filters(as_of=as_of))
+        found = self._suggest(
+            net, None, top=top, between=pair, territory=where, theme=_theme(theme), max_per_partner=max_per_partner
+        )
+        return pair_list(found, max_per_org=max_per_partner, limit=limit)
+
+    # -- introductions -----------------------------------------------------------------------------------------
+    def introduce(self, a: str, b: str, *, by: str, note: str | None = None, day: _dt.date | None = None) -> Introduced:
+        """Record that catalyser `by` introduced `a` and `b` (ids or names); warns when they are already tied."""
+        oa, ob, oc = self.organisation(a), self.organisation(b), self.organisation(by)
+        if oa.id == ob.id:
+            raise CatalyseError("an organisation cannot be introduced to itself")
+        intro = Introduction(oc.id, oa.id, ob.id, day or _dt.date.today(), note=note)
+        warnings = []
+        if oc.id not in {c.org for c in self.store.catalysers()}:
+            warnings.append(f"{oc.id!r} is not registered as a catalyser (give it a métiers column)")
+        if self._tied(oa.id, ob.id):
+            warnings.append(f"{oa.id!r} and {ob.id!r} are already tied")
+        summary = self.write(Dataset(introductions=[intro]))
+        return Introduced(intro, bool(summary.new["introductions"]), warnings)
+
+    def _tied(self, a: str, b: str, type_: str | None = None) -> bool:
+        return any({t.source, t.target} == {a, b} for t in self.store.ties(org=a, type=type_))
+
+    def introduction(self, intro_id: str) -> Introduction:
+        found = self.store.get_introduction(intro_id)
+        if found is None:
+            raise NotFound(f"no introduction {intro_id!r}; see `catalyse introductions`")
+        return found
+
+    def set_outcome(
+        self, intro_id: str, result: str, *, note: str | None = None, day: _dt.date | None = None
+    ) -> tuple[Introduction, bool]:
+        """Record what came of an introduction; a meeting or an alliance adds an ``introduced`` tie.
+
+        Returns the updated introduction and whether a tie was added.
+        """
+        intro = self.introduction(intro_id)
+        try:
+            result = vocab.parse("outcome", result)
+        except vocab.VocabularyError as exc:
+            raise CatalyseError(str(exc)) from None
+        day = day or _dt.date.today()
+        updated = dataclasses.replace(intro, outcome=result, note=note if note is not None else intro.note)
+        ties = []
+        if result in ("met", "alliance_formed") and not self._tied(intro.a, intro.b, "introduced"):
+            ties.append(
+                Tie(
+                    intro.a,
+                    intro.b,
+                    "introduced",
+                    start=max(day, intro.date),
+                    provenance=f"introduction {intro.id}",
+                    confidence=1.0,
+                )
+            )
+        self.write(Dataset(introductions=[updated], ties=ties))
+        return updated, bool(ties)
+
+    def introductions(
+        self, *, catalyser: str | None = None, org: str | None = None, outcome: str | None = None
+    ) -> list[Introduction]:
+        """Introductions, most recent first."""
+        by = self.organisation(catalyser).id if catalyser else None
+        of = self.organisation(org).id if org else None
+        wanted = vocab.parse("outcome", outcome) if outcome else None
+        found = [i for i in self.store.introductions(catalyser=by, org=of) if wanted is None or i.outcome == wanted]
+        return sorted(found, key=lambda i: (i.date, i.id), reverse=True)
+
+    def activity(self, catalyser: str | None = None) -> dict[str, dict]:
+        """Per catalyser: introductions, outcomes, alliance rate, cross-sector share, liaison role, by year."""
+        from catalyse.queries.activity import catalyser_activity
+        from catalyse.queries.brokerage import brokerage
+
+        net = self.network(require=False)
+        by = self.organisation(catalyser).id if catalyser else None
+        intros = [i for i in net.data.introductions if by is None or i.catalyser == by]
+        if not intros:
+            raise CatalyseError("no introduction recorded" + (f" by {by!r}" if by else ""))
+        br = brokerage(net.directed, "sector", default="(none)", expected=False)
+        liaison = {n: r["liaison"] for n, r in br["raw"].items()}
+        return catalyser_activity(net.directed, intros, liaison=liaison)
+
+    # -- evaluation --------------------------------------------------------------------------------------------
+    def evaluate(
+        self, *, split: str = "both", year: int | None = None, repeats: int = 3, seed: int = 0
+    ) -> list[dict[str, Any]]:
+        """How well each link-prediction index finds ties hidden from it (AUC, precision@k).
+
+        The temporal split trains on the alliances formed before its test period only (no leakage).
+        """
+        from catalyse.queries.evaluation import evaluate
+
+        net = self.network(require=False)
+        G = net.graph
+        rows: list[dict[str, Any]] = []
+        if split in ("random", "both"):
+            rows += evaluate(G, split="random", repeats=repeats, seed=seed, comembership=net.comembership)
+        if split in ("temporal", "both"):
+            years = sorted(int(str(d["start"])[:4]) for *_, d in G.edges(data=True) if d.get("start"))
+            if not years:
+                raise CatalyseError("no dated tie: the temporal split needs tie start dates")
+            year = year or years[-1] - 1
+            training = comembership_graph(net.data, formed_before=_dt.date(year, 1, 1))
+            rows += evaluate(G, split="temporal", year=year, seed=seed, comembership=training)
+        return rows
+
+    # -- views and report --------------------------------------------------------------------------------------
+    def measure(self, net: Network, name: str) -> dict:
+        """A measure per organisation to size a map by (one of :data:`MEASURES`)."""
+        from catalyse.queries.brokerage import brokerage
+        from catalyse.queries.centrality import betweenness
+        from catalyse.queries.structural_holes import constraint
+
+        G = net.graph
+        if name == "degree":
+            return dict(G.degree())
+        if name == "betweenness":
+            return betweenness(G)
+        if name == "brokerage":
+            br = brokerage(G, "sector", default="(none)", expected=False)
+            return {n: r["total"] for n, r in br["raw"].items()}
+        if name == "constraint":
+            return constraint(G)
+        raise CatalyseError(f"unknown measure {name!r}: one of {', '.join(MEASURES)}")
+
+    def map_view(self, filters: Filters | None = None, *, size_by: str = "degree", geo: bool = False) -> str:
+        """The interactive map of the territory (one offline HTML page)."""
+        from catalyse.visualisations.ecosystem import ecosystem_map
+
+        net = self.network(filters)
+        return ecosystem_map(
+            net.graph,
+            size_by=self.measure(net, size_by),
+            size_label=size_by,
+            lang=self.lang,
+            geo=geo,
+            communities=net.partition(),
+        )
+
+    def ego_view(self, org: str, filters: Filters | None = None) -> str:
+        """An organisation's neighbourhood and its suggested introductions."""
+        from catalyse.visualisations.ecosystem import ego_view
+
+        net = self.network(filters)
+        o = self.organisation(org)
+        if o.id not in net.graph:
+            raise CatalyseError(f"organisation {o.id!r} is not among those selected")
+        return ego_view(net.graph, o.id, self._suggest(net, o.id, top=8), lang=self.lang)
+
+    def alliance_view(self, filters: Filters | None = None) -> str:
+        from catalyse.visualisations.ecosystem import alliance_view
+
+        data = self.dataset((filters or Filters()).as_of)
+        return alliance_view(alliance_graph(data, as_of=(filters or Filters()).as_of), lang=self.lang)
+
+    def catalyser_view(self, catalyser: str, filters: Filters | None = None) -> str:
+        from catalyse.visualisations.ecosystem import catalyser_view
+
+        net = self.network(filters)
+        c = self.organisation(catalyser)
+        if c.id not in net.graph:
+            raise CatalyseError(f"organisation {c.id!r} is not among those selected")
+        intros = [i for i in net.data.introductions if i.catalyser == c.id]
+        return catalyser_view(net.graph, c.id, intros, lang=self.lang)
+
+    def report_inputs(self, as_of: _dt.date | None = None) -> dict[str, Any]:
+        """What the territory report shows, as data: measures, yearly evolution, brokers per role, the suggested
+        pairs (the first :data:`REPORT_PAIRS` of :meth:`territory_suggestions`, each pair once), activity, mixing."""
+        from catalyse.queries import structure
+        from catalyse.queries.activity import catalyser_activity
+        from catalyse.queries.brokerage import brokerage
+
+        net = self.network(Filters(as_of=as_of))
+        G = net.graph
+        summary = structure.summary(G, membership=net.partition())
+        br = brokerage(net.directed, "sector", default="(none)", expected=False)
+        brokers = {
+            role: sorted(((n, r[role]) for n, r in br["raw"].items()), key=lambda x: (-x[1], x[0]))[:10]
+            for role in br["roles"]
+            if role != "total"
+        }
+        acts = catalyser_activity(G, net.data.introductions)
+        return {
+            "summary": summary,
+            "by_year": structure.by_year(G),
+            "brokers": brokers,
+            "brokerage_total": {n: r["total"] for n, r in br["raw"].items()},
+            "suggestions": self.territory_suggestions(limit=REPORT_PAIRS, as_of=as_of),
+            "activity": {c: {o: r[o] for o in vocab.codes("outcome")} for c, r in acts.items()},
+        }
+
+    def report(self, directory: str, *, as_of: _dt.date | None = None) -> list[str]:
+        """Write the territory report and its map into `directory`; returns the files written."""
+        from catalyse.queries import structure
+        from catalyse.visualisations.ecosystem import ecosystem_map
+        from catalyse.visualisations.report import territory_report
+
+        net = self.network(Filters(as_of=as_of))
+        G, lang = net.graph, self.lang
+        inputs = self.report_inputs(as_of)
+        summ = inputs["summary"]
+        map_html = ecosystem_map(
+            G, size_by=inputs["brokerage_total"], size_label="brokerage", lang=lang, communities=net.partition()
+        )
+        keep = (
+            "nodes",
+            "ties",
+            "density",
+            "components",
+            "giant_share",
+            "average_clustering",
+            "transitivity",
+            "degree_centralization",
+            "betweenness_centralization",
+            "ei_index",
+            "cross_group_share",
+            "assortativity",
+            "communities",
+            "modularity",
+        )
+        rows = structure.summary_rows({k: summ[k] for k in keep if k in summ}, lang=lang)[1:]
+        measures = {row[0]: row[1] for row in rows}
+        header, *year_rows = structure.by_year_rows(
+            inputs["by_year"],
+            lang=lang,
+            keys=(
+                "ties",
+                "density",
+                "giant_share",
+                "average_clustering",
+                "cross_group_share",
+                "ei_index",
+                "modularity",
+            ),
+        )
+        evolution = {row[0]: dict(zip(header[1:], row[1:])) for row in year_rows}
+        files = territory_report(
+            G,
+            summary=measures,
+            by_year=evolution,
+            brokers=inputs["brokers"],
+            suggestions=inputs["suggestions"],
+            catalyser_activity=inputs["activity"],
+            mixing=summ.get("mixing"),
+            map_html=map_html,
+            lang=lang,
+            top=REPORT_PAIRS,
+        )
+        written = []
+        for name, content in files.items():
+            path = os.path.join(directory, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if isinstance(content, bytes):
+                with open(path, "wb") as fh:
+                    fh.write(content)
+            else:
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(content)
+            written.append(path)
+        return written
+
+    # -- import, export, demo ----------------------------------------------------------------------------------
+    def validate_files(self, paths: Sequence[str], *, kind: str | None = None) -> tuple[Dataset, list[str]]:
+        """Read and validate files (every problem with file, row and column; `ImportFailed` lists them)."""
+        from catalyse.importers.load import validate_files
+
+        return validate_files(list(paths), self.store, kind=kind)
+
+    def export(self, target: str, fmt: str, *, as_of: _dt.date | None = None) -> list[str]:
+        """Export the store: CSV or JSON (re-importable), GraphML or GEXF (Gephi); returns the files written."""
+        from catalyse.importers.export import export
+
+        return export(self.dataset(as_of), target, fmt)
+
+
+def _finite(value):
+    """Strict machine output: NaN and infinities (sna's NA, an undefined ratio) become None."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def _theme(theme: str | None) -> str | None:
+    if not theme:
+        return None
+    try:
+        return F.parse_theme(theme)
+    except F.FieldError as exc:
+        raise CatalyseError(str(exc)) from None
