@@ -122,11 +122,12 @@ def test_gogocarto_json_with_link_fields(embedded_store):
         5.0226,
         "https://lacagette.example.fr",
     )
+    assert (cagette.commune, cagette.departement) == ("26108", "26")  # …that name Crest (INSEE 26108)
     assert cagette.extra == {
         "type": "Alimentation; Association",
         "streetAddress": "12 rue de la République",
-        "addressLocality": "Crest",
-        "postalCode": "26400",
+        "town": "Crest",  # GoGoCarto's addressLocality and postalCode are read as a town and a postal code…
+        "postal_code": "26400",
         "addressCountry": "FR",
         "email": "contact@lacagette.example.fr",
         "sourceKey": "Transiscope",

@@ -32,4 +32,8 @@ python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore 
 echo "test.sh: building the Neo4j launcher (first time: Maven downloads Neo4j 5.26 from Maven Central)"
 python3 tools/neo4j/server.py build
 
+echo "test.sh: ruff (lint and format) on the whole tree"
+python3 -m ruff check .
+python3 -m ruff format --check .
+
 exec python3 -m pytest "$@"
