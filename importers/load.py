@@ -218,9 +218,9 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
             continue
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
-        if plan is not None:
-            for column, message in sheet.record(plan, row, record):
-                c.problem(table, row, column, message)
+        refused = sheet.record(plan, row, record) if plan is not None else ()
+        for column, message in refused:
+            c.problem(table, row, column, message)
         try:
             if kind == "organisations":
                 record = _placed(record, places_seen, header_of, table, row, c)
@@ -228,6 +228,8 @@ def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | No
         except RecordError as exc:
             for name, message in exc.problems:
                 c.problem(table, row, _column_for(header_of, name), message)
+            continue
+        if refused:  # a row refused for its sector or its name is no organisation others may refer to
             continue
         if kind == "organisations":
             metiers_cell = record.get("metiers")

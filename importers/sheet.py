@@ -154,6 +154,7 @@ class SheetPlan:
     town_header: str | None
     own_type_header: str | None  # a column named "type" of the file's own: it keeps the word instead
     place_headers: dict  # place field (commune, town, postal_code, departement) → header
+    shown: dict  # header → the column to name in a problem (a converted map's original field, e.g. Kumu's "type")
     ids: dict[int, str] = field(default_factory=dict)  # row → id made from the name
     ids_from_store: set = field(default_factory=set)  # ids taken from organisations of the store
     created: list = field(default_factory=list)  # (id, name) of the unknown partners added as organisations
@@ -219,6 +220,7 @@ class SheetContext:
             town,
             own_type,
             place_headers,
+            {h: table.hints.get("fields", {}).get(f, h) for h, f in cols.items()},
         )
         if plan.sector_header is None and plan.name_header is not None:
             plan.sector_from_names = any(
@@ -321,7 +323,7 @@ class SheetContext:
             elif name:
                 problems.append(
                     (
-                        plan.name_header,
+                        plan.shown.get(plan.name_header, plan.name_header),
                         f"no sector column, and the start of the name {name!r} does not say its sector: add a "
                         "column 'Type de structure' with your word for each structure (mairie, association, SCOP…)",
                     )
@@ -335,7 +337,7 @@ class SheetContext:
                 try:
                     code, keep = self.sector(word) if word else ("", False)
                 except UnknownSectorWord as exc:
-                    problems.append((plan.sector_header, str(exc)))
+                    problems.append((plan.shown.get(plan.sector_header, plan.sector_header), str(exc)))
                     record["sector"] = "other"  # to report the row's other problems too
                     used = None
                 else:
@@ -359,10 +361,10 @@ class SheetContext:
                     plan,
                     row,
                     F.text(org),
-                    plan.partners_header,
+                    plan.shown.get(plan.partners_header, plan.partners_header),
                     values,
                     DEFAULT_TIE_TYPE if F.is_blank(tie_type) else F.text(tie_type),
-                    plan.type_header,
+                    plan.shown.get(plan.type_header, plan.type_header),
                 )
             )
         return problems
