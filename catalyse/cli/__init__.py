@@ -11,8 +11,13 @@ it, and this module imports the command modules so that they register on the gro
 
 from __future__ import annotations
 
+from catalyse.web.commands import serve, users  # noqa: E402  (the web workspace's commands)
+
 from . import analysis, data, introductions, orgs, views  # noqa: F401  (register the commands)
 from .common import UserError, cli
+
+cli.add_command(serve)
+cli.add_command(users)
 
 __all__ = ["cli", "main", "UserError"]
 
