@@ -267,8 +267,24 @@ def parse(kind: str, value: str) -> str:
     if folded in index:
         return index[folded]
     close = difflib.get_close_matches(folded, list(index), n=1, cutoff=0.6)
+    if kind in _LISTED:  # few values, named by people in French or English: list them all, both ways
+        hint = f" (did you mean {index[close[0]]!r}?)" if close else ""
+        raise VocabularyError(f"unknown {_NAMES[kind]} {value!r}{hint}; {_LISTED[kind]}: {listing(kind)}")
     hint = f" (did you mean {index[close[0]]!r}?)" if close else f" (expected one of: {', '.join(codes(kind))})"
     raise VocabularyError(f"unknown {_NAMES[kind]} {value!r}{hint}")
+
+
+#: Vocabularies whose errors list every value with its French and English labels.
+_LISTED = {"metier": "the métiers are (French / English, code)"}
+
+
+def listing(kind: str) -> str:
+    """Every value of a vocabulary as ``French label / English label (code)``, for error messages and help.
+
+    >>> listing("metier").split("; ")[0]
+    'Dialogue territorial / Territorial dialogue (dialogue)'
+    """
+    return "; ".join(f"{t.fr} / {t.en} ({t.code})" for t in VOCABULARIES[kind])
 
 
 def label(kind: str, code: str, lang: str = "fr") -> str:

@@ -68,6 +68,20 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "rna": ("rna", "n_rna", "numero_rna", "numero_d_association"),
         "website": ("website", "site", "site_web", "site_internet", "url", "web"),
         "metiers": ("metiers", "metier", "roles_catalyseur", "catalyseur_metiers"),
+        # one row per organisation naming its partners in one cell: ties (see importers.sheet)
+        "partners": (
+            "partners",
+            "partenaires",
+            "partenaire",
+            "partenaires_principaux",
+            "principaux_partenaires",
+            "liens",
+            "travaille_avec",
+            "en_lien_avec",
+            "works_with",
+            "connections",
+        ),
+        "partner_type": ("partner_type", "type_de_lien", "type_lien", "nature_du_lien", "type_de_partenariat"),
     },
     "catalysers": {
         "id": ("id", "org", "organisation", "org_id", "catalyser", "catalyseur", "identifiant"),
@@ -174,7 +188,7 @@ def detect_kind(headers: list[str], hint: str | None = None) -> str | None:
         return "introductions"
     if {"alliance", "org"} <= fields["members"]:
         return "members"
-    if "sector" in fields["organisations"]:
+    if "sector" in fields["organisations"] or {"name", "partners"} <= fields["organisations"]:
         return "organisations"
     if {"id", "metiers"} <= fields["catalysers"] and "name" not in fields["organisations"]:
         return "catalysers"

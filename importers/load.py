@@ -7,6 +7,10 @@ the store), and only then writes everything in one store transaction. Re-running
 Alliance members may come in the alliances file (``members`` = ``"org1:lead; org2"``) or in a members file
 (``alliance``, ``org``, ``role``): the members listed for an alliance in one import *replace* its membership.
 An organisations file may carry a ``metiers`` column: a non-empty one makes the organisation a catalyser.
+
+A catalyser's own spreadsheet (one row per structure, no id column, their own words for the types, partners named
+in one cell) is read by `importers.sheet`: ids from names, sectors from words (a sector map first), ties from the
+partners column. `validate` also says what each column became (`importers.understood`).
 """
 
 from __future__ import annotations
@@ -27,11 +31,15 @@ from catalyse.graphcore.model import (
     Tie,
     membership_from_record,
 )
+from catalyse.graphcore.sectors import fold_map
 from catalyse.graphcore.stores.base import Store, WriteSummary
+from catalyse.graphcore.vocab import VocabularyError
 
 from . import placing
 from .columns import ALIASES, KINDS, REQUIRED, detect_kind, mapping
+from .sheet import SheetContext, SheetPlan, read_sector_map
 from .tables import ReadError, Table, read_tables
+from .understood import FileReport, report_table
 
 #: Longest cell accepted (characters). A name, a note or an extra column is a few hundred characters; a cell of
 #: megabytes is a broken file (an unclosed quote swallowing the rest) or an attack on the store and the views.
@@ -72,8 +80,19 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    understood: list[FileReport] = field(default_factory=list)  # what each file became (same in a dry run)
     #: organisation rows without coordinates whose commune's position is approximate (`placing.ApproximatePlace`)
     approximate_places: list = field(default_factory=list)
+
+
+@dataclass
+class Validation:
+    """What `validate` found: the data to write, warnings, and what each file became."""
+
+    data: Dataset
+    warnings: list[str]
+    understood: list[FileReport]
+    approximate_places: list = field(default_factory=list)  # `placing.ApproximatePlace` rows
 
 
 _BUILDERS = {
@@ -152,13 +171,20 @@ def _column_for(header_of: dict[str, str], name: str) -> str:
     return header_of.get(name, name)
 
 
-def _validate_table(table: Table, kind: str, c: _Collector) -> None:
+def _validate_table(table: Table, kind: str, c: _Collector, plan: SheetPlan | None = None, sheet=None) -> dict:
+    """Validate one table into the collector; return the keys of what it gave (kind → set)."""
     cols = mapping(kind, table.headers)
     shown = table.hints.get("fields", {})  # a converted map: the field of the original file for each of ours
     header_of = {v: shown.get(v, k) for k, v in cols.items()}
     for row, column, message in table.hints.get("problems", ()):
         c.problem(table, row, column, message)
-    missing = [f for f in REQUIRED[kind] if f not in header_of]
+    keys: dict[str, set] = {kind: set()} if kind != "members" else {"members": set()}
+    missing = [
+        f
+        for f in REQUIRED[kind]
+        if f not in header_of
+        and not (plan and ((f == "id" and plan.name_header) or (f == "sector" and plan.sector_from_names)))
+    ]
     if missing:
         for f in missing:
             aliases = ", ".join(a for a in ALIASES[kind][f][1:4])
@@ -168,14 +194,14 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
                 f,
                 f"missing required column {f!r} (or one of: {aliases}) for a {kind} file",
             )
-        return
+        return keys
     if kind != "organisations":
         extra = [h for h in table.headers if h not in cols]
         if extra:
             c.warnings.append(f"{table.where}: column(s) {', '.join(map(repr, extra))} ignored in a {kind} file")
     if not table.rows:
         c.problem(table, None, None, "the file has a header but no rows")
-        return
+        return keys
     build = _BUILDERS[kind]
     places_seen = placing.file_context(_records(table, cols)) if kind == "organisations" else None
     for row, cells in table.rows:
@@ -192,6 +218,9 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             continue
         record = {cols.get(h, h): v for h, v in cells.items()}
         where = (table.where, row, table.row_label)
+        refused = sheet.record(plan, row, record) if plan is not None else ()
+        for column, message in refused:
+            c.problem(table, row, column, message)
         try:
             if kind == "organisations":
                 record = _placed(record, places_seen, header_of, table, row, c)
@@ -200,21 +229,27 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             for name, message in exc.problems:
                 c.problem(table, row, _column_for(header_of, name), message)
             continue
+        if refused:  # a row refused for its sector or its name is no organisation others may refer to
+            continue
         if kind == "organisations":
             metiers_cell = record.get("metiers")
-            c.add("organisations", item.id, item, where, table, header_of.get("id"))
+            c.add("organisations", item.id, item, where, table, plan.key_column if plan else header_of.get("id"))
+            keys["organisations"].add(item.id)
             if metiers_cell not in (None, "") and metiers_cell != []:
                 try:
                     cat = Catalyser.from_record({"id": item.id, "metiers": metiers_cell})
                     c.add("catalysers", cat.org, cat, where, table, header_of.get("metiers"))
+                    keys.setdefault("catalysers", set()).add(cat.org)
                 except RecordError as exc:
                     for _, message in exc.problems:
                         c.problem(table, row, header_of.get("metiers"), message)
         elif kind == "catalysers":
             c.add("catalysers", item.org, item, where, table, header_of.get("id"))
+            keys["catalysers"].add(item.org)
             c.refs.append((item.org, where, header_of["id"], "catalyser"))
         elif kind == "alliances":
             c.add("alliances", item.id, item, where, table, header_of.get("id"))
+            keys["alliances"].add(item.id)
             if "members" in header_of:
                 c.members_given.add(item.id)
             for m in item.members:
@@ -233,10 +268,12 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
                     f"({known[m.org][0].role} at {_place(known[m.org][1])}, {m.role} here)",
                 )
             known[m.org] = (m, where)
+            keys["members"].add((alliance, m.org))
             c.refs.append((m.org, where, header_of["org"], f"member of alliance {alliance!r}"))
             c.refs.append(("alliance:" + alliance, where, header_of["alliance"], "alliance"))
         elif kind == "ties":
             c.add("ties", item.key, item, where, table, header_of.get("source"))
+            keys["ties"].add(item.key)
             # an undirected tie is stored with source < target: name the column each id was written in
             swapped = item.source != F.parse_id(record["source"])
             src, dst = ("target", "source") if swapped else ("source", "target")
@@ -244,10 +281,12 @@ def _validate_table(table: Table, kind: str, c: _Collector) -> None:
             c.refs.append((item.target, where, header_of[dst], f"tie {dst}"))
         elif kind == "introductions":
             c.add("introductions", item.id, item, where, table, header_of.get("id") or header_of.get("date"))
+            keys["introductions"].add(item.id)
             for name, org in (("catalyser", item.catalyser), ("a", item.a), ("b", item.b)):
                 c.refs.append(
                     (org, where, header_of[name], "introduced organisation" if name != "catalyser" else "catalyser")
                 )
+    return keys
 
 
 def _records(table: Table, cols: dict) -> list[dict]:
@@ -277,10 +316,41 @@ def validate_files(
     """Read and validate `paths` into one Dataset; raise `ImportFailed` listing every problem.
 
     References to organisations must resolve in these files or in `store` (when given). The organisation rows
-    drawn at an approximate position are appended to `approximate_places` when given.
+    drawn at an approximate position are appended to `approximate_places` when given. See `validate`.
+    """
+    found = validate(paths, store, kind=kind)
+    if approximate_places is not None:
+        approximate_places.extend(found.approximate_places)
+    return found.data, found.warnings
+
+
+def validate(
+    paths,
+    store: Store | None = None,
+    *,
+    kind: str | None = None,
+    create_missing: bool = False,
+    sector_map=None,
+) -> Validation:
+    """Read and validate `paths`: the data, the warnings and what each file became; raise `ImportFailed`.
+
+    References to organisations must resolve in these files or in `store` (when given). A partners column naming
+    an organisation found nowhere is an error unless `create_missing` (it is then added, of sector ``other``).
+    `sector_map` maps people's words to sectors before the synonym table: a file path (CSV ``mot;secteur``) or a
+    mapping ``word → sector``.
     """
     c = _Collector()
     tables: list[tuple[Table, str]] = []
+    folded_map: dict[str, str] = {}
+    if sector_map is not None and not isinstance(sector_map, dict):
+        folded_map, map_problems = read_sector_map(sector_map)
+        c.problems.extend(Problem(f, row, col, message) for f, row, col, message in map_problems)
+    elif sector_map:
+        try:
+            folded_map = fold_map(sector_map)
+        except VocabularyError as exc:
+            c.problems.append(Problem("sector_map", None, None, str(exc)))
+    sheet = SheetContext(store, folded_map, create_missing)
     for path in paths:
         try:
             found = read_tables(path)
@@ -308,8 +378,15 @@ def validate_files(
     order = {
         k: i for i, k in enumerate(("organisations", "catalysers", "alliances", "members", "ties", "introductions"))
     }
-    for table, k in sorted(tables, key=lambda tk: order[tk[1]]):
-        _validate_table(table, k, c)
+    tables.sort(key=lambda tk: order[tk[1]])
+    plans = {id(t): sheet.plan(t, mapping(k, t.headers)) for t, k in tables if k == "organisations"}
+    sheet.assign_ids(list(plans.values()))
+    given: list[tuple[Table, str, dict]] = []
+    for table, k in tables:
+        given.append((table, k, _validate_table(table, k, c, plans.get(id(table)), sheet)))
+    sheet.resolve_partners(c)
+    via = "sector_map+synonyms" if folded_map else "synonyms"
+    understood = [report_table(t, k, mapping(k, t.headers), keys, plans.get(id(t)), via) for t, k, keys in given]
 
     org_ids = set(c.items["organisations"])
     alliance_ids = set(c.items["alliances"])
@@ -371,25 +448,32 @@ def validate_files(
     ).sorted()
     if not data:
         raise ImportFailed([Problem(", ".join(map(str, paths)), None, None, "nothing to import")])
-    if approximate_places is not None:
-        approximate_places.extend(c.approximate)
-    return data, c.warnings
+    return Validation(data, c.warnings, understood, c.approximate)
 
 
 def import_files(
-    store: Store, paths, *, kind: str | None = None, dry_run: bool = False, progress=None, bulk: bool = False
+    store: Store,
+    paths,
+    *,
+    kind: str | None = None,
+    dry_run: bool = False,
+    progress=None,
+    bulk: bool = False,
+    create_missing: bool = False,
+    sector_map=None,
 ) -> ImportResult:
     """Validate `paths` and, unless `dry_run`, write them to `store` in one transaction (`Store.write`, at most
     `store.atomic_limit` rows) or, with `bulk`, through `Store.bulk_write` (batches on Neo4j, `PartialWrite` on a
     failure after a commit).
 
-    Raises `ImportFailed` (nothing written) when any row of any file is wrong.
+    Raises `ImportFailed` (nothing written) when any row of any file is wrong. `create_missing` and `sector_map`
+    are those of `validate`; `ImportResult.understood` says what each file became (a dry run says the same).
     """
     paths = [str(p) for p in paths]
-    approximate: list = []
-    data, warnings = validate_files(paths, store, kind=kind, approximate_places=approximate)
+    found = validate(paths, store, kind=kind, create_missing=create_missing, sector_map=sector_map)
+    done = dict(understood=found.understood, approximate_places=found.approximate_places)
     if dry_run:
-        return ImportResult(data, None, warnings, paths, dry_run=True, approximate_places=approximate)
+        return ImportResult(found.data, None, found.warnings, paths, dry_run=True, **done)
     write = store.bulk_write if bulk else store.write
-    summary = write(data, progress=progress)
-    return ImportResult(data, summary, warnings, paths, approximate_places=approximate)
+    summary = write(found.data, progress=progress)
+    return ImportResult(found.data, summary, found.warnings, paths, **done)

@@ -251,7 +251,7 @@ def test_bad_kumu_blueprint(embedded_store):
     shown = refused(
         embedded_store,
         files("kumu-bad.json"),
-        ("kumu-bad.json", 1, "type", "unknown sector 'Tiers-lieu'"),
+        ("kumu-bad.json", 1, "type", "unknown sector 'Bibliothèque'"),  # 'Tiers-lieu' is a word of the table
         ("kumu-bad.json", 1, "direction", "unknown direction 'sideways'"),
         ("kumu-bad.json", 1, "from", "unknown organisation 'tiers-lieu-la-fabrique'"),
     )
