@@ -695,11 +695,20 @@ class Workspace:
         return written
 
     # -- import, export, demo ----------------------------------------------------------------------------------
-    def validate_files(self, paths: Sequence[str], *, kind: str | None = None) -> tuple[Dataset, list[str]]:
-        """Read and validate files (every problem with file, row and column; `ImportFailed` lists them)."""
-        from catalyse.importers.load import validate_files
+    def validate_files(
+        self,
+        paths: Sequence[str],
+        *,
+        kind: str | None = None,
+        create_missing: bool = False,
+        sector_map: str | dict | None = None,
+    ):
+        """Read and validate files: every problem with file, row and column (`ImportFailed` lists them), else a
+        `catalyse.importers.load.Validation` — the data, warnings, what each column became (`understood`) and the
+        rows placed at an approximate position. Nothing is written."""
+        from catalyse.importers.load import validate
 
-        return validate_files(list(paths), self.store, kind=kind)
+        return validate(list(paths), self.store, kind=kind, create_missing=create_missing, sector_map=sector_map)
 
     def export(self, target: str, fmt: str, *, as_of: _dt.date | None = None) -> list[str]:
         """Export the store: CSV or JSON (re-importable), GraphML or GEXF (Gephi); returns the files written."""

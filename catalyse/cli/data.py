@@ -11,6 +11,22 @@ from .common import Settings, UserError, as_of_option, cli, friendly, pass_setti
 ENTITIES = ("organisations", "catalysers", "alliances", "ties", "introductions")
 
 
+def _approximate_lines(places: list, lang: str) -> list[str]:
+    """The rows drawn at an approximate position (their commune's estimated centre), at most 10 named."""
+    if not places:
+        return []
+    head = (
+        f"{len(places)} organisation(s) placed at an approximate position (estimated centre of their commune):"
+        if lang == "en"
+        else f"{len(places)} organisation(s) placée(s) à une position approximative (centre estimé de leur commune) :"
+    )
+    lines = [head]
+    lines += [f"  {p.file}: row {p.row}: {p.org} — {p.name} ({p.commune})" for p in places[:10]]
+    if len(places) > 10:
+        lines.append(f"  … (+{len(places) - 10})")
+    return lines
+
+
 def _counts_text(counts: dict) -> str:
     return ", ".join(f"{counts[k]} {k}" for k in ENTITIES if counts.get(k))
 
@@ -56,20 +72,42 @@ def init(s: Settings, force):
     help="For imports bigger than one transaction of the store: write in batches (Neo4j); a failure part-way "
     "reports exactly what was committed, and re-running completes it.",
 )
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="A partner named in a partners column but found nowhere becomes an organisation (sector 'other'; listed "
+    "in the summary) instead of an error.",
+)
+@click.option(
+    "--sector-map",
+    type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE",
+    help="Your own words for sectors: a CSV 'mot;secteur' (e.g. 'Régie de quartier;ESS'), read before the "
+    "synonym table.",
+)
+@click.option("--quiet", is_flag=True, help="Do not print what each column became.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
 @friendly
-def import_(s: Settings, files, kind, dry_run, bulk, silent):
+def import_(s: Settings, files, kind, dry_run, bulk, create_missing, sector_map, quiet, silent):
     """Import organisations, ties, alliances (and members), catalysers or introductions.
 
     CSV (, ; or tab; UTF-8, UTF-8 with BOM or cp1252, detected), XLSX (every sheet) or JSON. All files are
     validated together and written in one transaction: every problem is listed with its file, row and column,
     and nothing is written unless everything is valid. Re-running an import changes nothing.
     """
+    from catalyse.importers.understood import render_understood
+
     ws = s.workspace(create=True)
-    data, warnings = ws.validate_files(list(files), kind=kind)
-    for w in warnings:
+    found = ws.validate_files(list(files), kind=kind, create_missing=create_missing, sector_map=sector_map)
+    data = found.data
+    for w in found.warnings:
         click.echo(f"Warning: {w}", err=True)
+    if not quiet:
+        for line in render_understood(found.understood, s.lang):
+            click.echo(line)
+        for line in _approximate_lines(found.approximate_places, s.lang):
+            click.echo(line)
     if dry_run:
         click.echo(f"Dry run: {_counts_text(data.counts())} are valid; nothing was written.")
         return
