@@ -536,3 +536,95 @@ def column(key: str, lang: str = "fr") -> str:
 def headers(keys, lang: str = "fr") -> dict[str, str]:
     """{key: label} for a table's columns."""
     return {k: column(k, lang) for k in keys}
+
+
+#: The names of the whole-network measures and of the columns of their tables (`queries.structure`'s rows),
+#: French first: ``key -> (fr, en)``.
+MEASURE_LABELS = {
+    "nodes": ("Organisations", "Organisations"),
+    "ties": ("Liens", "Ties"),
+    "directed": ("Orienté", "Directed"),
+    "mean_degree": ("Degré moyen", "Mean degree"),
+    "density": ("Densité", "Density"),
+    "components": ("Composantes connexes", "Connected components"),
+    "giant_share": ("Part de la composante principale", "Giant component share"),
+    "isolates": ("Organisations isolées", "Isolated organisations"),
+    "average_clustering": ("Clustering moyen", "Average clustering"),
+    "transitivity": ("Transitivité", "Transitivity"),
+    "degree_centralization": ("Centralisation (degré)", "Degree centralisation"),
+    "betweenness_centralization": ("Centralisation (intermédiarité)", "Betweenness centralisation"),
+    "reciprocity": ("Réciprocité", "Reciprocity"),
+    "group": ("Attribut de groupe", "Group attribute"),
+    "groups": ("Groupes", "Groups"),
+    "unassigned": ("Sans valeur pour l'attribut", "Without the attribute"),
+    "ei_index": ("Indice E-I", "E-I index"),
+    "cross_group_share": ("Part des liens entre groupes", "Share of cross-group ties"),
+    "assortativity": ("Assortativité", "Assortativity"),
+    "communities": ("Communautés (Louvain)", "Communities (Louvain)"),
+    "modularity": ("Modularité", "Modularity"),
+    "year": ("Année", "Year"),
+    "group_value": ("Groupe", "Group"),
+    "members": ("Membres", "Members"),
+    "internal_ties": ("Liens internes", "Internal ties"),
+    "external_ties": ("Liens externes", "External ties"),
+    "isolated_members": ("Membres isolés", "Isolated members"),
+    "measure": ("Mesure", "Measure"),
+    "node": ("Organisation", "Organisation"),
+    "constraint": ("Contrainte", "Constraint"),
+    "effective_size": ("Taille effective", "Effective size"),
+    "efficiency": ("Efficacité", "Efficiency"),
+    "hierarchy": ("Hiérarchie", "Hierarchy"),
+    "contacts": ("Contacts", "Contacts"),
+    "value": ("Valeur", "Value"),
+}
+
+
+def measure_label(key: str, lang: str = "fr") -> str:
+    """The name of a measure (or of a column of the measures' tables) in French or English.
+
+    >>> measure_label("density"), measure_label("density", "en")
+    ('Densité', 'Density')
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+    fr, en = MEASURE_LABELS.get(key, (key, key))
+    return fr if lang == "fr" else en
+
+
+#: The names of the Gould–Fernandez brokerage roles: ``ROLE_LABELS[lang][directed][role]``.
+ROLE_LABELS = {
+    "fr": {
+        True: {
+            "coordinator": "coordinateur",
+            "itinerant": "itinérant",
+            "representative": "représentant",
+            "gatekeeper": "portier",
+            "liaison": "agent de liaison",
+            "total": "total",
+        },
+        False: {
+            "coordinator": "coordinateur",
+            "itinerant": "itinérant",
+            "representative": "représentant/portier",
+            "liaison": "agent de liaison",
+            "total": "total",
+        },
+    },
+    "en": {
+        True: {
+            "coordinator": "coordinator",
+            "itinerant": "itinerant",
+            "representative": "representative",
+            "gatekeeper": "gatekeeper",
+            "liaison": "liaison",
+            "total": "total",
+        },
+        False: {
+            "coordinator": "coordinator",
+            "itinerant": "itinerant",
+            "representative": "representative/gatekeeper",
+            "liaison": "liaison",
+            "total": "total",
+        },
+    },
+}

@@ -88,6 +88,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from catalyse.i18n import ROLE_LABELS
 from catalyse.queries._triangles import WEDGE_CHUNK, forward_triangles
 
 __all__ = [
@@ -115,43 +116,7 @@ SNA_NAMES = {
     "total": "t",
 }
 
-#: Column labels for :func:`brokerage_table`: ``ROLE_LABELS[lang][directed][role]``.
-ROLE_LABELS = {
-    "fr": {
-        True: {
-            "coordinator": "coordinateur",
-            "itinerant": "itinérant",
-            "representative": "représentant",
-            "gatekeeper": "portier",
-            "liaison": "agent de liaison",
-            "total": "total",
-        },
-        False: {
-            "coordinator": "coordinateur",
-            "itinerant": "itinérant",
-            "representative": "représentant/portier",
-            "liaison": "agent de liaison",
-            "total": "total",
-        },
-    },
-    "en": {
-        True: {
-            "coordinator": "coordinator",
-            "itinerant": "itinerant",
-            "representative": "representative",
-            "gatekeeper": "gatekeeper",
-            "liaison": "liaison",
-            "total": "total",
-        },
-        False: {
-            "coordinator": "coordinator",
-            "itinerant": "itinerant",
-            "representative": "representative/gatekeeper",
-            "liaison": "liaison",
-            "total": "total",
-        },
-    },
-}
+#: Column labels for :func:`brokerage_table` (the role names live with every other word, in `catalyse.i18n`).
 _OTHER_LABELS = {
     "fr": {"node": "organisation", "name": "nom", "group": "groupe", "z": "z {}"},
     "en": {"node": "organisation", "name": "name", "group": "group", "z": "z {}"},

@@ -80,6 +80,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from catalyse.i18n import measure_label
 from catalyse.queries._triangles import WEDGE_CHUNK, forward_triangles
 
 __all__ = [
@@ -465,24 +466,6 @@ def local_constraint(G, u, v, *, weight="weight"):
 # --------------------------------------------------------------------------------------------------------------
 # table rows for the CLI
 # --------------------------------------------------------------------------------------------------------------
-_LABELS = {
-    "fr": {
-        "node": "Organisation",
-        "constraint": "Contrainte",
-        "effective_size": "Taille effective",
-        "efficiency": "Efficacité",
-        "hierarchy": "Hiérarchie",
-        "contacts": "Contacts",
-    },
-    "en": {
-        "node": "Organisation",
-        "constraint": "Constraint",
-        "effective_size": "Effective size",
-        "efficiency": "Efficiency",
-        "hierarchy": "Hierarchy",
-        "contacts": "Contacts",
-    },
-}
 
 
 def holes_rows(measures, lang="fr", *, sort_by="constraint", names=None, digits=4):
@@ -500,11 +483,8 @@ def holes_rows(measures, lang="fr", *, sort_by="constraint", names=None, digits=
     >>> rows[1]
     ['0', 0.5, 2.0, 1.0, 0.0, 2]
     """
-    if lang not in _LABELS:
-        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
-    lab = _LABELS[lang]
     cols = ["constraint", "effective_size", "efficiency", "hierarchy", "contacts"]
-    rows = [[lab["node"]] + [lab[c] for c in cols]]
+    rows = [[measure_label("node", lang)] + [measure_label(c, lang) for c in cols]]
     con = measures["contacts"]
     key_vals = measures[sort_by]
 

@@ -50,6 +50,8 @@ from collections import Counter
 
 import networkx as nx
 
+from catalyse.i18n import measure_label
+
 __all__ = [
     "density",
     "components",
@@ -643,45 +645,11 @@ def by_year(G, years=None, group="sector", **kwargs):
 # --------------------------------------------------------------------------------------------------------------
 # table rows for the CLI
 # --------------------------------------------------------------------------------------------------------------
-_LABELS = {
-    "nodes": ("Organisations", "Organisations"),
-    "ties": ("Liens", "Ties"),
-    "directed": ("Orienté", "Directed"),
-    "mean_degree": ("Degré moyen", "Mean degree"),
-    "density": ("Densité", "Density"),
-    "components": ("Composantes connexes", "Connected components"),
-    "giant_share": ("Part de la composante principale", "Giant component share"),
-    "isolates": ("Organisations isolées", "Isolated organisations"),
-    "average_clustering": ("Clustering moyen", "Average clustering"),
-    "transitivity": ("Transitivité", "Transitivity"),
-    "degree_centralization": ("Centralisation (degré)", "Degree centralisation"),
-    "betweenness_centralization": ("Centralisation (intermédiarité)", "Betweenness centralisation"),
-    "reciprocity": ("Réciprocité", "Reciprocity"),
-    "group": ("Attribut de groupe", "Group attribute"),
-    "groups": ("Groupes", "Groups"),
-    "unassigned": ("Sans valeur pour l'attribut", "Without the attribute"),
-    "ei_index": ("Indice E-I", "E-I index"),
-    "cross_group_share": ("Part des liens entre groupes", "Share of cross-group ties"),
-    "assortativity": ("Assortativité", "Assortativity"),
-    "communities": ("Communautés (Louvain)", "Communities (Louvain)"),
-    "modularity": ("Modularité", "Modularity"),
-    "year": ("Année", "Year"),
-    "group_value": ("Groupe", "Group"),
-    "members": ("Membres", "Members"),
-    "internal_ties": ("Liens internes", "Internal ties"),
-    "external_ties": ("Liens externes", "External ties"),
-    "isolated_members": ("Membres isolés", "Isolated members"),
-    "measure": ("Mesure", "Measure"),
-    "value": ("Valeur", "Value"),
-}
 _YES = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
 
 def _lab(key, lang):
-    if lang not in ("fr", "en"):
-        raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
-    fr, en = _LABELS.get(key, (key, key))
-    return fr if lang == "fr" else en
+    return measure_label(key, lang)
 
 
 def _fmt(x, lang, digits):
@@ -705,12 +673,12 @@ def _group_label(group, value, lang):
     return str(value)
 
 
-_SUMMARY_KEYS = [
-    k
-    for k in _LABELS
-    if k
-    not in ("year", "group_value", "members", "internal_ties", "external_ties", "isolated_members", "measure", "value")
-]
+#: The keys of :func:`summary` shown by :func:`summary_rows`, in order.
+_SUMMARY_KEYS = (
+    "nodes", "ties", "directed", "mean_degree", "density", "components", "giant_share", "isolates",
+    "average_clustering", "transitivity", "degree_centralization", "betweenness_centralization", "reciprocity",
+    "group", "groups", "unassigned", "ei_index", "cross_group_share", "assortativity", "communities", "modularity",
+)  # fmt: skip
 
 
 def summary_rows(summary, lang="fr", *, digits=4):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from catalyse.graphcore import vocab
-from catalyse.i18n import column, headers
-from catalyse.queries.brokerage import ROLE_LABELS
+from catalyse.i18n import ROLE_LABELS, column, headers
 
 from .common import (
     Settings,
