@@ -439,12 +439,60 @@ class Workspace:
         return pair_list(found, max_per_org=max_per_partner, limit=limit)
 
     # -- introductions -----------------------------------------------------------------------------------------
-    def introduce(self, a: str, b: str, *, by: str, note: str | None = None, day: _dt.date | None = None) -> Introduced:
-        """Record that catalyser `by` introduced `a` and `b` (ids or names); warns when they are already tied."""
+    def register_catalyser(
+        self, ref: str, *, metiers: Sequence[str] = (), sector: str | None = None
+    ) -> tuple[Organisation, bool]:
+        """Make the organisation `ref` (an id or a name) a catalyser; when no organisation has that id or name, it
+        is created (id from the name, sector from `sector`, else from the start of the name, else ``other``).
+
+        Returns the organisation and whether it was created. Métiers given are added to the ones it has
+        (``dialogue`` when it had none).
+        """
+        from catalyse.graphcore.model import Catalyser
+        from catalyse.graphcore.sectors import sector_from_name
+        from catalyse.importers.sheet import slug
+
+        try:
+            org: Organisation | None = self.organisation(ref)
+        except NotFound:
+            org = None
+        created = org is None
+        if org is None:
+            if not ref.strip():
+                raise CatalyseError("a catalyser needs a name")
+            try:
+                code = vocab.parse("sector", sector) if sector else None
+            except vocab.VocabularyError as exc:
+                raise CatalyseError(str(exc)) from None
+            code = code or (sector_from_name(ref) or ("other", ""))[0]
+            org = Organisation(slug(ref), ref.strip(), code)
+            if self.store.get_organisation(org.id) is not None:
+                raise CatalyseError(f"the id {org.id!r} is already another organisation's; give that id or a name")
+        try:
+            wanted = tuple(vocab.parse("metier", m) for m in metiers)
+        except vocab.VocabularyError as exc:
+            raise CatalyseError(str(exc)) from None
+        had = {c.org: c.metiers for c in self.store.catalysers()}.get(org.id, ())
+        role = Catalyser(org.id, tuple(had) + wanted or ("dialogue",))
+        self.write(Dataset(organisations=[org] if created else [], catalysers=[role]))
+        return org, created
+
+    def introduce(
+        self,
+        a: str,
+        b: str,
+        *,
+        by: str,
+        note: str | None = None,
+        day: _dt.date | None = None,
+        person: str | None = None,
+    ) -> Introduced:
+        """Record that catalyser `by` introduced `a` and `b` (ids or names); `person` is who, in the catalyser's
+        structure, made it. Warns when they are already tied."""
         oa, ob, oc = self.organisation(a), self.organisation(b), self.organisation(by)
         if oa.id == ob.id:
             raise CatalyseError("an organisation cannot be introduced to itself")
-        intro = Introduction(oc.id, oa.id, ob.id, day or _dt.date.today(), note=note)
+        intro = Introduction(oc.id, oa.id, ob.id, day or _dt.date.today(), note=note, person=person or None)
         warnings = []
         if oc.id not in {c.org for c in self.store.catalysers()}:
             warnings.append(f"{oc.id!r} is not registered as a catalyser (give it a métiers column)")

@@ -372,6 +372,8 @@ class Introduction:
     note: str | None = None
     outcome: str = "pending"
     id: str = ""
+    #: who, in the catalyser's structure, made the introduction (a person's name; optional)
+    person: str | None = None
 
     def __post_init__(self):
         if self.a > self.b:  # an introduction is symmetric
@@ -397,7 +399,9 @@ class Introduction:
         if a and a == b:
             r.fail("b", f"an introduction of {a!r} to itself")
         r.done()
-        return cls(catalyser=cat, a=a, b=b, date=day, note=r.get("note"), outcome=outcome, id=iid)
+        return cls(
+            catalyser=cat, a=a, b=b, date=day, note=r.get("note"), outcome=outcome, id=iid, person=r.get("person")
+        )
 
 
 def introduction_id(catalyser: str, a: str, b: str, day: _dt.date) -> str:

@@ -132,6 +132,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "date": ("date", "le", "date_de_mise_en_relation"),
         "note": ("note", "commentaire", "remarque", "notes", "comment"),
         "outcome": ("outcome", "issue", "resultat", "suite", "suites"),
+        "person": ("person", "personne", "qui", "fait_par", "made_by"),
     },
 }
 

@@ -42,7 +42,7 @@ CSV_FILES = {
     "ties": ("source", "target", "type", "directed", "weight", "start", "end", "provenance", "confidence"),
     "alliances": ("id", "name", "themes", "commune", "epci", "departement", "region", "start", "end", "status"),
     "alliance_members": ("alliance", "org", "role"),
-    "introductions": ("id", "catalyser", "a", "b", "date", "note", "outcome"),
+    "introductions": ("id", "catalyser", "a", "b", "date", "note", "outcome", "person"),
 }
 
 
@@ -142,6 +142,7 @@ def records(data: Dataset) -> dict[str, list[dict]]:
                 "date": i.date.isoformat(),
                 "note": i.note,
                 "outcome": i.outcome,
+                "person": i.person,
             }
             for i in data.introductions
         ],

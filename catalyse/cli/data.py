@@ -6,6 +6,8 @@ import os
 
 import click
 
+from catalyse.graphcore import vocab
+
 from .common import Settings, UserError, as_of_option, cli, friendly, pass_settings, progress_for
 
 ENTITIES = ("organisations", "catalysers", "alliances", "ties", "introductions")
@@ -41,13 +43,45 @@ def _write(s: Settings, data, *, label: str, silent: bool, threshold: int, bulk:
         return ws.write(data, progress=bar.update, bulk=bulk)
 
 
+METIERS_HELP = ", ".join(f"{vocab.label('metier', m, 'fr')} / {vocab.label('metier', m, 'en')} ({m})"
+                         for m in vocab.codes("metier"))  # fmt: skip
+
+
 @cli.command()
 @click.option("--force", is_flag=True, help="Empty the store if it already holds data.")
+@click.option(
+    "--catalyser",
+    "catalyser",
+    metavar="NAME",
+    help="Your own structure (id or name; created if it is not in the store): made a catalyser and recorded as "
+    "the default introducer of `introduce` (in your settings file, per store). Keeps the store's data.",
+)
+@click.option("--person", default=None, help="With --catalyser: your name, recorded with each introduction you make.")
+@click.option(
+    "--metier",
+    "metiers",
+    multiple=True,
+    metavar="MÉTIER",
+    help=f"With --catalyser (repeatable): your métiers — {METIERS_HELP} [default: dialogue].",
+)
+@click.option("--sector", default=None, help="With --catalyser, when it is created: its sector (code or label).")
 @pass_settings
 @friendly
-def init(s: Settings, force):
-    """Create an empty store (or check the Neo4j connection and create its constraints)."""
+def init(s: Settings, force, catalyser, person, metiers, sector):
+    """Create an empty store (or check the Neo4j connection and create its constraints); upgrade an older file.
+
+    With --catalyser NAME: record your own structure as the default introducer, so that
+    `catalyse introduce A B` needs no --by.
+    """
+    from catalyse.settings import save_user
+
     store = s.store(create=True)
+    if catalyser:
+        org, created = s.workspace().register_catalyser(catalyser, metiers=metiers, sector=sector)
+        path = save_user(store.describe(), catalyser=org.id, person=person)
+        made = "created and made a catalyser" if created else "made a catalyser"
+        click.echo(f"{org.name} [{org.id}] {made} in {store.describe()}; your default introducer ({path}).")
+        return
     counts = store.counts()
     if any(counts.values()):
         if not force:

@@ -134,16 +134,34 @@ def suggest(s: Settings, org, all_, top, between, theme, territory, limit, max_p
 @cli.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--by", "catalyser", required=True, metavar="CATALYSER", help="Who made the introduction.")
+@click.option(
+    "--by",
+    "catalyser",
+    metavar="CATALYSER",
+    help="The catalyser's structure (id or name) [default: yours, recorded by `catalyse init --catalyser NAME`].",
+)
+@click.option("--person", default=None, help="Who, in the structure, made it [default: the one recorded by init].")
 @click.option("--note", default=None, help="Why, in a few words.")
 @click.option(
     "--date", "day", default=None, callback=lambda c, p, v: date_type(v), metavar="DATE", help="When [default: today]."
 )
 @pass_settings
 @friendly
-def introduce(s: Settings, a, b, catalyser, note, day):
+def introduce(s: Settings, a, b, catalyser, person, note, day):
     """Record that CATALYSER introduced organisations A and B (ids or names)."""
-    done = s.workspace().introduce(a, b, by=catalyser, note=note, day=day)
+    from catalyse.settings import load_user
+
+    ws = s.workspace()
+    mine = load_user(ws.store.describe())
+    if not catalyser:
+        catalyser = mine.get("catalyser")
+        if not catalyser:
+            raise UserError(
+                "who made it? give --by CATALYSER, or record your own structure once with "
+                "`catalyse init --catalyser NAME`"
+            )
+        person = person or mine.get("person")
+    done = ws.introduce(a, b, by=catalyser, note=note, day=day, person=person)
     for w in done.warnings:
         click.echo(f"Warning: {w}", err=True)
     i = done.introduction
@@ -165,7 +183,7 @@ def introductions(s: Settings, catalyser, org, outcome, fmt):
     """List introductions with their outcomes, most recent first."""
     ws = s.workspace()
     found = ws.introductions(catalyser=catalyser, org=org, outcome=outcome)
-    cols = ["id", "date", "catalyser", "a", "b", "outcome", "note"]
+    cols = ["id", "date", "catalyser", "person", "a", "b", "outcome", "note"]
     if fmt != "table":
         rows = [{c: getattr(i, c) for c in cols} for i in found]
         click.echo(render(rows, fmt, cols))
@@ -176,6 +194,7 @@ def introductions(s: Settings, catalyser, org, outcome, fmt):
             "id": i.id,
             "date": i.date,
             "catalyser": names.get(i.catalyser),
+            "person": i.person,
             "a": names.get(i.a),
             "b": names.get(i.b),
             "outcome": vocab.label("outcome", i.outcome, s.lang),

@@ -5,7 +5,7 @@ Graph model::
     (:Organisation {id, name, sector, commune, …, themes, tags, `extra.<column>`…})   label :Catalyser + metiers
     (:Organisation)-[:TIE {key, type, directed, weight, start, end, provenance, confidence}]->(:Organisation)
     (:Organisation)-[:MEMBER_OF {role}]->(:Alliance {id, name, themes, …, start, end, status})
-    (:Introduction {id, catalyser, a, b, date, note, outcome})-[:BY]->(catalyser), -[:BETWEEN]->(a), (b)
+    (:Introduction {id, catalyser, a, b, date, note, outcome, person})-[:BY]->(catalyser), -[:BETWEEN]->(a), (b)
 
 Uniqueness constraints on organisation, alliance and introduction ids and on the tie key, and two indexes, created
 by `Neo4jStore.ensure_schema` (``catalyse init``, ``create=True``, `bulk_write`), never on opening: a store whose
@@ -323,6 +323,7 @@ def _intro_props(i: Introduction) -> dict:
         "date": i.date,
         "note": i.note,
         "outcome": i.outcome,
+        "person": i.person,
     }
     return {k: v for k, v in props.items() if v is not None}
 
@@ -336,6 +337,7 @@ def _intro_from(p: dict) -> Introduction:
         note=p.get("note"),
         outcome=p["outcome"],
         id=p["id"],
+        person=p.get("person"),
     )
 
 

@@ -35,7 +35,7 @@ from .base import (
 )
 from .filters import parse_territory
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: introductions.person
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,8 +70,10 @@ CREATE TABLE IF NOT EXISTS introductions (
     catalyser TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
     a TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
     b TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
-    date TEXT NOT NULL, note TEXT, outcome TEXT NOT NULL);
+    date TEXT NOT NULL, note TEXT, outcome TEXT NOT NULL, person TEXT);
 """
+#: What each older schema version needs to become the current one (run by `ensure_schema`, i.e. `catalyse init`).
+UPGRADES = {"1": ("ALTER TABLE introductions ADD COLUMN person TEXT",)}
 
 # Point look-ups (index-backed: tests/test_store_contract.py reads their query plans)
 INTRODUCTION_BY_ID = "SELECT * FROM introductions WHERE id = ?"
@@ -127,7 +129,7 @@ class SqliteStore(Store):
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             version = self._schema_version()
-            if version is None and create:
+            if create and version != SCHEMA_VERSION:
                 self.ensure_schema()
                 version = self._schema_version()
         except sqlite3.DatabaseError as exc:
@@ -137,7 +139,13 @@ class SqliteStore(Store):
             raise SchemaMissing(f"{self.path} has no catalyse schema: run `catalyse init --db {self.path}`")
         if version != SCHEMA_VERSION:
             self.conn.close()
-            raise StoreUnavailable(f"{self.path} has schema version {version}; this catalyse reads {SCHEMA_VERSION}")
+            hint = (
+                f"run `catalyse init --db {self.path}` to upgrade it (nothing is lost)" if version in UPGRADES else ""
+            )
+            raise StoreUnavailable(
+                f"{self.path} has schema version {version}; this catalyse reads {SCHEMA_VERSION}"
+                + (f": {hint}" if hint else "")
+            )
 
     def _schema_version(self) -> str | None:
         """The schema version recorded in the file, or None when it has no catalyse schema (a read, no DDL)."""
@@ -148,8 +156,17 @@ class SqliteStore(Store):
 
     def ensure_schema(self) -> bool:
         """Create the tables and indexes that are missing (WAL journal mode set with them), in one transaction."""
-        if self._schema_version() == SCHEMA_VERSION:
+        version = self._schema_version()
+        if version == SCHEMA_VERSION:
             return False
+        if version in UPGRADES:  # an older file: upgraded in place, in one transaction
+            with self._tx():
+                for statement in UPGRADES[version]:
+                    self.conn.execute(statement)
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            return True
+        if version is not None:
+            raise StoreUnavailable(f"{self.path} has schema version {version}, which this catalyse cannot upgrade")
         self.conn.execute("PRAGMA journal_mode=WAL")  # recorded in the file: every later connection uses it
         with self._tx():
             for statement in SCHEMA.split(";"):
@@ -312,10 +329,12 @@ class SqliteStore(Store):
             tick(len(data.ties) - len(ties))
             intros = [i for i in data.introductions if keep["introductions"].get(i.id) != i]
             db.executemany(
-                "INSERT INTO introductions VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "INSERT INTO introductions (id, catalyser, a, b, date, note, outcome, person) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "catalyser=excluded.catalyser, a=excluded.a, b=excluded.b, date=excluded.date, note=excluded.note, "
+                "person=excluded.person, "
                 "outcome=excluded.outcome",
-                [(i.id, i.catalyser, i.a, i.b, i.date.isoformat(), i.note, i.outcome) for i in intros],
+                [(i.id, i.catalyser, i.a, i.b, i.date.isoformat(), i.note, i.outcome, i.person) for i in intros],
             )
             tick(len(data.introductions))
         return summary
@@ -387,7 +406,7 @@ class SqliteStore(Store):
     @staticmethod
     def _introduction(r) -> Introduction:
         day = _dt.date.fromisoformat(r[4])  # NOT NULL
-        return Introduction(catalyser=r[1], a=r[2], b=r[3], date=day, note=r[5], outcome=r[6], id=r[0])
+        return Introduction(catalyser=r[1], a=r[2], b=r[3], date=day, note=r[5], outcome=r[6], id=r[0], person=r[7])
 
     def organisations(self, *, sector=None, territory=None, theme=None, search=None, ids=None) -> list[Organisation]:
         where, args = [], []
