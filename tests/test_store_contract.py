@@ -320,6 +320,14 @@ def test_get_introduction(store):
     intro = data.introductions[0]
     assert store.get_introduction(intro.id) == intro
     assert store.get_introduction("nope") is None
+    # who in the structure made it: kept exactly (accents, apostrophe), and a re-write with it changes one row
+    import dataclasses
+
+    signed = dataclasses.replace(intro, person="Zoé L'Hôte")
+    summary = store.write(Dataset(introductions=[signed]))
+    assert summary.changed["introductions"] == 1
+    assert store.get_introduction(intro.id).person == "Zoé L'Hôte"
+    assert store.write(Dataset(introductions=[signed])).modified is False
 
 
 def test_alliances_of_an_organisation(store):
