@@ -34,6 +34,24 @@ def pytest_ignore_collect(collection_path, config):
 
 
 @pytest.fixture(scope="session")
+def playwright_sync():
+    """One started Playwright (sync API) for every browser test of the session: a thread can run only one, so
+    the views' and the web's browser tests share it."""
+    from catalyse.visualisations.browser import unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"browser tests need headless Chromium: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        yield pw
+    finally:
+        pw.stop()
+
+
+@pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """Connection settings ``(uri, user, password)`` of a real, running Neo4j 5 server."""
     uri = os.environ.get("CATALYSE_TEST_NEO4J_URI")

@@ -86,15 +86,18 @@ def wait_until(page_or_frame, expression: str, timeout_ms: float = 10000, interv
 class OfflineChromium:
     """A headless Chromium with a fresh, empty profile, in which every non-file request is aborted."""
 
-    def __init__(self, *, width: int = 1400, height: int = 900, scale: float = 1.0):
+    def __init__(self, *, width: int = 1400, height: int = 900, scale: float = 1.0, playwright=None):
+        """`playwright`: a started ``sync_playwright()`` to use (one thread can run only one); else one is started
+        here and stopped on exit."""
         self.viewport = {"width": width, "height": height}
         self.scale = scale
+        self._given = playwright
 
     def __enter__(self):
         from playwright.sync_api import sync_playwright
 
         self._profile = tempfile.mkdtemp(prefix="catalyse-chromium-")
-        self._pw = sync_playwright().start()
+        self._pw = self._given or sync_playwright().start()
         self.context = self._pw.chromium.launch_persistent_context(
             self._profile,
             executable_path=find_chromium(),
@@ -152,6 +155,7 @@ class OfflineChromium:
         try:
             self.context.close()
         finally:
-            self._pw.stop()
+            if self._given is None:
+                self._pw.stop()
             shutil.rmtree(self._profile, ignore_errors=True)
         return False

@@ -8,7 +8,7 @@ import datetime as dt
 import networkx as nx
 import pytest
 
-from catalyse.visualisations.browser import OfflineChromium, unavailable_reason
+from catalyse.visualisations.browser import OfflineChromium
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror="window.__pwned=1;alert(2)">'
@@ -149,11 +149,8 @@ def alliances(ties):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"browser tests need headless Chromium: {reason}")
-    with OfflineChromium() as browser:
+def chromium(playwright_sync):
+    with OfflineChromium(playwright=playwright_sync) as browser:
         yield browser
 
 

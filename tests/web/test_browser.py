@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 
 from catalyse.graphcore.stores import SqliteStore
-from catalyse.visualisations.browser import CHROMIUM_FLAGS, find_chromium, unavailable_reason, wait_until
+from catalyse.visualisations.browser import CHROMIUM_FLAGS, find_chromium, wait_until
 
 sys.path.insert(0, os.path.dirname(__file__))
 from web_helpers import demo_dataset  # noqa: E402
@@ -63,15 +63,9 @@ def server(db):
 
 
 @pytest.fixture
-def browser():
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(f"browser tests need headless Chromium: {reason}")
-    from playwright.sync_api import sync_playwright
-
+def browser(playwright_sync):
     profile = tempfile.mkdtemp(prefix="catalyse-web-chromium-")
-    pw = sync_playwright().start()
-    context = pw.chromium.launch_persistent_context(
+    context = playwright_sync.chromium.launch_persistent_context(
         profile,
         executable_path=find_chromium(),
         headless=True,
@@ -84,7 +78,6 @@ def browser():
         yield context
     finally:
         context.close()
-        pw.stop()
         shutil.rmtree(profile, ignore_errors=True)
 
 
