@@ -355,6 +355,16 @@ def _enum(names, lang, total=None, limit=3):
     return ", ".join(names[:-1]) + tx["and"] + names[-1]
 
 
+def _place_name(level: str, code: str) -> str:
+    """A commune as people know it, "Crest, 26108" (the code alone when the official table does not have it)."""
+    if level != "commune":
+        return code
+    from catalyse.graphcore.places import find
+
+    commune = find(code)
+    return f"{commune.name}, {code}" if commune is not None else code
+
+
 def reason_text(reason: dict, lang: str = "fr") -> str:
     """One reason of a suggestion (a code with its values, see `Suggestion.reason_codes`) in words.
 
@@ -388,7 +398,7 @@ def reason_text(reason: dict, lang: str = "fr") -> str:
             text += " (" + (" ; " if lang == "fr" else "; ").join(firsts) + ")"
         return text
     if code == "same_place":
-        return tx[reason["level"]].format(c=reason["place"])
+        return tx[reason["level"]].format(c=_place_name(reason["level"], reason["place"]))
     if code == "shared_alliances":
         k = reason["count"]
         return tx["alliances"][k > 1].format(k=k)
