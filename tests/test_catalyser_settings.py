@@ -79,3 +79,34 @@ def test_an_older_store_is_upgraded_by_init_and_loses_nothing(tmp_path):
     assert "already holds 40 organisations" in out
     with SqliteStore(db) as store:
         assert store.dataset().sorted() == data.sorted()
+
+
+def test_the_readme_spreadsheet_imports_unchanged_and_suggests_by_name(tmp_path, monkeypatch):
+    # examples/structures-crestois.csv: as Excel saves a catalyser's sheet (cp1252, ';'), no id, own type words,
+    # partners in one cell, towns and postal codes. Expected values written from the file and the INSEE code.
+    monkeypatch.setenv("CATALYSE_CONFIG", str(tmp_path / "settings.json"))
+    from pathlib import Path
+
+    sheet = Path(__file__).resolve().parent.parent / "examples" / "structures-crestois.csv"
+    raw = sheet.read_bytes()
+    assert b";" in raw and "é".encode("cp1252") in raw and "é".encode("utf-8") not in raw
+    db = tmp_path / "c.db"
+    run(db, "init")
+    run(db, "import", str(sheet))
+    with SqliteStore(db) as store:
+        orgs = {o.id: o for o in store.organisations()}
+        ties = store.ties()
+    assert len(orgs) == 12
+    cc = orgs["communaute-de-communes-du-crestois-et-du-pays-de-saillans"]
+    assert (cc.sector, cc.extra.get("type"), cc.commune, cc.epci, cc.region) == (
+        "local_authority", "Intercommunalité", "26108", "200040509", "84",
+    )  # fmt: skip
+    assert orgs["tiers-lieu-la-trame"].commune == "26011"  # Aouste-sur-Sye (COG 26011): postal code 26400 shared with Crest
+    assert orgs["atelier-bois-vallee-de-la-drome"].sector == "social_economy"  # SCOP
+    pairs = {frozenset((t.source, t.target)) for t in ties}
+    assert len(pairs) == len(ties) == 12  # a pair cited from both sides is one tie
+    assert frozenset(("mairie-de-crest", "lycee-francois-jean-armorin")) in pairs
+    table = run(db, "orgs", "list")
+    assert "Collectivité territoriale (Intercommunalité)" in table  # the person's word beside the sector
+    found = json.loads(run(db, "suggest", "MAIRIE DE CREST", "--top", "2", "--format", "json"))
+    assert [r["org"] for r in found] == ["mairie-de-crest"] * 2 and found[0]["reasons"]

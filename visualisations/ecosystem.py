@@ -152,12 +152,10 @@ def _territory_text(d: dict, T) -> str | None:
 def _org_title(G, n, lang, measures: dict | None) -> str:
     T = ui(lang)
     d = G.nodes[n]
-    lines = [
-        _name(G, n),
-        f"{T['sector']} : {_sector_label(d.get('sector'), lang)}"
-        if lang != "en"
-        else f"{T['sector']}: {_sector_label(d.get('sector'), lang)}",
-    ]
+    sector = _sector_label(d.get("sector"), lang)
+    if d.get("type") and str(d["type"]) != sector:  # the person's own word, beside the sector
+        sector += f" ({d['type']})"
+    lines = [_name(G, n), f"{T['sector']} : {sector}" if lang != "en" else f"{T['sector']}: {sector}"]
     sep = " : " if lang != "en" else ": "
     if d.get("catalyser"):
         mets = ", ".join(vocab.label("metier", m, lang) for m in d.get("metiers", ()) or ())

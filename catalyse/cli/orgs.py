@@ -8,6 +8,7 @@ import click
 
 from catalyse.graphcore import vocab
 from catalyse.i18n import column, headers
+from catalyse.importers.sheet import sector_and_word
 
 from .common import CONTEXT, Settings, cli, friendly, output_option, pass_settings, territory_option
 from .output import render, render_pairs
@@ -16,7 +17,8 @@ LIST_COLUMNS = ["id", "name", "sector", "commune", "themes"]
 
 
 def _org_row(o, lang: str | None) -> dict:
-    sector = vocab.label("sector", o.sector, lang) if lang else o.sector
+    """A listing's row: in a table the sector's label with the person's own word beside it; codes otherwise."""
+    sector = sector_and_word(o, lang) if lang else o.sector
     return {"id": o.id, "name": o.name, "sector": sector, "commune": o.commune, "themes": list(o.themes)}
 
 
@@ -89,7 +91,8 @@ def orgs_show(s: Settings, org, ties_shown, fmt):
         return en if lang == "en" else fr
 
     labelled = {
-        "sector": vocab.label("sector", record["sector"], lang),
+        "sector": vocab.label("sector", record["sector"], lang)
+        + (f" ({record['type']})" if record.get("type") else ""),
         "catalyser_metiers": tuple(vocab.label("metier", m, lang) for m in record["catalyser_metiers"] or ()),
     }
     click.echo(
