@@ -89,7 +89,7 @@ def test_the_readme_spreadsheet_imports_unchanged_and_suggests_by_name(tmp_path,
 
     sheet = Path(__file__).resolve().parent.parent / "examples" / "structures-crestois.csv"
     raw = sheet.read_bytes()
-    assert b";" in raw and "é".encode("cp1252") in raw and "é".encode("utf-8") not in raw
+    assert b";" in raw and "é".encode("cp1252") in raw and "é".encode() not in raw
     db = tmp_path / "c.db"
     run(db, "init")
     run(db, "import", str(sheet))
@@ -101,7 +101,9 @@ def test_the_readme_spreadsheet_imports_unchanged_and_suggests_by_name(tmp_path,
     assert (cc.sector, cc.extra.get("type"), cc.commune, cc.epci, cc.region) == (
         "local_authority", "Intercommunalité", "26108", "200040509", "84",
     )  # fmt: skip
-    assert orgs["tiers-lieu-la-trame"].commune == "26011"  # Aouste-sur-Sye (COG 26011): postal code 26400 shared with Crest
+    assert (
+        orgs["tiers-lieu-la-trame"].commune == "26011"
+    )  # Aouste-sur-Sye (COG 26011): postal code 26400 shared with Crest
     assert orgs["atelier-bois-vallee-de-la-drome"].sector == "social_economy"  # SCOP
     pairs = {frozenset((t.source, t.target)) for t in ties}
     assert len(pairs) == len(ties) == 12  # a pair cited from both sides is one tie
