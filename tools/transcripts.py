@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CATALYSE_", "NEO4J_"))}
     env.update(COLUMNS="120", CATALYSE_LANG="fr", PYTHONIOENCODING="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
-        env["CATALYSE_CONFIG"] = os.path.join(scratch, "settings.json")  # `init --catalyser` writes there
+        env["CATALYSE_CONFIG"] = "settings.json"  # `init --catalyser` writes there (in the scratch directory)
         for name in ("examples",):
             src = ROOT / name
             if src.exists():
