@@ -8,6 +8,8 @@ the views and the report (:data:`UI`), the reasons of a suggestion (:func:`reaso
 
 from __future__ import annotations
 
+from typing import Any
+
 from catalyse.graphcore.vocab import label
 
 #: The languages of reports, views, tables and the web ("fr" by default).
@@ -259,7 +261,7 @@ def theme_label(theme: str, lang: str = "fr") -> str:
 
 
 #: The words of the suggestions' reasons (:func:`reason_text`), French first.
-REASONS = {
+REASONS: dict[str, dict[str, Any]] = {  # a word, or its (singular, plural) pair
     "fr": {
         "partners": ("{k} partenaire en commun : {names}", "{k} partenaires en commun : {names}"),
         "and": " et ",

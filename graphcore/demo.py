@@ -23,6 +23,7 @@ import dataclasses
 import datetime as _dt
 import math
 import random
+from collections.abc import Sequence
 
 import networkx as nx
 
@@ -263,7 +264,7 @@ def generate_territory(
             name = f"{name} {i}"
         oid = slug(name)
         used.add(oid)
-        pool = SECTOR_THEMES[sector]
+        pool: Sequence[int] = SECTOR_THEMES[sector]
         themes = {f"SDG{t}" for t in rng.sample(pool, k=min(len(pool), rng.choice((1, 2, 2, 3))))}
         if rng.random() < 0.15:
             themes.add(rng.choice(("économie circulaire", "alimentation locale", "mobilité douce", "jeunesse")))
@@ -303,9 +304,9 @@ def generate_territory(
     # --- ties: clustered by place and sector, closing triangles, dated with a rising trend ------------------
     ids = [o.id for o in orgs]
     index = {o.id: k for k, o in enumerate(orgs)}
-    by_commune: dict[str, list[int]] = {}
-    by_sector_terr: dict[tuple[str, str], list[int]] = {}
-    by_terr: dict[str, list[int]] = {}
+    by_commune: dict[str | None, list[int]] = {}
+    by_sector_terr: dict[tuple[str, str | None], list[int]] = {}
+    by_terr: dict[str | None, list[int]] = {}
     for k, o in enumerate(orgs):
         by_commune.setdefault(o.commune, []).append(k)
         by_sector_terr.setdefault((o.sector, o.epci), []).append(k)
@@ -518,7 +519,7 @@ def _elide(name: str) -> str:
     return re.sub(r"\b([Dd])e ([AEIOUYÉÈÊÂÎÔaeiouyéèêâîô])", r"\1'\2", name)
 
 
-def _commune_name(territories, code: str) -> str:
+def _commune_name(territories, code: str | None) -> str | None:
     for terr in territories:
         for c in terr:
             if c[0] == code:

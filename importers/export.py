@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from typing import Any
 
 import networkx as nx
 
@@ -69,7 +70,7 @@ def _cell(name: str, value) -> str:
     return value if name in NUMERIC_FIELDS else defuse(value)
 
 
-def records(data: Dataset) -> dict[str, list[dict]]:
+def records(data: Dataset) -> dict[str, list[Any]]:
     """The dataset as plain records per file (lists as lists, dates as ISO strings)."""
     metiers = {c.org: list(c.metiers) for c in data.catalysers}
     orgs = []

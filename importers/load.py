@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from dataclasses import dataclass, field
+from typing import cast
 
 from catalyse.graphcore import fields as F
 from catalyse.graphcore.model import (
@@ -114,7 +115,7 @@ class _Seen:
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.items: dict[str, dict[str, _Seen]] = {k: {} for k in KINDS if k != "members"}
@@ -430,7 +431,7 @@ def validate(
         order = {path: i for i, path in enumerate(dict.fromkeys(p.file for p in c.problems))}
         raise ImportFailed(sorted(c.problems, key=lambda p: (order[p.file], p.row if p.row is not None else -1)))
 
-    alliances = {aid: seen.value for aid, seen in c.items["alliances"].items()}
+    alliances = {aid: cast(Alliance, seen.value) for aid, seen in c.items["alliances"].items()}
     for aid in alliance_ids - c.members_given:
         if aid in stored_alliances:
             alliances[aid] = dataclasses.replace(alliances[aid], members=stored_alliances[aid].members)
@@ -476,4 +477,4 @@ def import_files(
         return ImportResult(found.data, None, found.warnings, paths, dry_run=True, **done)
     write = store.bulk_write if bulk else store.write
     summary = write(found.data, progress=progress)
-    return ImportResult(found.data, summary, found.warnings, paths, **done)
+    return ImportResult(found.data, summary, found.warnings, paths, dry_run=False, **done)

@@ -226,7 +226,7 @@ def _json_cell(value):
     return "" if value is None else value
 
 
-def read_tables(path: str) -> list[Table]:
+def read_tables(path: str | os.PathLike) -> list[Table]:
     """All the tables of one file, recognised from its content (JSON, GEXF / GraphML, XLSX, else CSV by its
     extension .csv .tsv .txt); the maps of other tools (Kumu, GoGoCarto, Gephi, Onodo) are converted into
     canonical tables (see `importers.formats`)."""

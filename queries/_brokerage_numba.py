@@ -229,7 +229,9 @@ def _subtract_closed(raw, fptr, fadj, fbit, codes, counts, entries):  # pragma: 
 
 
 @njit(cache=True, nogil=True)
-def role_counts(n, src, dst, codes, k, counts, entries):  # pragma: no cover - compiled
+def role_counts(  # pragma: no cover - compiled
+    n: int, src: np.ndarray, dst: np.ndarray, codes: np.ndarray, k: int, counts: np.ndarray, entries: np.ndarray
+) -> tuple[np.ndarray, int]:
     """Open two-path counts per broker of the arcs ``src[i] -> dst[i]`` (loops and repeats ignored).
 
     Returns ``(raw, m)``: ``raw`` has columns ``w_I, w_O, b_IO, b_OI, b_O, t`` (sna's order), ``m`` is the number

@@ -20,6 +20,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 __all__ = ["WEDGE_CHUNK", "forward_triangles"]
@@ -28,7 +30,9 @@ __all__ = ["WEDGE_CHUNK", "forward_triangles"]
 WEDGE_CHUNK = 4_000_000
 
 
-def forward_triangles(u, v, n, *, chunk=WEDGE_CHUNK):
+def forward_triangles(
+    u: np.ndarray, v: np.ndarray, n: int, *, chunk: int = WEDGE_CHUNK
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Yield the triangles of a simple undirected graph, in chunks, as vertices and edge ids.
 
     Parameters

@@ -22,12 +22,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+import networkx as nx
+
 from catalyse.graphcore.vocab import codes
 
 OUTCOMES = codes("outcome")
 
 
-def catalyser_activity(G, introductions: Iterable, *, liaison: dict | None = None) -> dict:
+def catalyser_activity(G: nx.Graph, introductions: Iterable, *, liaison: dict | None = None) -> dict:
     """Per catalyser: introductions made, their outcomes, conversion into alliances, cross-sector share, years.
 
     Parameters

@@ -82,10 +82,12 @@ import importlib.util
 import itertools
 import math
 import operator
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from catalyse.i18n import ROLE_LABELS
@@ -134,7 +136,15 @@ _WEDGE_BLOCK = WEDGE_CHUNK
 _CLOSED_METHOD = "triangles"
 
 
-def brokerage(G, group="sector", *, default=None, nodes=None, expected=True, engine="auto"):
+def brokerage(
+    G: nx.Graph,
+    group: str | Mapping[Hashable, Hashable] = "sector",
+    *,
+    default: Hashable | None = None,
+    nodes: Iterable[Hashable] | None = None,
+    expected: bool = True,
+    engine: str = "auto",
+) -> dict[str, Any]:
     """Gould–Fernandez brokerage role counts of every node, with sna's expectations and z-scores.
 
     Parameters
@@ -268,7 +278,16 @@ def _brokerage(G, group, default, nodes, expected, engine):
     return result
 
 
-def brokerage_arrays(n, src, dst, codes, *, directed=True, expected=True, engine="auto"):
+def brokerage_arrays(
+    n: int,
+    src: npt.ArrayLike,
+    dst: npt.ArrayLike,
+    codes: npt.ArrayLike,
+    *,
+    directed: bool = True,
+    expected: bool = True,
+    engine: str = "auto",
+) -> dict[str, Any]:
     """Brokerage of a graph given as integer arrays: the numeric core of :func:`brokerage`.
 
     The input is that of R's ``sna::brokerage(el, cl)``: ``n`` nodes numbered ``0 .. n-1``, an arc list and one
@@ -452,7 +471,15 @@ def _merge(x):
     return x
 
 
-def brokerage_table(result, G=None, *, lang="fr", z=True, sort=True, top=None):
+def brokerage_table(
+    result: Mapping[str, Any],
+    G: nx.Graph | None = None,
+    *,
+    lang: str = "fr",
+    z: bool = True,
+    sort: bool = True,
+    top: int | None = None,
+) -> list[dict[str, Any]]:
     """Table rows (list of dicts) of a :func:`brokerage` result, with French column labels by default.
 
     Parameters

@@ -35,6 +35,10 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
@@ -291,17 +295,17 @@ def _source_names(mask):
 
 
 def candidate_pairs(
-    G,
-    orgs=None,
+    G: nx.Graph,
+    orgs: Iterable[Hashable] | None = None,
     *,
-    sources=SOURCES,
-    comembership=None,
-    territory="epci",
-    complementary=COMPLEMENTARY_SECTORS,
-    cap=10,
-    exclude=(),
-    index=None,
-):
+    sources: Iterable[str] = SOURCES,
+    comembership: nx.Graph | None = None,
+    territory: str = "epci",
+    complementary: Iterable[Iterable[str]] = COMPLEMENTARY_SECTORS,
+    cap: int = 10,
+    exclude: Iterable[tuple[Hashable, Hashable]] = (),
+    index: GraphIndex | None = None,
+) -> dict[tuple[Hashable, Hashable], tuple[str, ...]]:
     """Candidate pairs for introductions, with the sources that proposed them.
 
     Parameters
@@ -348,7 +352,7 @@ def candidate_pairs(
     else:
         rows = np.array([index.pos[o] for o in orgs], dtype=np.int64)
     complementary = _normalise_pairs(complementary)
-    out = {}
+    out: dict[tuple[Hashable, Hashable], tuple[str, ...]] = {}
     seen = set()
     ex = _exclude_keys(index, exclude)
     n = index.n
@@ -366,7 +370,7 @@ def candidate_pairs(
     return out
 
 
-def candidate_counts(G, *, index=None, **kwargs):
+def candidate_counts(G: nx.Graph, *, index: GraphIndex | None = None, **kwargs: Any) -> dict[str, int]:
     """How many candidate pairs each source proposes (a pair proposed by two sources counts in both).
 
     Examples

@@ -32,6 +32,8 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -85,7 +87,9 @@ def _with_lengths(G, weight):
     return H, _LENGTH
 
 
-def degree(G, *, weight=None, normalized=True, mode="all"):
+def degree(
+    G: nx.Graph, *, weight: str | None = None, normalized: bool = True, mode: str = "all"
+) -> dict[Hashable, float]:
     """Degree centrality (Freeman [1]_): number of ties, or *strength* (sum of tie weights) with ``weight=``.
 
     Parameters
@@ -124,7 +128,9 @@ def degree(G, *, weight=None, normalized=True, mode="all"):
     return {u: float(d) * scale for u, d in view(weight=weight)}
 
 
-def betweenness(G, *, weight=None, normalized=True, endpoints=False):
+def betweenness(
+    G: nx.Graph, *, weight: str | None = None, normalized: bool = True, endpoints: bool = False
+) -> dict[Hashable, float]:
     """Exact shortest-path betweenness (Freeman [1]_, Brandes' algorithm [2]_); weighted paths use length
     ``1 / weight``.
 
@@ -147,7 +153,7 @@ def betweenness(G, *, weight=None, normalized=True, endpoints=False):
     return nx.betweenness_centrality(H, normalized=normalized, weight=length, endpoints=endpoints)
 
 
-def betweenness_error_bound(n, k, delta=0.05):
+def betweenness_error_bound(n: int, k: int, delta: float = 0.05) -> float:
     """Error bound of :func:`betweenness_sampled`: with probability at least ``1 - delta``, every node's
     estimated normalised betweenness is within this bound of the exact value (simultaneously for all nodes).
 
@@ -180,7 +186,7 @@ def betweenness_error_bound(n, k, delta=0.05):
     return n / (n - 1) * math.sqrt(math.log(2 * n / delta) / (2 * k))
 
 
-def betweenness_sample_size(n, epsilon, delta=0.05):
+def betweenness_sample_size(n: int, epsilon: float, delta: float = 0.05) -> int:
     """Smallest pivot count ``k`` for which :func:`betweenness_error_bound` ``(n, k, delta) <= epsilon``.
 
     Examples
@@ -195,7 +201,9 @@ def betweenness_sample_size(n, epsilon, delta=0.05):
     return min(k, n)
 
 
-def betweenness_sampled(G, k, *, weight=None, seed=0, delta=0.05):
+def betweenness_sampled(
+    G: nx.Graph, k: int, *, weight: str | None = None, seed: int | None = 0, delta: float = 0.05
+) -> dict[str, Any]:
     """Betweenness estimated from ``k`` random source pivots (Brandes–Pich [1]_), normalised as
     :func:`betweenness`, with its error bound.
 
@@ -229,7 +237,9 @@ def betweenness_sampled(G, k, *, weight=None, seed=0, delta=0.05):
     return {"values": values, "k": k, "delta": delta, "error_bound": betweenness_error_bound(n, k, delta)}
 
 
-def closeness(G, *, weight=None, wf_improved=True, direction="in"):
+def closeness(
+    G: nx.Graph, *, weight: str | None = None, wf_improved: bool = True, direction: str = "in"
+) -> dict[Hashable, float]:
     """Closeness centrality ``(r - 1) / sum of distances`` to the ``r - 1`` reachable nodes, scaled by
     ``(r - 1)/(n - 1)`` (Wasserman–Faust [1]_, ``wf_improved=True``) so disconnected graphs stay comparable.
 
@@ -256,7 +266,7 @@ def closeness(G, *, weight=None, wf_improved=True, direction="in"):
     return nx.closeness_centrality(H, distance=length, wf_improved=wf_improved)
 
 
-def eigenvector(G, *, weight="weight"):
+def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> dict[Hashable, float]:
     """Eigenvector centrality (Bonacich [1]_): leading eigenvector of the (weighted) adjacency matrix,
     Euclidean norm 1; strengths used as is. Directed graphs: in-edges (a node is central when pointed to by
     central nodes).
@@ -289,7 +299,7 @@ def eigenvector(G, *, weight="weight"):
     comps = list(nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H))
     order = {u: i for i, u in enumerate(H)}
     strength = dict(H.in_degree(weight=weight) if H.is_directed() else H.degree(weight=weight))
-    comps = [sorted(c, key=order.get) for c in comps if len(c) > 1]
+    comps = [sorted(c, key=order.__getitem__) for c in comps if len(c) > 1]
     comps.sort(key=lambda c: -max(strength[u] for u in c))
     best = None  # (eigenvalue, size, -first index, nodes, vector)
     for nodes in comps:
@@ -319,7 +329,9 @@ def eigenvector(G, *, weight="weight"):
     return result
 
 
-def pagerank(G, *, weight="weight", alpha=0.85, tol=1e-10, max_iter=1000):
+def pagerank(
+    G: nx.Graph, *, weight: str | None = "weight", alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 1000
+) -> dict[Hashable, float]:
     """PageRank (Brin and Page [1]_): stationary distribution of a random walk following ties in proportion to
     their strength, teleporting with probability ``1 - alpha``; sums to 1. Undirected ties are walked both ways.
 
@@ -339,7 +351,9 @@ def pagerank(G, *, weight="weight", alpha=0.85, tol=1e-10, max_iter=1000):
     return nx.pagerank(H, alpha=alpha, weight=weight, tol=tol, max_iter=max_iter)
 
 
-def centrality_table(G, *, weight="weight", k=None, seed=0):
+def centrality_table(
+    G: nx.Graph, *, weight: str | None = "weight", k: int | None = None, seed: int | None = 0
+) -> dict[str, dict[Hashable, float]]:
     """All centralities at once, ``{measure: {node: value}}``: ``degree`` (count), ``strength`` (weighted
     degree), ``betweenness`` (weighted, exact, or sampled with ``k`` pivots), ``closeness`` (weighted),
     ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted.
@@ -386,7 +400,15 @@ _LABELS = {
 }
 
 
-def centrality_rows(table, lang="fr", *, sort_by=None, names=None, top=None, digits=4):
+def centrality_rows(
+    table: Mapping[str, Mapping[Hashable, float]],
+    lang: str = "fr",
+    *,
+    sort_by: str | None = None,
+    names: Mapping[Hashable, str] | None = None,
+    top: int | None = None,
+    digits: int = 4,
+) -> list[list[Any]]:
     """Table rows (header first) from :func:`centrality_table` (or any ``{measure: {node: value}}``), French
     labels by default, ``lang="en"`` for English; sorted by decreasing ``sort_by`` (default: first measure).
 
@@ -405,7 +427,7 @@ def centrality_rows(table, lang="fr", *, sort_by=None, names=None, top=None, dig
     nodes = sorted(table[sort_by], key=lambda u: (-table[sort_by][u], str(u)))
     if top is not None:
         nodes = nodes[:top]
-    rows = [[lab["node"]] + [lab.get(m, m) for m in measures]]
+    rows: list[list[Any]] = [[lab["node"]] + [lab.get(m, m) for m in measures]]
     for u in nodes:
         rows.append([names.get(u, str(u)) if names else str(u)] + [round(float(table[m][u]), digits) for m in measures])
     return rows

@@ -64,9 +64,12 @@ True
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.sparse.csgraph import minimum_spanning_tree
@@ -107,7 +110,9 @@ def _simple_undirected(G):
     return G.to_undirected() if G.is_directed() else G
 
 
-def random_split(G, fraction=0.1, *, seed=0, connected=True):
+def random_split(
+    G: nx.Graph, fraction: float = 0.1, *, seed: int | None = 0, connected: bool = True
+) -> tuple[nx.Graph, list[tuple[Hashable, Hashable]]]:
     """Hide ``fraction`` of the ties of ``G``.
 
     Returns
@@ -138,14 +143,14 @@ def random_split(G, fraction=0.1, *, seed=0, connected=True):
         ]
     else:
         pool = list(range(len(edges)))
-    chosen = rng.choice(len(pool), size=min(n_test, len(pool)), replace=False) if pool else []
+    chosen: np.ndarray | list[int] = rng.choice(len(pool), size=min(n_test, len(pool)), replace=False) if pool else []
     test = [edges[pool[i]] for i in sorted(chosen)]
     H = G.copy()
     H.remove_edges_from(test)
     return H, test
 
 
-def temporal_split(G, year):
+def temporal_split(G: nx.Graph, year: int) -> tuple[nx.Graph, list[tuple[Hashable, Hashable]]]:
     """Train on ties started before ``year``, test on ties started from ``year`` on (see the module docstring).
 
     Examples
@@ -166,7 +171,7 @@ def temporal_split(G, year):
     return H, test
 
 
-def auc(positive, negative):
+def auc(positive: npt.ArrayLike, negative: npt.ArrayLike) -> float:
     """AUC: probability that a positive scores above a negative, ties counting one half.
 
     Examples
@@ -184,7 +189,7 @@ def auc(positive, negative):
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
-def precision_at_k(scores, labels, k):
+def precision_at_k(scores: npt.ArrayLike, labels: npt.ArrayLike, k: int) -> float:
     """Share of hits among the ``k`` best scores (ties broken by position: stable order), divided by ``k``.
 
     Examples
@@ -196,7 +201,9 @@ def precision_at_k(scores, labels, k):
     return float(np.asarray(labels, dtype=bool)[order].sum() / k) if k else float("nan")
 
 
-def sample_non_edges(G, n, *, nodes=None, seed=0):
+def sample_non_edges(
+    G: nx.Graph, n: int, *, nodes: Iterable[Hashable] | None = None, seed: int | None = 0
+) -> list[tuple[Hashable, Hashable]]:
     """``n`` pairs of distinct ``nodes`` (default all) not tied in ``G``, drawn uniformly with replacement.
 
     Examples
@@ -210,7 +217,7 @@ def sample_non_edges(G, n, *, nodes=None, seed=0):
     if k < 2:
         return []
     rng = np.random.default_rng(seed)
-    out = []
+    out: list[tuple[Hashable, Hashable]] = []
     tries = 0
     while len(out) < n and tries < 100:
         tries += 1
@@ -243,18 +250,18 @@ def _inner_temporal_year(H, min_positives):
 
 
 def calibrate_weights(
-    G,
+    G: nx.Graph,
     *,
-    split="temporal",
-    comembership=None,
-    fraction=0.1,
-    seed=0,
-    negatives=None,
-    min_positives=30,
-    base=AllianceWeights(),
-    l2=1e-3,
-    components=COMPONENTS,
-):
+    split: str = "temporal",
+    comembership: nx.Graph | None = None,
+    fraction: float = 0.1,
+    seed: int = 0,
+    negatives: int | None = None,
+    min_positives: int = 30,
+    base: AllianceWeights = AllianceWeights(),
+    l2: float = 1e-3,
+    components: Iterable[str] = COMPONENTS,
+) -> AllianceWeights:
     """Alliance-score weights fitted on the history of ``G`` alone (pass a **training** graph).
 
     ``G`` is split once more — ``split="temporal"``: ties started from the latest year of ``G`` that still gives
@@ -343,24 +350,24 @@ def calibrate_weights(
 
 
 def evaluate(
-    G,
+    G: nx.Graph,
     *,
-    split="random",
-    fraction=0.1,
-    year=None,
-    seed=0,
-    connected=True,
-    methods=EVAL_METHODS,
-    k=(10, 100),
-    negatives=None,
-    comembership=None,
-    weights=AllianceWeights(),
-    repeats=1,
-    cap=10,
-    beta=0.05,
-    max_length=3,
-    epsilon=0.01,
-):
+    split: str = "random",
+    fraction: float = 0.1,
+    year: int | None = None,
+    seed: int = 0,
+    connected: bool = True,
+    methods: Iterable[str] = EVAL_METHODS,
+    k: Iterable[int] = (10, 100),
+    negatives: int | None = None,
+    comembership: nx.Graph | None = None,
+    weights: AllianceWeights = AllianceWeights(),
+    repeats: int = 1,
+    cap: int = 10,
+    beta: float = 0.05,
+    max_length: int = 3,
+    epsilon: float = 0.01,
+) -> list[dict[str, Any]]:
     """Evaluate each index on a hold-out split; one row per method.
 
     Parameters
@@ -404,8 +411,8 @@ def evaluate(
     if split == "temporal" and year is None:
         raise ValueError("a temporal split needs year=")
     runs = repeats if split == "random" else 1
-    acc = {m: {"auc": [], **{f"precision@{x}": [] for x in k}} for m in methods}
-    info = {"n_test": [], "n_negatives": [], "n_candidates": [], "candidate_recall": []}
+    acc: dict[str, dict[str, list[Any]]] = {m: {"auc": [], **{f"precision@{x}": [] for x in k}} for m in methods}
+    info: dict[str, list[float]] = {"n_test": [], "n_negatives": [], "n_candidates": [], "candidate_recall": []}
     katz = {"beta": beta, "max_length": max_length, "epsilon": epsilon}
     for rep in range(runs):
         if split == "random":
@@ -413,6 +420,7 @@ def evaluate(
             eligible = None
             as_of = None
         else:
+            assert year is not None  # a temporal split without year= was refused above
             H, test = temporal_split(G, year)
             eligible = [x for x in H if H.degree(x) > 0]
             as_of = f"{int(year):04d}-01-01"
@@ -466,7 +474,7 @@ def evaluate(
     return rows
 
 
-def paired_difference(a, b):
+def paired_difference(a: npt.ArrayLike, b: npt.ArrayLike) -> tuple[float, float]:
     """Mean and standard error of the paired differences ``a[i] - b[i]`` (``se = sd / sqrt(n)``, sd with n − 1).
 
     Examples
@@ -481,17 +489,17 @@ def paired_difference(a, b):
 
 
 def acceptance(
-    G,
+    G: nx.Graph,
     *,
-    year=None,
-    comembership=None,
-    repeats=5,
-    seed=0,
-    method="alliance",
-    weights=AllianceWeights(),
-    reference="resource_allocation",
-    baselines=METHODS,
-):
+    year: int | None = None,
+    comembership: nx.Graph | None = None,
+    repeats: int = 5,
+    seed: int = 0,
+    method: str = "alliance",
+    weights: AllianceWeights = AllianceWeights(),
+    reference: str = "resource_allocation",
+    baselines: Iterable[str] = METHODS,
+) -> dict[str, Any]:
     """Check the acceptance criterion of the alliance score (see the module docstring) and give its numbers.
 
     Parameters

@@ -32,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,7 +108,18 @@ class GraphIndex:
         The latest tie start in the graph (the default "today" of the recency weighting).
     """
 
-    def __init__(self, G, *, weight="weight", comembership=None):
+    # set per attribute in __init__ (setattr), and graph_as_of by the functions that build an index for a graph
+    sector: np.ndarray
+    commune: np.ndarray
+    epci: np.ndarray
+    departement: np.ndarray
+    sector_codes: list
+    commune_codes: list
+    epci_codes: list
+    departement_codes: list
+    graph_as_of: str | date | None
+
+    def __init__(self, G: nx.Graph, *, weight: str | None = "weight", comembership: nx.Graph | None = None) -> None:
         self.directed = G.is_directed()
         self.nodes = list(G)
         self.pos = {node: i for i, node in enumerate(self.nodes)}
@@ -139,7 +151,7 @@ class GraphIndex:
         key = np.minimum(r, c) * n + np.maximum(r, c)
         ukey, inv = np.unique(key, return_inverse=True)
         lo, hi = ukey // max(n, 1), ukey % max(n, 1)
-        wm = np.bincount(inv, weights=w, minlength=len(ukey))
+        wm: np.ndarray = np.bincount(inv, weights=w, minlength=len(ukey))
         if self.directed or G.is_multigraph():
             # strength: the sum of parallel ties per arc, then the larger arc
             akey = r * n + c
@@ -207,12 +219,12 @@ class GraphIndex:
         self.n_themes = np.diff(T.indptr)
         self._comembership = None
         self._vitality_cache: dict = {}
-        self._nbr_sector = None
+        self._nbr_sector: np.ndarray | None = None
         if comembership is not None:
             self.set_comembership(comembership)
 
     # ------------------------------------------------------------------------------------------------------------
-    def set_comembership(self, C):
+    def set_comembership(self, C: nx.Graph) -> sp.csr_array:
         """Attach a co-membership graph (edge ``weight`` = number of shared alliances) on the same organisations."""
         rows, cols, vals = [], [], []
         for u, v, d in C.edges(data=True):
@@ -233,11 +245,11 @@ class GraphIndex:
         return M
 
     @property
-    def comembership(self):
+    def comembership(self) -> sp.csr_array | None:
         """CSR of shared-alliance counts, or None."""
         return self._comembership
 
-    def neighbour_sectors(self):
+    def neighbour_sectors(self) -> np.ndarray:
         """Dense ``n × n_sectors`` matrix: how many partners of each organisation are in each sector."""
         if self._nbr_sector is None:
             k = max(len(self.sector_codes), 1)
@@ -248,7 +260,7 @@ class GraphIndex:
             self._nbr_sector = np.asarray((self.A @ onehot).toarray(), dtype=np.int64)
         return self._nbr_sector
 
-    def pair_positions(self, pairs):
+    def pair_positions(self, pairs: Iterable[tuple[Hashable, Hashable]]) -> tuple[np.ndarray, np.ndarray]:
         """Two int arrays of rows for ``pairs``; raises :class:`networkx.NodeNotFound` for an unknown node."""
         pos = self.pos
         us, vs = [], []
@@ -261,7 +273,7 @@ class GraphIndex:
             vs.append(pos[v])
         return np.asarray(us, dtype=np.int64), np.asarray(vs, dtype=np.int64)
 
-    def vitality(self, weights: AllianceWeights, as_of=None):
+    def vitality(self, weights: AllianceWeights, as_of: str | date | None = None) -> sp.csr_array:
         """CSR on the tie pattern: strength × recency of each tie, in (0, 1].
 
         ``strength = 1 - exp(-weight / weights.weight_scale)`` and
@@ -338,8 +350,15 @@ def _walks(index, us, vs, max_length):
 
 
 def score_pairs(
-    G, pairs, *, methods=METHODS, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH, epsilon=LOCAL_PATH_EPSILON, index=None
-):
+    G: nx.Graph,
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    *,
+    methods: Iterable[str] = METHODS,
+    beta: float = KATZ_BETA,
+    max_length: int = KATZ_MAX_LENGTH,
+    epsilon: float = LOCAL_PATH_EPSILON,
+    index: GraphIndex | None = None,
+) -> dict[str, np.ndarray]:
     """Score pairs with several link-prediction indices at once.
 
     Parameters
@@ -424,7 +443,9 @@ def _iter(G, pairs, method, index=None, **kw):
     return ((u, v, float(p)) for (u, v), p in zip(pairs, vals))
 
 
-def common_neighbor_count(G, ebunch, *, index=None):
+def common_neighbor_count(
+    G: nx.Graph, ebunch: Iterable[tuple[Hashable, Hashable]], *, index: GraphIndex | None = None
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, |Γ(u) ∩ Γ(v)|)`` for each pair: ``len(networkx.common_neighbors(G, u, v))``.
 
     Examples
@@ -436,7 +457,9 @@ def common_neighbor_count(G, ebunch, *, index=None):
     return _iter(G, ebunch, "common_neighbors", index)
 
 
-def jaccard_coefficient(G, ebunch, *, index=None):
+def jaccard_coefficient(
+    G: nx.Graph, ebunch: Iterable[tuple[Hashable, Hashable]], *, index: GraphIndex | None = None
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, p)``, the Jaccard coefficient; equals :func:`networkx.jaccard_coefficient`.
 
     Examples
@@ -448,7 +471,9 @@ def jaccard_coefficient(G, ebunch, *, index=None):
     return _iter(G, ebunch, "jaccard", index)
 
 
-def adamic_adar_index(G, ebunch, *, index=None):
+def adamic_adar_index(
+    G: nx.Graph, ebunch: Iterable[tuple[Hashable, Hashable]], *, index: GraphIndex | None = None
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, Σ 1/log k_w)`` over common neighbours w; equals :func:`networkx.adamic_adar_index`.
 
     Examples
@@ -460,7 +485,9 @@ def adamic_adar_index(G, ebunch, *, index=None):
     return _iter(G, ebunch, "adamic_adar", index)
 
 
-def resource_allocation_index(G, ebunch, *, index=None):
+def resource_allocation_index(
+    G: nx.Graph, ebunch: Iterable[tuple[Hashable, Hashable]], *, index: GraphIndex | None = None
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, Σ 1/k_w)`` over common neighbours w; equals :func:`networkx.resource_allocation_index`.
 
     Examples
@@ -472,7 +499,9 @@ def resource_allocation_index(G, ebunch, *, index=None):
     return _iter(G, ebunch, "resource_allocation", index)
 
 
-def preferential_attachment(G, ebunch, *, index=None):
+def preferential_attachment(
+    G: nx.Graph, ebunch: Iterable[tuple[Hashable, Hashable]], *, index: GraphIndex | None = None
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, k_u k_v)``; equals :func:`networkx.preferential_attachment`.
 
     Examples
@@ -484,7 +513,14 @@ def preferential_attachment(G, ebunch, *, index=None):
     return _iter(G, ebunch, "preferential_attachment", index)
 
 
-def katz_index(G, ebunch, *, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH, index=None):
+def katz_index(
+    G: nx.Graph,
+    ebunch: Iterable[tuple[Hashable, Hashable]],
+    *,
+    beta: float = KATZ_BETA,
+    max_length: int = KATZ_MAX_LENGTH,
+    index: GraphIndex | None = None,
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, Σ_{l=1}^{L} β^l (A^l)_{uv})``, the Katz index truncated at walks of length ``max_length``.
 
     Examples
@@ -496,7 +532,13 @@ def katz_index(G, ebunch, *, beta=KATZ_BETA, max_length=KATZ_MAX_LENGTH, index=N
     return _iter(G, ebunch, "katz", index, beta=beta, max_length=max_length)
 
 
-def local_path_index(G, ebunch, *, epsilon=LOCAL_PATH_EPSILON, index=None):
+def local_path_index(
+    G: nx.Graph,
+    ebunch: Iterable[tuple[Hashable, Hashable]],
+    *,
+    epsilon: float = LOCAL_PATH_EPSILON,
+    index: GraphIndex | None = None,
+) -> Iterator[tuple[Hashable, Hashable, float]]:
     """Yield ``(u, v, (A²)_{uv} + ε (A³)_{uv})``, the local path index of Lü, Jin & Zhou (2009).
 
     Examples
@@ -586,7 +628,7 @@ class AllianceWeights:
     half_life_years: float = 3.0
     undated_recency: float = 0.5
 
-    def components(self):
+    def components(self) -> dict[str, float]:
         """``{component: weight}`` of the seven components."""
         return {name: getattr(self, name) for name in COMPONENTS}
 
@@ -595,7 +637,15 @@ class AllianceWeights:
 COMPONENTS = ("closure", "activity", "themes", "geography", "bridging", "alliances", "ties")
 
 
-def alliance_components(G, pairs, *, weights=AllianceWeights(), comembership=None, as_of=None, index=None):
+def alliance_components(
+    G: nx.Graph,
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    *,
+    weights: AllianceWeights = AllianceWeights(),
+    comembership: nx.Graph | None = None,
+    as_of: str | date | None = None,
+    index: GraphIndex | None = None,
+) -> dict[str, np.ndarray]:
     """Every component of the alliance score, and the score, for each pair.
 
     See :class:`AllianceWeights` for the definition of each component.
@@ -669,7 +719,15 @@ def _alliance_positions(index, us, vs, weights, as_of=None):
     return out
 
 
-def alliance_score(G, pairs, *, weights=AllianceWeights(), comembership=None, as_of=None, index=None):
+def alliance_score(
+    G: nx.Graph,
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    *,
+    weights: AllianceWeights = AllianceWeights(),
+    comembership: nx.Graph | None = None,
+    as_of: str | date | None = None,
+    index: GraphIndex | None = None,
+) -> dict[tuple[Hashable, Hashable], float]:
     """Alliance score of each pair: structural closure plus what catalysers look for, in [0, 1].
 
     Parameters

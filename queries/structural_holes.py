@@ -73,8 +73,10 @@ A star: the centre spans holes between its three partners, who each depend entir
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Mapping
 from itertools import chain, compress
 from operator import itemgetter, methodcaller
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -152,7 +154,7 @@ def _ties(G, weight="weight"):
     return nodes, u, v, vals
 
 
-def mutual_weight_matrix(G, weight="weight"):
+def mutual_weight_matrix(G: nx.Graph, weight: str | None = "weight") -> tuple[list[Hashable], sp.csr_array]:
     """Return ``(nodes, W)``: the node list and the symmetric CSR matrix of mutual tie weights.
 
     ``W[i, j] = a_ij + a_ji`` for directed graphs and ``a_ij`` for undirected ones (a factor 2 would cancel in
@@ -199,7 +201,7 @@ def _triangle_sums(u, v, w, s, n):
     return T1, T2
 
 
-def burt_arrays(W, *, isolate_value=0.0):
+def burt_arrays(W: sp.sparray | sp.spmatrix, *, isolate_value: float = 0.0) -> dict[str, np.ndarray]:
     """Burt's measures from a symmetric sparse mutual-weight matrix (see :func:`mutual_weight_matrix`).
 
     Returns a dict of numpy arrays indexed like ``W``'s rows: ``constraint``, ``effective_size``,
@@ -260,7 +262,9 @@ def _burt(n, u, v, w, isolate_value=0.0):
 # --------------------------------------------------------------------------------------------------------------
 # public API over networkx graphs
 # --------------------------------------------------------------------------------------------------------------
-def burt_measures(G, *, weight="weight", nodes=None, isolate_value=0.0):
+def burt_measures(
+    G: nx.Graph, *, weight: str | None = "weight", nodes: Iterable[Hashable] | None = None, isolate_value: float = 0.0
+) -> dict[str, dict[Hashable, float]]:
     """All of Burt's measures at once (one pass), as ``{measure: {node: value}}``.
 
     Parameters
@@ -317,7 +321,9 @@ def _measures(G, weight, nodes, isolate_value, names):
     return out
 
 
-def constraint(G, *, weight="weight", nodes=None, isolate_value=0.0):
+def constraint(
+    G: nx.Graph, *, weight: str | None = "weight", nodes: Iterable[Hashable] | None = None, isolate_value: float = 0.0
+) -> dict[Hashable, float]:
     """Burt's constraint ``c_i = sum_j (p_ij + sum_q p_iq p_qj)^2`` over the contacts ``j`` of each node [1]_.
 
     Equal to :func:`networkx.constraint` and igraph's ``Graph.constraint`` on graphs without self-loops (see the
@@ -359,7 +365,9 @@ def constraint(G, *, weight="weight", nodes=None, isolate_value=0.0):
     return _measures(G, weight, nodes, isolate_value, ("constraint",))["constraint"]
 
 
-def effective_size(G, *, weight="weight", nodes=None):
+def effective_size(
+    G: nx.Graph, *, weight: str | None = "weight", nodes: Iterable[Hashable] | None = None
+) -> dict[Hashable, float]:
     """Burt's effective size ``e_i = sum_j (1 - sum_q p_iq m_jq)`` (non-redundant contacts) [1]_.
 
     Equal to :func:`networkx.effective_size` on graphs without self-loops; isolates get ``0`` (no contact)
@@ -385,7 +393,9 @@ def effective_size(G, *, weight="weight", nodes=None):
     return _measures(G, weight, nodes, 0.0, ("effective_size",))["effective_size"]
 
 
-def efficiency(G, *, weight="weight", nodes=None, isolate_value=0.0):
+def efficiency(
+    G: nx.Graph, *, weight: str | None = "weight", nodes: Iterable[Hashable] | None = None, isolate_value: float = 0.0
+) -> dict[Hashable, float]:
     """Burt's efficiency: effective size divided by the number of distinct contacts [1]_.
 
     References
@@ -402,7 +412,9 @@ def efficiency(G, *, weight="weight", nodes=None, isolate_value=0.0):
     return _measures(G, weight, nodes, isolate_value, ("efficiency",))["efficiency"]
 
 
-def hierarchy(G, *, weight="weight", nodes=None, isolate_value=0.0):
+def hierarchy(
+    G: nx.Graph, *, weight: str | None = "weight", nodes: Iterable[Hashable] | None = None, isolate_value: float = 0.0
+) -> dict[Hashable, float]:
     """Burt's hierarchy: concentration of a node's constraint on its contacts [1]_.
 
     ``h_i = sum_j r_ij ln r_ij / (N_i ln N_i)`` with ``r_ij = c_ij / (C_i / N_i)`` (Coleman–Theil disorder
@@ -428,7 +440,7 @@ def hierarchy(G, *, weight="weight", nodes=None, isolate_value=0.0):
     return _measures(G, weight, nodes, isolate_value, ("hierarchy",))["hierarchy"]
 
 
-def local_constraint(G, u, v, *, weight="weight"):
+def local_constraint(G: nx.Graph, u: Hashable, v: Hashable, *, weight: str | None = "weight") -> float:
     """Local constraint ``c_uv = (p_uv + sum_q p_uq p_qv)^2`` of ``v`` on ``u`` (networkx's definition, self-loops
     ignored). Computed on the two ego networks only: suitable for single pairs, not for whole graphs.
 
@@ -468,7 +480,14 @@ def local_constraint(G, u, v, *, weight="weight"):
 # --------------------------------------------------------------------------------------------------------------
 
 
-def holes_rows(measures, lang="fr", *, sort_by="constraint", names=None, digits=4):
+def holes_rows(
+    measures: Mapping[str, Mapping[Hashable, float]],
+    lang: str = "fr",
+    *,
+    sort_by: str = "constraint",
+    names: Mapping[Hashable, str] | None = None,
+    digits: int = 4,
+) -> list[list[Any]]:
     """Table rows (header first) from :func:`burt_measures`, French labels by default (``lang="en"``).
 
     Rows are sorted by increasing ``sort_by`` (lowest constraint = strongest broker first); isolates last.
@@ -494,7 +513,7 @@ def holes_rows(measures, lang="fr", *, sort_by="constraint", names=None, digits=
 
     for n in sorted(con, key=key):
         label = names.get(n, str(n)) if names else str(n)
-        row = [label]
+        row: list[Any] = [label]
         for c in cols:
             x = measures[c][n]
             row.append(x if c == "contacts" else round(float(x), digits))

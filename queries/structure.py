@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
@@ -134,7 +136,7 @@ def _sorted(values):
 # --------------------------------------------------------------------------------------------------------------
 # whole-network measures
 # --------------------------------------------------------------------------------------------------------------
-def density(G):
+def density(G: nx.Graph) -> float:
     """Share of possible ties present: ``m / (n(n-1))`` directed, ``m / (n(n-1)/2)`` undirected, self-loops
     excluded (``sna::gden`` with ``diag=FALSE``); ``0.0`` for fewer than 2 nodes.
 
@@ -149,7 +151,7 @@ def density(G):
     return 0.0 if n < 2 else float(nx.density(H))
 
 
-def components(G):
+def components(G: nx.Graph) -> dict[str, Any]:
     """Connected components (weak for directed graphs): ``count``, ``sizes`` (decreasing), ``giant_size``,
     ``giant_share`` (giant size / n, 0.0 when empty), ``isolates``; directed graphs also ``strong_count``.
 
@@ -176,7 +178,7 @@ def components(G):
     return out
 
 
-def clustering(G):
+def clustering(G: nx.Graph) -> dict[str, float]:
     """``average_clustering`` (mean local clustering, nodes of degree < 2 counting 0; Watts-Strogatz) and
     ``transitivity`` (3 x triangles / connected triples; global clustering), both on the undirected, unweighted
     view of the ties (a directed tie makes the pair adjacent).
@@ -205,7 +207,7 @@ def _mode(G, mode):
     return mode
 
 
-def degree_centralization(G, *, mode=None):
+def degree_centralization(G: nx.Graph, *, mode: str | None = None) -> float | None:
     """Freeman degree centralisation exactly as R ``sna::centralization(g, degree, mode=..., normalize=TRUE)``.
 
     ``sum_i (max c - c_i)`` divided by its maximum over graphs of the same size. ``mode="digraph"`` (default for
@@ -267,7 +269,7 @@ def _raw_betweenness(H, backend="auto"):
     return list(nx.betweenness_centrality(H, normalized=False).values())
 
 
-def betweenness_centralization(G, *, mode=None, backend="auto"):
+def betweenness_centralization(G: nx.Graph, *, mode: str | None = None, backend: str = "auto") -> float | None:
     """Freeman betweenness centralisation exactly as R ``sna::centralization(g, betweenness, mode=...,
     normalize=TRUE)``: raw betweenness (ordered pairs for ``"digraph"``, unordered for ``"graph"``), divided by
     ``(n-1)^2 (n-2)`` (digraph) or ``(n-1)^2 (n-2)/2`` (graph). Unweighted (sna's ``ignore.eval=TRUE``),
@@ -292,7 +294,7 @@ def betweenness_centralization(G, *, mode=None, backend="auto"):
     return sum(cmax - b for b in bet) / tmax
 
 
-def ei_index(G, group="sector"):
+def ei_index(G: nx.Graph, group: str = "sector") -> float | None:
     """Krackhardt–Stern E-I index ``(E - I) / (E + I)`` over the ties between nodes having ``group`` [3]_: -1 all
     ties internal to groups, +1 all across groups. ``None`` without such ties.
 
@@ -308,14 +310,14 @@ def ei_index(G, group="sector"):
     return _ratio(external - internal, external + internal)
 
 
-def cross_group_share(G, group="sector"):
+def cross_group_share(G: nx.Graph, group: str = "sector") -> float | None:
     """Share of ties (between nodes having ``group``) that join two different groups: ``E / (E + I)``
     (``= (1 + EI) / 2``). ``None`` without such ties."""
     internal, external = _ei_counts(_simple(G), group)
     return _ratio(external, external + internal)
 
 
-def ei_by_group(G, group="sector"):
+def ei_by_group(G: nx.Graph, group: str = "sector") -> dict[Hashable, float | None]:
     """Group-level E-I index: for each group ``g``, ``(E_g - I_g) / (E_g + I_g)`` with ``I_g`` ties inside ``g`` and
     ``E_g`` ties with exactly one end in ``g`` (other end in another group) [3]_. ``None`` for groups without
     ties.
@@ -331,7 +333,7 @@ def ei_by_group(G, group="sector"):
     return {k: v["ei_index"] for k, v in by_group(G, group).items()}
 
 
-def mixing_matrix(G, group="sector"):
+def mixing_matrix(G: nx.Graph, group: str = "sector") -> dict[str, Any]:
     """Group x group tie counts (nodes having ``group``): ``{"groups": [...], "counts": {a: {b: count}}}``.
 
     Undirected: symmetric, ``counts[a][b]`` = number of ties between groups ``a != b`` (each tie in both
@@ -359,7 +361,7 @@ def mixing_matrix(G, group="sector"):
     return {"groups": groups, "counts": counts}
 
 
-def assortativity(G, group="sector"):
+def assortativity(G: nx.Graph, group: str = "sector") -> float | None:
     """Newman's nominal assortativity coefficient on ``group`` [4]_: ``(sum_i e_ii - sum_i a_i b_i) / (1 - sum_i
     a_i b_i)`` from the normalised mixing matrix ``e`` (undirected ties counted in both directions); 1 when all
     ties are internal, 0 when mixing is random, negative when groups avoid themselves. Equals
@@ -376,7 +378,7 @@ def assortativity(G, group="sector"):
     """
     H = _simple(G)
     g = _groups(H, group)
-    pairs = Counter()
+    pairs: Counter[tuple[Hashable, Hashable]] = Counter()
     for u, v in H.edges():
         if u in g and v in g:
             pairs[(g[u], g[v])] += 1
@@ -385,7 +387,7 @@ def assortativity(G, group="sector"):
     total = sum(pairs.values())
     if total == 0:
         return None
-    a, b = Counter(), Counter()
+    a, b = Counter[Hashable](), Counter[Hashable]()
     trace = 0
     for (x, y), c in pairs.items():
         a[x] += c
@@ -396,7 +398,7 @@ def assortativity(G, group="sector"):
     return _ratio(trace / total - ab, 1 - ab) if not math.isclose(ab, 1.0) else None
 
 
-def reciprocity(G):
+def reciprocity(G: nx.Graph) -> float | None:
     """Share of arcs whose reverse arc also exists (``networkx.overall_reciprocity``, ``sna::grecip(measure=
     "edgewise")``), self-loops excluded; ``None`` for undirected graphs or without arcs.
 
@@ -416,7 +418,14 @@ def reciprocity(G):
 COMMUNITY_SEED = 0
 
 
-def communities(G, *, weight="weight", resolution=1.0, seed=COMMUNITY_SEED, membership=None):
+def communities(
+    G: nx.Graph,
+    *,
+    weight: str | None = "weight",
+    resolution: float = 1.0,
+    seed: int | None = COMMUNITY_SEED,
+    membership: Mapping[Hashable, Hashable] | None = None,
+) -> dict[str, Any]:
     """Louvain communities (``networkx.community.louvain_communities``, seeded: deterministic) [5]_ and their
     modularity (same ``weight`` and ``resolution``; directed modularity for directed graphs).
 
@@ -465,7 +474,7 @@ def communities(G, *, weight="weight", resolution=1.0, seed=COMMUNITY_SEED, memb
 # --------------------------------------------------------------------------------------------------------------
 # per group, summary, yearly snapshots
 # --------------------------------------------------------------------------------------------------------------
-def by_group(G, group="sector"):
+def by_group(G: nx.Graph, group: str = "sector") -> dict[Hashable, dict[str, Any]]:
     """Per-group breakdown ``{group value: {...}}`` (nodes having ``group`` only, groups sorted):
 
     ``members``; ``internal_ties`` (both ends in the group); ``external_ties`` (one end in another group);
@@ -485,7 +494,7 @@ def by_group(G, group="sector"):
     H = _simple(G)
     g = _groups(H, group)
     members = Counter(g.values())
-    internal, external = Counter(), Counter()
+    internal, external = Counter[Hashable](), Counter[Hashable]()
     for u, v in H.edges():
         if u in g and v in g:
             if g[u] == g[v]:
@@ -511,7 +520,15 @@ def by_group(G, group="sector"):
     return out
 
 
-def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centralization=True, membership=None):
+def summary(
+    G: nx.Graph,
+    group: str = "sector",
+    *,
+    weight: str | None = "weight",
+    seed: int | None = COMMUNITY_SEED,
+    centralization: bool = True,
+    membership: Mapping[Hashable, Hashable] | None = None,
+) -> dict[str, Any]:
     """All whole-network measures in one plain dict (``None`` where undefined).
 
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
@@ -577,7 +594,7 @@ def _year(iso):
     return int(str(iso)[:4])
 
 
-def snapshot(G, year):
+def snapshot(G: nx.Graph, year: int) -> nx.Graph:
     """The ties active in calendar year ``year``, as a simple graph over *all* nodes of ``G`` (like
     ``tie_graph(as_of=...)``, organisations without ties that year stay as isolates).
 
@@ -618,7 +635,9 @@ def snapshot(G, year):
     return _simple(H)
 
 
-def by_year(G, years=None, group="sector", **kwargs):
+def by_year(
+    G: nx.Graph, years: Iterable[int] | None = None, group: str = "sector", **kwargs: Any
+) -> dict[int, dict[str, Any]]:
     """:func:`summary` of each yearly :func:`snapshot`, ``{year: summary}``, to follow how a territory's ties
     grow and cross sectors ("collective maturity").
 
@@ -681,7 +700,7 @@ _SUMMARY_KEYS = (
 )  # fmt: skip
 
 
-def summary_rows(summary, lang="fr", *, digits=4):
+def summary_rows(summary: Mapping[str, Any], lang: str = "fr", *, digits: int = 4) -> list[list[Any]]:
     """``[[measure, value], ...]`` rows (header first) from :func:`summary`, French labels by default,
     ``lang="en"`` for English; undefined values shown as ``–``. The mixing matrix is left out (see
     :func:`by_group_rows`).
@@ -702,7 +721,9 @@ def summary_rows(summary, lang="fr", *, digits=4):
     return rows
 
 
-def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
+def by_group_rows(
+    groups: Mapping[Hashable, Mapping[str, Any]], lang: str = "fr", *, group: str = "sector", digits: int = 4
+) -> list[list[Any]]:
     """Rows (header first) from :func:`by_group`; sector codes shown with their French/English labels.
 
     Examples
@@ -720,10 +741,10 @@ def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
 
 
 def by_year_rows(
-    years,
-    lang="fr",
+    years: Mapping[int, Mapping[str, Any]],
+    lang: str = "fr",
     *,
-    keys=(
+    keys: Sequence[str] = (
         "ties",
         "density",
         "components",
@@ -733,8 +754,8 @@ def by_year_rows(
         "assortativity",
         "modularity",
     ),
-    digits=4,
-):
+    digits: int = 4,
+) -> list[list[Any]]:
     """Rows (header first, one row per year) from :func:`by_year`, French labels by default.
 
     Examples

@@ -54,7 +54,10 @@ Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -126,7 +129,7 @@ class Suggestion:
     _diversity: tuple | None = field(default=None, repr=False)  # (max_per_partner, skipped partners)
 
     @property
-    def reason_codes(self):
+    def reason_codes(self) -> list[dict[str, Any]]:
         """The reasons as codes with their values (list of dicts ``{"code": …}``; empty when the suggestion was
         made with ``explain=False``); :func:`catalyse.i18n.reason_text` words them."""
         if self._codes is None:
@@ -135,33 +138,33 @@ class Suggestion:
         return self._codes
 
     @property
-    def reasons(self):
+    def reasons(self) -> list[str]:
         """The reasons in words, in the language the suggestion was made in (list of str)."""
         if self._reasons is None:
             self._reasons = [reason_text(c, self._lang) for c in self.reason_codes]
         return self._reasons
 
-    def reasons_in(self, lang):
+    def reasons_in(self, lang: str) -> list[str]:
         """The reasons in words in `lang` ("fr" or "en")."""
         return [reason_text(c, lang) for c in self.reason_codes]
 
     @property
-    def pair(self):
+    def pair(self) -> tuple[object, object]:
         return (self.org, self.partner)
 
     @property
-    def skipped_partners(self):
+    def skipped_partners(self) -> list:
         """Better-scored candidates of ``org`` set aside by the ``max_per_partner`` rule before this suggestion
         (best first; always empty without the rule)."""
         return list(self._diversity[1]) if self._diversity else []
 
     @property
-    def score_rank(self):
+    def score_rank(self) -> int:
         """Rank of ``partner`` among ``org``'s candidates by score alone: ``rank`` plus the number of better-scored
         partners the ``max_per_partner`` rule set aside (equal to ``rank`` without the rule)."""
         return self.rank + len(self._diversity[1]) if self._diversity else self.rank
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
         d["components"] = dict(self.components)
         d["what_if"] = dict(self.what_if)
@@ -201,11 +204,19 @@ class SuggestionIndex(GraphIndex):
         ``bridges_communities``.
     """
 
-    def __init__(self, G, *, comembership=None, communities=None, seed=0, weight="weight"):
+    def __init__(
+        self,
+        G: nx.Graph,
+        *,
+        comembership: nx.Graph | None = None,
+        communities: dict[Hashable, int] | Iterable[Iterable[Hashable]] | None = None,
+        seed: int = 0,
+        weight: str | None = "weight",
+    ) -> None:
         super().__init__(G, weight=weight, comembership=comembership)
         self.graph_as_of = G.graph.get("as_of")
         self.seed = seed
-        self._communities = None
+        self._communities: np.ndarray | None = None
         self._communities_skipped = False
         if communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
@@ -218,20 +229,26 @@ class SuggestionIndex(GraphIndex):
                     for x in members:
                         lab[self.pos[x]] = k
             self._communities = lab
-        self._burt = None
-        self._components = None
-        self._cat_tables = None
+        self._burt: tuple[np.ndarray, sp.csr_array, np.ndarray] | None = None
+        self._components: np.ndarray | None = None
+        self._cat_tables: dict[str, np.ndarray] | None = None
         self._cat_E = self._cat_E_key = None
 
-    def suggest(self, org=None, **kwargs):
+    def suggest(self, org: Hashable | None = None, **kwargs: Any) -> list[Suggestion]:
         """:func:`suggest` on the indexed graph."""
         return suggest(None, org, index=self, **kwargs)
 
-    def iter_suggest(self, org=None, **kwargs):
+    def iter_suggest(self, org: Hashable | None = None, **kwargs: Any) -> Iterator[Suggestion]:
         """:func:`iter_suggest` on the indexed graph."""
         return iter_suggest(None, org, index=self, **kwargs)
 
-    def warm(self, *, communities=True, territory_level="epci", complementary=COMPLEMENTARY_SECTORS):
+    def warm(
+        self,
+        *,
+        communities: bool = True,
+        territory_level: str = "epci",
+        complementary: Iterable[Iterable[str]] = COMPLEMENTARY_SECTORS,
+    ) -> SuggestionIndex:
         """Compute now what the first query would otherwise compute (Burt terms, components, Louvain if
         ``communities``, the candidate matrices of ``territory_level``), so that every query is equally fast
         (at W2: about 10 s once, then tens of milliseconds per organisation). Returns the index."""
@@ -246,13 +263,13 @@ class SuggestionIndex(GraphIndex):
         return self
 
     # -- lazily computed pieces -------------------------------------------------------------------------------
-    def components(self):
+    def components(self) -> np.ndarray:
         """Connected-component label of each organisation (undirected skeleton)."""
         if self._components is None:
             self._components = connected_components(self.A, directed=False)[1].astype(np.int64)
         return self._components
 
-    def communities(self):
+    def communities(self) -> np.ndarray | None:
         """Louvain community label of each organisation (seeded; see the class docstring), or None when it would
         take too long: without igraph, networkx's pure-Python Louvain is only run up to
         :data:`NX_LOUVAIN_MAX_TIES` tied pairs (it takes minutes on a million ties; igraph takes seconds)."""
@@ -261,7 +278,7 @@ class SuggestionIndex(GraphIndex):
             self._communities_skipped = self._communities is None
         return self._communities
 
-    def burt(self):
+    def burt(self) -> tuple[np.ndarray, sp.csr_array, np.ndarray]:
         """``(s, Y, c)``: mutual-weight strengths, per-tie terms ``Y_ij = p_ij + Σ_q p_iq p_qj`` on the tie
         pattern, and Burt's constraint ``c_i = Σ_j Y_ij²`` (NaN for isolates, like networkx)."""
         if self._burt is None:
@@ -289,7 +306,7 @@ class SuggestionIndex(GraphIndex):
             self._burt = (s, Y, c)
         return self._burt
 
-    def catalyser_tables(self):
+    def catalyser_tables(self) -> dict[str, np.ndarray]:
         """For each EPCI and département code, the best-connected catalyser (or -1)."""
         if self._cat_tables is None:
             tables = {}
@@ -544,30 +561,30 @@ def _territory_mask(G, index, territory):
 
 
 def suggest(
-    G,
-    org=None,
+    G: nx.Graph | None,
+    org: Hashable | None = None,
     *,
-    top=10,
-    between=None,
-    territory=None,
-    theme=None,
-    exclude=(),
-    comembership=None,
-    lang="fr",
-    weights=AllianceWeights(),
-    as_of=None,
-    sources=SOURCES,
-    territory_level="epci",
-    complementary=COMPLEMENTARY_SECTORS,
-    cap=10,
-    what_if=True,
-    communities=True,
-    new_tie_weight=1.0,
-    catalyser_factor=2.0,
-    explain=True,
-    index=None,
-    max_per_partner=None,
-):
+    top: int = 10,
+    between: tuple[str, str] | None = None,
+    territory: str | Territory | None = None,
+    theme: str | None = None,
+    exclude: Iterable[tuple[Hashable, Hashable]] = (),
+    comembership: nx.Graph | None = None,
+    lang: str = "fr",
+    weights: AllianceWeights = AllianceWeights(),
+    as_of: str | date | None = None,
+    sources: Iterable[str] = SOURCES,
+    territory_level: str = "epci",
+    complementary: Iterable[Iterable[str]] = COMPLEMENTARY_SECTORS,
+    cap: int = 10,
+    what_if: bool = True,
+    communities: bool = True,
+    new_tie_weight: float = 1.0,
+    catalyser_factor: float = 2.0,
+    explain: bool = True,
+    index: SuggestionIndex | None = None,
+    max_per_partner: int | None = None,
+) -> list[Suggestion]:
     """Suggested introductions, best first, with reasons, introducer and what-if gain.
 
     Parameters
@@ -692,30 +709,30 @@ def suggest(
 
 
 def iter_suggest(
-    G,
-    org=None,
+    G: nx.Graph | None,
+    org: Hashable | None = None,
     *,
-    top=10,
-    between=None,
-    territory=None,
-    theme=None,
-    exclude=(),
-    comembership=None,
-    lang="fr",
-    weights=AllianceWeights(),
-    as_of=None,
-    sources=SOURCES,
-    territory_level="epci",
-    complementary=COMPLEMENTARY_SECTORS,
-    cap=10,
-    what_if=True,
-    communities=True,
-    new_tie_weight=1.0,
-    catalyser_factor=2.0,
-    explain=True,
-    index=None,
-    max_per_partner=None,
-):
+    top: int = 10,
+    between: tuple[str, str] | None = None,
+    territory: str | Territory | None = None,
+    theme: str | None = None,
+    exclude: Iterable[tuple[Hashable, Hashable]] = (),
+    comembership: nx.Graph | None = None,
+    lang: str = "fr",
+    weights: AllianceWeights = AllianceWeights(),
+    as_of: str | date | None = None,
+    sources: Iterable[str] = SOURCES,
+    territory_level: str = "epci",
+    complementary: Iterable[Iterable[str]] = COMPLEMENTARY_SECTORS,
+    cap: int = 10,
+    what_if: bool = True,
+    communities: bool = True,
+    new_tie_weight: float = 1.0,
+    catalyser_factor: float = 2.0,
+    explain: bool = True,
+    index: SuggestionIndex | None = None,
+    max_per_partner: int | None = None,
+) -> Iterator[Suggestion]:
     """The suggestions of :func:`suggest` (same arguments, same order), yielded block of organisations by block.
 
     Memory stays bounded whatever the number of organisations: candidates and scores are computed by blocks of
@@ -808,7 +825,9 @@ def iter_suggest(
     return _generate(index, blocks, top=top, weights=weights, as_of=as_of, **kw)
 
 
-def pair_list(suggestions, *, max_per_org=None, limit=None):
+def pair_list(
+    suggestions: Iterable[Suggestion], *, max_per_org: int | None = None, limit: int | None = None
+) -> list[Suggestion]:
     """The territory's list: each pair once (from its better-scored side), best first.
 
     Parameters

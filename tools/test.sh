@@ -36,4 +36,7 @@ echo "test.sh: ruff (lint and format) on the whole tree"
 python3 -m ruff check .
 python3 -m ruff format --check .
 
+echo "test.sh: mypy (the packages listed in pyproject.toml's [tool.mypy])"
+python3 -m mypy
+
 exec python3 -m pytest "$@"

@@ -17,6 +17,10 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -55,7 +59,7 @@ def unavailable_reason() -> str | None:
 
 @dataclass
 class Visit:
-    page: object
+    page: Page
     url: str
     console_errors: list = field(default_factory=list)
     page_errors: list = field(default_factory=list)
@@ -89,11 +93,11 @@ class OfflineChromium:
     def __init__(self, *, width: int = 1400, height: int = 900, scale: float = 1.0, playwright=None):
         """`playwright`: a started ``sync_playwright()`` to use (one thread can run only one); else one is started
         here and stopped on exit."""
-        self.viewport = {"width": width, "height": height}
+        self.viewport: ViewportSize = {"width": width, "height": height}
         self.scale = scale
         self._given = playwright
 
-    def __enter__(self):
+    def __enter__(self) -> OfflineChromium:
         from playwright.sync_api import sync_playwright
 
         self._profile = tempfile.mkdtemp(prefix="catalyse-chromium-")

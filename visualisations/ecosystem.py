@@ -542,6 +542,7 @@ def ecosystem_map(
     types = _tie_edges(view, G, pairs, lang)
 
     if aggregate:
+        assert groups is not None  # grouped above whenever aggregate
         _add_supers(view, G, groups, group_by, pos, sizes, lang)
         notes.append(T["aggregated"].format(n=max_nodes, by=T["by_" + group_by]))
 
@@ -923,7 +924,7 @@ def catalyser_view(G, catalyser, introductions, *, lang: str = "fr", title: str 
         else:
             view.node(n, label=name(n), title=title_n, color=color, size=16, x=pos[n][0], y=pos[n][1], **extra)
 
-    outcomes = Counter()
+    outcomes: Counter[str] = Counter()
     per_org = defaultdict(set)
     for i in mine:
         oc = _get(i, "outcome") or "pending"

@@ -64,9 +64,9 @@ def spring(
         node = next(iter(H))
         return {node: (fixed or {}).get(node, center)}
     iterations = iterations or (80 if n <= 300 else 40)
-    pos = fixed and {k: (np.asarray(v, dtype=float) - np.asarray(center)) / scale for k, v in fixed.items()}
+    start = fixed and {k: (np.asarray(v, dtype=float) - np.asarray(center)) / scale for k, v in fixed.items()}
     raw = nx.spring_layout(
-        H, seed=seed, iterations=iterations, pos=pos or None, fixed=list(fixed) if fixed else None, k=None
+        H, seed=seed, iterations=iterations, pos=start or None, fixed=list(fixed) if fixed else None, k=None
     )
     if fixed:
         return {k: (float(v[0] * scale + center[0]), float(v[1] * scale + center[1])) for k, v in raw.items()}
@@ -197,6 +197,8 @@ def communities(G, *, seed: int = COMMUNITY_SEED, min_size: int = 2, membership:
 
 def _coordinates(d: dict) -> tuple[float, float] | None:
     lat, lon = d.get("lat"), d.get("lon")
+    if lat is None or lon is None:  # float(None) would raise TypeError
+        return None
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):

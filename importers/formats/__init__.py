@@ -94,5 +94,5 @@ def detect_format(path: str | os.PathLike) -> str | None:
     """
     from ..tables import read_tables
 
-    found = {t.hints.get("format") for t in read_tables(path)} - {None}
+    found = {f for t in read_tables(path) if (f := t.hints.get("format")) is not None}
     return sorted(found)[0] if found else None

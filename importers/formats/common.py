@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from catalyse.graphcore import fields as F
 from catalyse.graphcore import vocab
@@ -39,7 +39,7 @@ DEFAULT_TIE_TYPE = "partnership"
 DEFAULT_SECTOR = "other"
 
 
-def unique_ids(labels: Iterable[str], fallback: str = "element") -> list[str]:
+def unique_ids(labels: Iterable[object], fallback: str = "element") -> list[str]:
     """Stable ids from labels, in file order: the same label gives the same id; two labels with the same slug get
     ``-2``, ``-3``… in the order they come; a label with no letter or digit gets ``<fallback>-<position>``; an
     empty label gets ``""`` (so that validation reports the missing id)."""
@@ -69,14 +69,14 @@ class Resolver:
     """Find the id of an element named in a relation: by id, by exact label, then by label without case or
     accents; a name found nowhere becomes its slug (it may name an organisation already in the store)."""
 
-    def __init__(self, ids: list[str], labels: list[str]):
+    def __init__(self, ids: list[str], labels: Sequence[object]) -> None:
         self.ids = {i for i in ids if i}
         self.exact: dict[str, str] = {}
         self.folded: dict[str, str] = {}
         for oid, label in zip(ids, labels):
             if oid and not F.is_blank(label):
                 self.exact.setdefault(F.text(label), oid)
-                self.folded.setdefault(_fold(label), oid)
+                self.folded.setdefault(_fold(str(label)), oid)
 
     def find(self, value) -> str | None:
         """The id `value` stands for, or None when it names no element of this file."""

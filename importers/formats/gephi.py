@@ -227,12 +227,12 @@ def _tables_from_graph(path, nodes, edges, node_names, edge_names, fmt) -> list[
 
 def read_graphml(path: str, raw: bytes) -> list[Table]:
     root = _parse_xml(path, raw)
-    keys: dict[str, tuple[str, str, str]] = {}  # key id → (for, name, type)
+    keys: dict[str, tuple[str, str, str | None]] = {}  # key id → (for, name, type)
     for el in root:
         if _local(el.tag) == "key":
             keys[el.get("id", "")] = (
                 el.get("for", "all"),
-                el.get("attr.name") or el.get("id", ""),
+                el.get("attr.name") or el.get("id") or "",
                 el.get("attr.type"),
             )
     graph = next((el for el in root if _local(el.tag) == "graph"), None)
@@ -252,7 +252,8 @@ def read_graphml(path: str, raw: bytes) -> list[Table]:
             attrs[_fold(name)] = _typed(d.text or "", kind)
         return attrs
 
-    nodes, edges = [], []
+    nodes: list[tuple[int, str, object, dict]] = []
+    edges: list[tuple[int, str, str, bool | None, dict]] = []
     for el in graph:
         tag = _local(el.tag)
         if tag == "node":
@@ -272,13 +273,16 @@ def read_gexf(path: str, raw: bytes) -> list[Table]:
     if graph is None:
         raise ReadError(f"{path}: a GEXF file without a <graph>")
     default_type = graph.get("defaultedgetype", "undirected")
-    attributes: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    attributes: dict[str, dict[str, tuple[str, str | None]]] = {"node": {}, "edge": {}}
     for el in graph:
         if _local(el.tag) == "attributes":
             cls = el.get("class", "node")
             for a in el:
                 if _local(a.tag) == "attribute":
-                    attributes.setdefault(cls, {})[a.get("id", "")] = (a.get("title") or a.get("id", ""), a.get("type"))
+                    attributes.setdefault(cls, {})[a.get("id", "")] = (
+                        a.get("title") or a.get("id") or "",
+                        a.get("type"),
+                    )
     node_names: dict[str, str] = {}
     edge_names: dict[str, str] = {}
 
@@ -293,7 +297,8 @@ def read_gexf(path: str, raw: bytes) -> list[Table]:
                 attrs[_fold(title)] = _typed(av.get("value"), kind)
         return attrs
 
-    nodes, edges = [], []
+    nodes: list[tuple[int, str, object, dict]] = []
+    edges: list[tuple[int, str, str, bool | None, dict]] = []
     for section in graph:
         tag = _local(section.tag)
         if tag == "nodes":

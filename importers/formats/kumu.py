@@ -44,9 +44,9 @@ def is_spreadsheet(tables: list[Table]) -> bool:
     return elements is not None and "label" in {_fold(h) for h in elements.headers}
 
 
-def _flat(record: dict) -> dict[str, object]:
+def _flat(record: dict) -> dict[str, tuple[str, object]]:
     """Kumu fields keyed by their folded name (``Element Type`` → ``element_type``), ``attributes`` merged in."""
-    out: dict[str, object] = {}
+    out: dict[str, tuple[str, object]] = {}
     for key, value in record.items():
         if key == "attributes" and isinstance(value, dict):
             for k, v in value.items():

@@ -60,7 +60,7 @@ def read_workbook(path: str, tables: list[Table]) -> list[Table]:
         for row, cells in relations.rows:
             flat = _by_fold(cells)
             tie_type, provenance = tie_type_and_provenance(flat.pop("type", (None, ""))[1], TOOL)
-            rec = {
+            rec: dict[str, object] = {
                 "source": resolver.resolve(flat.pop("source", (None, ""))[1]),
                 "target": resolver.resolve(flat.pop("target", (None, ""))[1]),
                 "type": tie_type,
