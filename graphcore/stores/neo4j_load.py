@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import fcntl
+import gc
+import operator
 import os
 import re
 import shutil
@@ -193,17 +195,35 @@ def _cell(value) -> str:
     raise FirstLoadError(f"value {value!r} of type {t.__name__}: not a property type a first load writes")
 
 
+def _line(row: list) -> str:
+    """A CSV line of `_cell`s (text, the common case, formatted inline)."""
+    return (
+        ",".join(["" if v is None else '"' + v.replace('"', '""') + '"' if type(v) is str else _cell(v) for v in row])
+        + "\n"
+    )
+
+
 def _neo4j_type(t: type) -> str:
     if t in (list, tuple):
         return "string[]"
     return _NEO4J_TYPES[t]
 
 
+@dataclass
+class ImportFiles:
+    """The CSV files of one load: the importer's ``--nodes=…`` / ``--relationships=…`` arguments, the files that
+    hold a line break inside a value (read as multi-line, slower), and the statements to run after the import."""
+
+    args: list[str] = field(default_factory=list)
+    multiline: list[Path] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+
+
 class _Files:
-    """The CSV files of one load and the importer arguments naming them."""
+    """Writes the CSV files of one load into `directory`, naming them in `files`."""
 
     def __init__(self, directory: Path):
-        self.dir, self.args, self.n = directory, [], 0
+        self.dir, self.files, self.n = directory, ImportFiles(), 0
 
     def write(self, option: str, what: str, keys: list[str], names: list[str], rows: list[list]) -> None:
         """Write `rows` (the structural cells first, one per name of `keys`, then one Python value per property of
@@ -225,56 +245,82 @@ class _Files:
             header = list(keys)
             for j, name in enumerate(names):
                 t = chosen.get(j) or next(iter(types[j]), str)
-                if t is type(None):  # every row of this group lacks it
+                if t is type(None):  # no row of this group has it: any type will do
                     t = str
                 header.append(f"{name}:{_neo4j_type(t)}")
-            self.n += 1
-            path = self.dir / f"{self.n:02d}-{option.split('=')[0].lower().replace(':', '-')}.csv"
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(",".join(map(_q, header)) + "\n")
-                fh.writelines(",".join(map(_cell, r)) + "\n" for r in group)
-            self.args.append(f"--{what}={option}={path}")
+            lines = list(map(_line, group))
+            self.save(option, what, header, lines, any(ln.count("\n") > 1 or "\r" in ln for ln in lines))
 
-    def write_lines(self, option: str, what: str, header: list[str], lines: list[str]) -> None:
-        """A file of lines already formatted (the fast path of the ties)."""
+    def save(self, option: str, what: str, header: list[str], lines: list[str], multiline: bool) -> None:
+        """One file of formatted `lines` under `header`; `multiline`: a value holds a line break."""
         if not lines:
             return
         self.n += 1
-        path = self.dir / f"{self.n:02d}-{option.lower()}.csv"
+        path = self.dir / f"{self.n:02d}-{option.lower().replace(':', '-')}.csv"
+        head = ",".join(map(_q, header)) + "\n"
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(map(_q, header)) + "\n")
+            fh.write(head)
             fh.writelines(lines)
-        self.args.append(f"--{what}={option}={path}")
+        self.files.args.append(f"--{what}={option}={path}")
+        if multiline or head.count("\n") > 1 or "\r" in head:
+            self.files.multiline.append(path)
 
 
-def _tie_lines(ties) -> list[str] | None:
-    """Lines of the TIE file when every tie has the common types (str, bool, float weight, float or no confidence,
-    dates or none, text or no provenance): formatted in one pass, 3x faster than cell by cell. None otherwise."""
-    if not all(
-        type(t.weight) is float
-        and type(t.directed) is bool
-        and (t.confidence is None or type(t.confidence) is float)
-        and (t.provenance is None or type(t.provenance) is str)
-        and (t.start is None or type(t.start) is _dt.date)
-        and (t.end is None or type(t.end) is _dt.date)
-        for t in ties
-    ):
+_TIE_FIELDS = ("source", "target", "key", "type", "directed", "weight", "start", "end", "provenance", "confidence")
+
+
+class _Formatted(dict):
+    """Value → its CSV cell, each distinct value formatted once (`fmt` raises `_SlowPath` for a value of another
+    type than the fast path's)."""
+
+    def __init__(self, fmt):
+        super().__init__({None: ""})
+        self.fmt = fmt
+
+    def __missing__(self, value):
+        cell = self[value] = self.fmt(value)
+        return cell
+
+
+class _SlowPath(Exception):
+    pass
+
+
+def _typed(t: type, fmt):
+    def check(value):
+        if type(value) is not t:
+            raise _SlowPath()
+        return fmt(value)
+
+    return check
+
+
+def _tie_lines(ties: list) -> tuple[list[str], bool] | None:
+    """Lines of the TIE file, and whether a value holds a line break, when every tie has the types of a validated
+    one (text, a boolean, a float weight, a float or no confidence, dates or none, text or no provenance); else
+    None.
+
+    Each distinct value is formatted once (a million ties hold a few thousand dates, weights, types and
+    provenances, and 100,000 organisation ids): a line is then ten dictionary look-ups. Weights, confidences and
+    flags are type-checked first: ``1 == 1.0 == True`` would share one formatted cell.
+    """
+    rows = list(map(operator.attrgetter(*_TIE_FIELDS), ties))
+    for j, ok in ((4, {bool}), (5, {float}), (9, {float, type(None)})):
+        if not set(map(type, map(operator.itemgetter(j), rows))) <= ok:
+            return None
+    text = _Formatted(_typed(str, _q))
+    number = _Formatted(repr)
+    day = _Formatted(_typed(_dt.date, _dt.date.isoformat))
+    flag, dq = {True: "true", False: "false"}, '"'
+    try:
+        lines = [
+            f"{text[s]},{text[t]},{_q(k) if dq in k else dq + k + dq},{text[ty]},{flag[d]},{number[w]},"
+            f"{day[st]},{day[en]},{text[p]},{number[c]}\n"
+            for s, t, k, ty, d, w, st, en, p, c in rows
+        ]
+    except _SlowPath:
         return None
-    days: dict = {None: ""}
-
-    def day(d):
-        s = days.get(d)
-        if s is None:
-            s = days[d] = d.isoformat()
-        return s
-
-    q = _q
-    return [
-        f"{q(t.source)},{q(t.target)},{q(t.key)},{q(t.type)},{'true' if t.directed else 'false'},{t.weight!r},"
-        f"{day(t.start)},{day(t.end)},{'' if t.provenance is None else q(t.provenance)},"
-        f"{'' if t.confidence is None else repr(t.confidence)}\n"
-        for t in ties
-    ]
+    return lines, any("\n" in v or "\r" in v for v in text if v)  # ids, keys and types hold no line break
 
 
 #: The properties of an organisation node besides `id` (`_org_props`), then its ``extra.<column>``s.
@@ -291,9 +337,8 @@ def _known(keys: Iterable[str], columns: Iterable[str], what: str) -> None:
         raise FirstLoadError(f"{what} properties {sorted(unknown)} have no column in the first load's files")
 
 
-def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress: Progress | None = None) -> list[str]:
-    """Write `data` (checked: unique keys, known references) as the importer's CSV files into `directory`; return
-    the importer's ``--nodes=…`` / ``--relationships=…`` arguments, and the empty-list statements to run after it.
+def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress: Progress | None = None) -> ImportFiles:
+    """Write `data` (checked: unique keys, known references) as the importer's CSV files into `directory`.
 
     Nodes: ``Organisation`` (``Organisation:Catalyser`` for catalysers, with ``metiers``), ``Alliance``,
     ``Introduction``, each keyed by its ``id`` in its own id space; relationships ``TIE``, ``MEMBER_OF`` {role},
@@ -356,11 +401,11 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
     tick(len(data.introductions))
 
     tie_ends = [":START_ID(Organisation)", ":END_ID(Organisation)"]
-    lines = _tie_lines(data.ties)
-    if lines is not None:
+    fast = _tie_lines(data.ties)
+    if fast is not None:
         header = [*tie_ends, "key:string", "type:string", "directed:boolean", "weight:double", "start:date",
                   "end:date", "provenance:string", "confidence:double"]  # fmt: skip
-        files.write_lines("TIE", "relationships", header, lines)
+        files.save("TIE", "relationships", header, *fast)
     else:
         rows = [
             [t.source, t.target, t.key, t.type, t.directed, t.weight, t.start, t.end, t.provenance, t.confidence]
@@ -368,7 +413,8 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
         ]
         files.write("TIE", "relationships", tie_ends, list(TIE_PROPERTIES), rows)
     tick(len(data.ties))
-    return files.args + [EMPTY_LISTS[f] for f in sorted(fixes)]
+    files.files.statements = [EMPTY_LISTS[f] for f in sorted(fixes)]
+    return files.files
 
 
 # -- the load -------------------------------------------------------------------------------------------------------
@@ -401,6 +447,20 @@ def _reason(output: str) -> str:
     ]
     errors = [ln for ln in lines if "ERROR" in ln or "rror" in ln or "xception" in ln]
     return " ".join((errors or lines)[-3:])[:500] or "no output"
+
+
+def _references_known(data: Dataset) -> bool:
+    """True if every organisation `data` refers to is one of its own (sets of ids: `missing_references` builds
+    a row per reference, 2 s for a million ties; it runs only to name the missing ones)."""
+    own = data.org_ids()
+    get = operator.attrgetter
+    return (
+        own.issuperset(map(get("source"), data.ties))
+        and own.issuperset(map(get("target"), data.ties))
+        and own.issuperset(map(get("org"), data.catalysers))
+        and all(own.issuperset(m.org for m in a.members) for a in data.alliances)
+        and all(i.catalyser in own and i.a in own and i.b in own for i in data.introductions)
+    )
 
 
 def expected_counts(data: Dataset) -> tuple[int, int]:
@@ -458,9 +518,8 @@ def first_load(
     root = Path(home).resolve()
     check_loadable(root, database)
     data = check_unique_keys(data)
-    missing = missing_references(data, lambda ids: set())
-    if missing:
-        raise IntegrityError(missing)
+    if not _references_known(data):
+        raise IntegrityError(missing_references(data, lambda ids: set()))
     root.mkdir(parents=True, exist_ok=True)
     (root / "logs").mkdir(exist_ok=True)
     log_path = root / "logs" / LOG_NAME
@@ -473,9 +532,14 @@ def first_load(
             raise FirstLoadError(f"the temporary directory {work} has a comma in its path: give another workdir")
         t0 = time.perf_counter()
         say(f"writing the import files into {work}")
-        args = write_import_files(data, work, progress=progress)
-        fixes = [a for a in args if not a.startswith("--")]
-        file_args = [a for a in args if a.startswith("--")]
+        gc_was = gc.isenabled()
+        gc.disable()  # millions of new rows and lines, none of them cyclic: collections would only cost time
+        try:
+            files = write_import_files(data, work, progress=progress)
+        finally:
+            if gc_was:
+                gc.enable()
+        multiline = ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, files.multiline))]
         seconds["csv"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -490,7 +554,7 @@ def first_load(
             "import",
             "full",
             database,
-            "--multiline-fields=true",
+            *(multiline if files.multiline else []),
             f"--array-delimiter={ARRAY_DELIMITER}",
             "--delimiter=,",
             '--quote="',
@@ -501,7 +565,7 @@ def first_load(
             "--skip-bad-relationships=false",
             "--input-encoding=UTF-8",
             f"--report-file={work / 'import.report'}",
-            *file_args,
+            *files.args,
         )
         created = True
         rc, out = _run(cmd, log_path, env)
@@ -518,7 +582,7 @@ def first_load(
 
         t0 = time.perf_counter()
         say("creating the constraints and indexes")
-        statements = "\n".join([*fixes, *CONSTRAINTS]) + "\n"
+        statements = "\n".join([*files.statements, *CONSTRAINTS]) + "\n"
         cmd = tool.command("catalyse.neo4j.Schema", "--home", str(root), "--database", database)
         rc, out = _run(cmd, log_path, dict(os.environ), statements)
         if rc != 0 or "SCHEMA ONLINE" not in out:
