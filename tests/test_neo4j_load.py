@@ -41,16 +41,20 @@ def nasty_data() -> Dataset:
         extra={NASTY_COLUMN: NASTY, "Notes": "\\"},
     )
     other = base.organisations[0]
+    # built in code, not read from a file: integer coordinates, weight and confidence, which Cypher stores as
+    # integers (the offline load must too: a second file per type)
+    coded = Organisation(id="org-entiers", name="Entiers", sector="company", lat=45, lon=5)
+    coded_tie = Tie(source=coded.id, target=other.id, type="funding", directed=True, weight=3, confidence=1)
     tie = Tie(
         source=org.id, target=other.id, type="partnership", weight=2.5, provenance=NASTY, start=dt.date(2001, 2, 3)
     )
     alliance = Alliance(id="alliance-vide", name=NASTY, members=(Membership(org.id, "lead"),))
     intro = Introduction(catalyser=base.catalysers[0].org, a=org.id, b=other.id, date=dt.date(2024, 5, 6), note=NASTY)
     return Dataset(
-        [*base.organisations, org],
+        [*base.organisations, org, coded],
         [*base.catalysers, Catalyser(org.id, ())],
         [*base.alliances, alliance],
-        [*base.ties, tie],
+        [*base.ties, tie, coded_tie],
         [*base.introductions, intro],
     )
 
@@ -120,9 +124,9 @@ def loaded(tool, tmp_path_factory):
 def test_offline_load_reads_back_as_the_dataset_written(loaded):
     data, result, ticks, _, _, store = loaded
     assert store.dataset() == data.sorted()
-    # the counts are the dataset's own (hand-checkable: 201 organisations, the generator's ties plus one)
+    # the counts are the dataset's own (hand-checkable: 202 organisations, the generator's 200 and two)
     assert result.counts == data.counts() == store.counts()
-    assert result.counts["organisations"] == 201
+    assert result.counts["organisations"] == 202
     assert sum(ticks) == sum(
         result.counts[e] for e in ("organisations", "catalysers", "alliances", "introductions", "ties")
     )
@@ -136,7 +140,7 @@ def test_offline_load_is_the_graph_the_online_write_makes(loaded, neo4j_store):
     assert neo4j_store.dataset() == offline.dataset()
     online_nodes, online_rels = graph_dump(neo4j_store.driver)
     offline_nodes, offline_rels = graph_dump(offline.driver)
-    assert len(offline_nodes) == 201 + len(data.alliances) + len(data.introductions)
+    assert len(offline_nodes) == 202 + len(data.alliances) + len(data.introductions)
     assert len(offline_rels) == len(data.ties) + sum(len(a.members) for a in data.alliances) + 3 * len(
         data.introductions
     )
@@ -157,6 +161,23 @@ def test_a_bad_value_survives_exactly(loaded):
     assert [c.metiers for c in store.catalysers() if c.org == org.id] == [()]
     raw = store._read("MATCH (o:Organisation {id: $id}) RETURN o.themes AS t, o.metiers AS m", id=org.id)[0]
     assert raw["t"] == [] and raw["m"] == []  # empty lists, as the online write stores them
+
+
+def test_integer_values_keep_their_type(loaded):
+    _, _, _, _, _, store = loaded
+    raw = store._read(
+        "MATCH (o:Organisation {id: 'org-entiers'})-[t:TIE]->() RETURN valueType(o.lat) AS lat, "
+        "valueType(t.weight) AS w, valueType(t.confidence) AS c, valueType(o.name) AS name"
+    )[0]
+    assert (raw["lat"], raw["w"], raw["c"], raw["name"]) == (
+        "INTEGER NOT NULL",
+        "INTEGER NOT NULL",
+        "INTEGER NOT NULL",
+        "STRING NOT NULL",
+    )
+    other = store._read("MATCH (o:Organisation) WHERE o.id <> 'org-entiers' AND o.lat IS NOT NULL "
+                        "RETURN DISTINCT valueType(o.lat) AS t")  # fmt: skip
+    assert [r["t"] for r in other] == ["FLOAT NOT NULL"]
 
 
 def test_constraints_refuse_a_duplicate_after_the_load(loaded):
