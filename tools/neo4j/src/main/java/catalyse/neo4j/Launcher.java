@@ -124,7 +124,7 @@ public final class Launcher {
         return (System.nanoTime() - T0) / 1_000_000;
     }
 
-    private static long parseBytes(String s) {
+    static long parseBytes(String s) {
         String t = s.trim().toLowerCase();
         long mult = switch (t.charAt(t.length() - 1)) {
             case 'k' -> 1L << 10;

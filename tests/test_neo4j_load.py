@@ -1,0 +1,241 @@
+"""The first load through Neo4j's offline importer (`catalyse.graphcore.stores.neo4j_load.first_load`).
+
+The reference is `Neo4jStore.write` of the same data on another fresh server (the session's, `neo4j_store`): the
+offline load must give the same `Dataset` back and the same graph, node for node and relationship for relationship,
+with every property of the same value and the same Cypher type (`valueType`). Runs the real importer (Java 17 +
+Maven build of tools/neo4j), never a stand-in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+
+import pytest
+
+from catalyse.graphcore.demo import generate_territory
+from catalyse.graphcore.model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
+from catalyse.graphcore.stores.base import IntegrityError
+
+pytestmark = pytest.mark.neo4j
+
+# Values a spreadsheet gives: quotes, the CSV delimiters, newlines (LF and CRLF), accents, a formula's leading `=`,
+# backslashes (the importer must not read them as escapes), a list item with a comma and quotes.
+NASTY = '=SOMME(A1) "Café" ; l\'Œuvre, \\n\n2e ligne\r\n3e — ĉ 🌿 \\'
+NASTY_COLUMN = 'Code:postal "x", y;z'
+
+
+def nasty_data() -> Dataset:
+    base = generate_territory(200, seed=1)
+    org = Organisation(
+        id='org-"guillemets";=1',
+        name=NASTY,
+        sector="association",
+        commune="26362",
+        departement="26",
+        themes=(),
+        tags=('a "b", c', "é;è", NASTY),
+        website='https://exemple.fr/a?b=1&c="2"',
+        extra={NASTY_COLUMN: NASTY, "Notes": "\\"},
+    )
+    other = base.organisations[0]
+    # built in code, not read from a file: integer coordinates, weight and confidence, which Cypher stores as
+    # integers (the offline load must too: a second file per type)
+    coded = Organisation(id="org-entiers", name="Entiers", sector="company", lat=45, lon=5)
+    coded_tie = Tie(source=coded.id, target=other.id, type="funding", directed=True, weight=3, confidence=1)
+    tie = Tie(
+        source=org.id, target=other.id, type="partnership", weight=2.5, provenance=NASTY, start=dt.date(2001, 2, 3)
+    )
+    alliance = Alliance(id="alliance-vide", name=NASTY, members=(Membership(org.id, "lead"),))
+    intro = Introduction(catalyser=base.catalysers[0].org, a=org.id, b=other.id, date=dt.date(2024, 5, 6), note=NASTY)
+    return Dataset(
+        [*base.organisations, org, coded],
+        [*base.catalysers, Catalyser(org.id, ())],
+        [*base.alliances, alliance],
+        [*base.ties, tie, coded_tie],
+        [*base.introductions, intro],
+    )
+
+
+def graph_dump(driver) -> tuple[list, list]:
+    """Every node (labels, properties with their Cypher types) and relationship, in a canonical order."""
+    nodes = driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS labels, [k IN keys(n) | [k, valueType(n[k]), n[k]]] AS props"
+    ).records
+    rels = driver.execute_query(
+        "MATCH (s)-[r]->(t) RETURN type(r) AS type, labels(s) AS sl, s.id AS s, labels(t) AS tl, t.id AS t, "
+        "[k IN keys(r) | [k, valueType(r[k]), r[k]]] AS props"
+    ).records
+    canon = repr
+    return (
+        sorted(canon((sorted(r["labels"]), sorted(map(tuple, r["props"])))) for r in nodes),
+        sorted(canon((r["type"], r["sl"], r["s"], r["tl"], r["t"], sorted(map(tuple, r["props"])))) for r in rels),
+    )
+
+
+def schema_dump(driver) -> tuple[list, list]:
+    cons = driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, ownedIndex "
+        "RETURN name, type, entityType, labelsOrTypes, properties"
+    ).records
+    idx = driver.execute_query(
+        "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint, state "
+        "RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint, state"
+    ).records
+    return sorted(map(repr, map(dict, cons))), sorted(map(repr, map(dict, idx)))
+
+
+@pytest.fixture(scope="module")
+def tool():
+    if not (shutil.which("java") and shutil.which("mvn")):
+        pytest.skip("the first load needs Java 17 and Maven to build tools/neo4j")
+    from server import build  # tools/neo4j/server.py (conftest puts it on sys.path)
+
+    build()
+    from catalyse.graphcore.stores.neo4j_load import AdminTool
+
+    return AdminTool.default()
+
+
+@pytest.fixture(scope="module")
+def loaded(tool, tmp_path_factory):
+    """The nasty demo territory loaded offline into a fresh home, then a server started on it."""
+    from server import Neo4jServer, free_port
+
+    from catalyse.graphcore.stores.neo4j_load import first_load
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
+    data = nasty_data()
+    home = tmp_path_factory.mktemp("first-load") / "home"  # missing: first_load creates it
+    ticks = []
+    result = first_load(data, home, tool=tool, progress=ticks.append)
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(port=free_port(), data_dir=home, password=password, heap="1g").start(timeout=300)
+    store = Neo4jStore(server.uri, password=password)
+    try:
+        yield data, result, ticks, home, server, store
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_offline_load_reads_back_as_the_dataset_written(loaded):
+    data, result, ticks, _, _, store = loaded
+    assert store.dataset() == data.sorted()
+    # the counts are the dataset's own (hand-checkable: 202 organisations, the generator's 200 and two)
+    assert result.counts == data.counts() == store.counts()
+    assert result.counts["organisations"] == 202
+    assert sum(ticks) == sum(
+        result.counts[e] for e in ("organisations", "catalysers", "alliances", "introductions", "ties")
+    )
+    assert result.summary.new["ties"] == len(data.ties) and not any(result.summary.changed.values())
+    assert result.database_dir.is_dir() and set(result.seconds) == {"csv", "import", "schema"}
+
+
+def test_offline_load_is_the_graph_the_online_write_makes(loaded, neo4j_store):
+    data, _, _, _, _, offline = loaded
+    neo4j_store.write(data)
+    assert neo4j_store.dataset() == offline.dataset()
+    online_nodes, online_rels = graph_dump(neo4j_store.driver)
+    offline_nodes, offline_rels = graph_dump(offline.driver)
+    assert len(offline_nodes) == 202 + len(data.alliances) + len(data.introductions)
+    assert len(offline_rels) == len(data.ties) + sum(len(a.members) for a in data.alliances) + 3 * len(
+        data.introductions
+    )
+    assert offline_nodes == online_nodes
+    assert offline_rels == online_rels
+    assert schema_dump(offline.driver) == schema_dump(neo4j_store.driver)
+
+
+def test_a_bad_value_survives_exactly(loaded):
+    _, _, _, _, _, store = loaded
+    org = store.get_organisation('org-"guillemets";=1')
+    assert org.name == NASTY
+    assert org.extra == {NASTY_COLUMN: NASTY, "Notes": "\\"}
+    assert org.tags == ('a "b", c', "é;è", NASTY)  # as given
+    assert org.themes == ()
+    assert {t.provenance for t in store.ties(org=org.id)} == {NASTY}
+    assert [i.note for i in store.introductions(org=org.id)] == [NASTY]
+    assert [c.metiers for c in store.catalysers() if c.org == org.id] == [()]
+    raw = store._read("MATCH (o:Organisation {id: $id}) RETURN o.themes AS t, o.metiers AS m", id=org.id)[0]
+    assert raw["t"] == [] and raw["m"] == []  # empty lists, as the online write stores them
+
+
+def test_integer_values_keep_their_type(loaded):
+    _, _, _, _, _, store = loaded
+    raw = store._read(
+        "MATCH (o:Organisation {id: 'org-entiers'})-[t:TIE]->() RETURN valueType(o.lat) AS lat, "
+        "valueType(t.weight) AS w, valueType(t.confidence) AS c, valueType(o.name) AS name"
+    )[0]
+    assert (raw["lat"], raw["w"], raw["c"], raw["name"]) == (
+        "INTEGER NOT NULL",
+        "INTEGER NOT NULL",
+        "INTEGER NOT NULL",
+        "STRING NOT NULL",
+    )
+    other = store._read("MATCH (o:Organisation) WHERE o.id <> 'org-entiers' AND o.lat IS NOT NULL "
+                        "RETURN DISTINCT valueType(o.lat) AS t")  # fmt: skip
+    assert [r["t"] for r in other] == ["FLOAT NOT NULL"]
+
+
+def test_constraints_refuse_a_duplicate_after_the_load(loaded):
+    import neo4j
+
+    data, _, _, _, _, store = loaded
+    existing = data.organisations[0].id
+    with pytest.raises(neo4j.exceptions.ConstraintError):
+        store.driver.execute_query("CREATE (:Organisation {id: $id, name: 'copie'})", id=existing)
+    key = data.ties[0].key
+    with pytest.raises(neo4j.exceptions.ConstraintError):
+        store.driver.execute_query(
+            "MATCH (a:Organisation {id: $a}), (b:Organisation {id: $b}) CREATE (a)-[:TIE {key: $k}]->(b)",
+            a=data.ties[0].source,
+            b=data.ties[0].target,
+            k=key,
+        )
+    # and the store's own write of the same data changes nothing
+    summary = store.write(data)
+    assert not summary.modified and summary.unchanged["ties"] == len(data.ties)
+
+
+def test_refuses_a_running_server(loaded, tool):
+    from catalyse.graphcore.stores.neo4j_load import FirstLoadError, first_load
+
+    _, _, _, home, server, _ = loaded
+    assert server.is_running()
+    with pytest.raises(FirstLoadError, match="running"):
+        first_load(Dataset([Organisation("x", "X", "association")]), home, tool=tool, database="other")
+
+
+def test_refuses_an_existing_database_and_leaves_it_as_it_was(tool, tmp_path):
+    from catalyse.graphcore.stores.neo4j_load import FirstLoadError, first_load
+
+    small = generate_territory(20, seed=3)
+    first_load(small, tmp_path, tool=tool)
+    before = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (tmp_path / "data").rglob("*"))
+    with pytest.raises(FirstLoadError, match="already holds the Neo4j database 'neo4j'"):
+        first_load(small, tmp_path, tool=tool)
+    after = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (tmp_path / "data").rglob("*"))
+    assert after == before
+
+
+def test_refuses_an_unknown_reference_before_writing(tool, tmp_path):
+    from catalyse.graphcore.stores.neo4j_load import first_load
+
+    data = Dataset([Organisation("a", "A", "association")], ties=[Tie("a", "inconnue", "partnership")])
+    with pytest.raises(IntegrityError, match="inconnue"):
+        first_load(data, tmp_path, tool=tool)
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_failed_import_leaves_no_database(tmp_path):
+    from catalyse.graphcore.stores.neo4j_load import AdminTool, FirstLoadError, database_dir, first_load
+
+    if not shutil.which("java"):
+        pytest.skip("needs Java 17")
+    broken = AdminTool(classpath=os.fspath(tmp_path / "no-such.jar"))
+    with pytest.raises(FirstLoadError, match="importer failed"):
+        first_load(generate_territory(20, seed=3), tmp_path / "home", tool=broken)
+    assert not database_dir(tmp_path / "home").exists()
