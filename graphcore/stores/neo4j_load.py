@@ -4,7 +4,7 @@
 stopped: it writes de-duplicated CSV files with typed headers (every property exactly as `Neo4jStore.write` stores
 it: strings, floats, booleans, dates, lists of strings, no property for a missing value), runs Neo4j's importer on
 them, then opens the database once, without any network connector, to run the store's schema statements
-(`neo4j_store.CONSTRAINTS`, and the empty lists the importer cannot write) and wait for the indexes to be online.
+(`neo4j_store.SCHEMA`, and the empty lists the importer cannot write) and wait for the indexes to be online.
 The result is the graph `Neo4jStore.write` makes on an empty database, in seconds instead of minutes for a
 national network (see bench/bench_neo4j_first_load.py).
 
@@ -43,7 +43,7 @@ from pathlib import Path
 
 from ..model import Dataset
 from .base import ENTITIES, IntegrityError, Progress, StoreError, WriteSummary, check_unique_keys, missing_references
-from .neo4j_store import CONSTRAINTS, _alliance_props, _intro_props, _org_props
+from .neo4j_store import SCHEMA, _alliance_props, _intro_props, _org_props
 
 #: Separates the items of a list property in a CSV cell: a control character that validated text does not hold
 #: (a value holding it is refused, see `_cell`).
@@ -582,7 +582,7 @@ def first_load(
 
         t0 = time.perf_counter()
         say("creating the constraints and indexes")
-        statements = "\n".join([*files.statements, *CONSTRAINTS]) + "\n"
+        statements = "\n".join([*files.statements, *SCHEMA.values()]) + "\n"
         cmd = tool.command("catalyse.neo4j.Schema", "--home", str(root), "--database", database)
         rc, out = _run(cmd, log_path, dict(os.environ), statements)
         if rc != 0 or "SCHEMA ONLINE" not in out:
