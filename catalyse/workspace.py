@@ -765,6 +765,28 @@ class Workspace:
         return export(self.dataset(as_of), target, fmt)
 
 
+def first_load(
+    paths: Sequence[str],
+    home: str,
+    *,
+    database: str = "neo4j",
+    kind: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+):
+    """Validate files as `catalyse import` does, then write them into a new Neo4j database of the stopped server
+    home `home` with Neo4j's offline importer (`catalyse.graphcore.stores.neo4j_load.first_load`): the same graph as
+    an online import, in seconds. Refuses a running server or an existing database; all or nothing.
+
+    Returns ``(validation, FirstLoad)``.
+    """
+    from catalyse.graphcore.stores.neo4j_load import first_load as load
+    from catalyse.importers.load import validate
+
+    found = validate(list(paths), None, kind=kind)
+    return found, load(found.data, home, database=database, progress=progress, log=log)
+
+
 def _finite(value):
     """Strict machine output: NaN and infinities (sna's NA, an undefined ratio) become None."""
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):

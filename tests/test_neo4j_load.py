@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -239,3 +240,32 @@ def test_a_failed_import_leaves_no_database(tmp_path):
     with pytest.raises(FirstLoadError, match="importer failed"):
         first_load(generate_territory(20, seed=3), tmp_path / "home", tool=broken)
     assert not database_dir(tmp_path / "home").exists()
+
+
+def test_the_command_loads_the_readme_files_as_an_import_does(tool, tmp_path):
+    # `catalyse neo4j load` on the README's example files gives the store `catalyse import` gives (embedded)
+    from click.testing import CliRunner
+    from server import Neo4jServer, free_port
+
+    from catalyse.cli import cli
+    from catalyse.graphcore.stores import SqliteStore
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
+    root = Path(__file__).resolve().parent.parent
+    files = [str(root / "examples" / "organisations.csv"), str(root / "examples" / "liens.csv")]
+    home = tmp_path / "home"
+    r = CliRunner().invoke(cli, ["neo4j", "load", *files, "--home", str(home), "--silent"])
+    assert r.exit_code == 0, r.output
+    assert "Loaded 4 organisations" in r.output and f"start Neo4j on {home}" in r.output
+    again = CliRunner().invoke(cli, ["neo4j", "load", *files, "--home", str(home), "--silent"])
+    assert again.exit_code == 1 and "Error:" in again.output  # an existing database is refused
+    db = tmp_path / "ref.db"
+    r = CliRunner().invoke(cli, ["--db", str(db), "import", "--quiet", *files])
+    assert r.exit_code == 0, r.output
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(port=free_port(), data_dir=home, password=password, heap="1g").start(timeout=300)
+    try:
+        with Neo4jStore(server.uri, password=password) as store, SqliteStore(db) as ref:
+            assert store.dataset().sorted() == ref.dataset().sorted()
+    finally:
+        server.stop()
