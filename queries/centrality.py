@@ -339,10 +339,11 @@ def pagerank(G, *, weight="weight", alpha=0.85, tol=1e-10, max_iter=1000):
     return nx.pagerank(H, alpha=alpha, weight=weight, tol=tol, max_iter=max_iter)
 
 
-def centrality_table(G, *, weight="weight", k=None, seed=0):
+def centrality_table(G, *, weight="weight", k=None, seed=0, given_betweenness=None):
     """All centralities at once, ``{measure: {node: value}}``: ``degree`` (count), ``strength`` (weighted
     degree), ``betweenness`` (weighted, exact, or sampled with ``k`` pivots), ``closeness`` (weighted),
-    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted.
+    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted. ``given_betweenness``
+    ({node: value}, e.g. computed inside Neo4j by `queries.gds`) is used as is instead of being computed.
 
     Examples
     --------
@@ -350,7 +351,9 @@ def centrality_table(G, *, weight="weight", k=None, seed=0):
     >>> sorted(centrality_table(nx.path_graph(3)))
     ['betweenness', 'closeness', 'degree', 'eigenvector', 'pagerank', 'strength']
     """
-    if k is None or k >= len(G):
+    if given_betweenness is not None:
+        btw = given_betweenness
+    elif k is None or k >= len(G):
         btw = betweenness(G, weight=weight)
     else:
         btw = betweenness_sampled(G, k, weight=weight, seed=seed)["values"]

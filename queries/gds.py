@@ -55,7 +55,8 @@ PROJECT = (
     "MATCH (s:Organisation) WHERE " + _NODE.format(v="s") + " "
     "OPTIONAL MATCH (s)-[r:TIE]-(t:Organisation) WHERE s.id < t.id AND " + _TIE + " AND " + _NODE.format(v="t") + " "
     "WITH s, t, sum(r.weight) AS w "
-    "WITH gds.graph.project($name, s, t, {relationshipProperties: {weight: toFloat(w)}}, "
+    "WITH gds.graph.project($name, s, t, {relationshipProperties: {weight: toFloat(w), "
+    "length: CASE WHEN w > 0 THEN 1.0 / w ELSE 0.0 END}}, "
     "{undirectedRelationshipTypes: ['*']}) AS g "
     "RETURN g.graphName AS name, g.nodeCount AS nodes, g.relationshipCount AS relationships"
 )
@@ -239,17 +240,25 @@ class GdsGraph:
             "communities": lists,
         }
 
-    def betweenness(self, *, sample: int | None = None, seed: int = 0) -> dict[str, float]:
-        """Unnormalised shortest-path betweenness (unordered pairs, hops), exact or from `sample` source nodes.
+    def betweenness(
+        self, *, sample: int | None = None, seed: int = 0, weight: str | None = None, normalized: bool = False
+    ) -> dict[str, float]:
+        """Shortest-path betweenness (unordered pairs), exact or from `sample` source nodes.
 
-        Exact: networkx's ``betweenness_centrality(G, normalized=False)``. Sampled (``sample < n``): GDS's
-        ``samplingSize`` / ``samplingSeed``, scaled by ``n / sample`` as networkx scales its ``k`` pivots.
+        Exact: networkx's ``betweenness_centrality(G, normalized=normalized)``; with `weight`, paths are weighted
+        by the length ``1 / weight`` of each tie (the convention of `queries.centrality`). Sampled (``sample <
+        n``): GDS's ``samplingSize`` / ``samplingSeed`` (sources drawn by GDS, favouring high degrees), scaled by
+        ``n / sample`` as networkx scales its ``k`` pivots: an estimate, not exact.
         """
         config: dict[str, Any] = {"concurrency": self.engine.concurrency}
+        if weight is not None:
+            config["relationshipWeightProperty"] = "length"
         scale = 1.0
         if sample is not None and sample < self.nodes:
             config.update(samplingSize=int(sample), samplingSeed=int(seed))
             scale = self.nodes / sample
+        if normalized and self.nodes > 2:
+            scale /= (self.nodes - 1) * (self.nodes - 2) / 2
         rows = self.engine._run(BETWEENNESS, name=self.name, config=config)
         return {r["id"]: r["score"] * scale for r in rows}
 

@@ -509,7 +509,9 @@ def by_group(G, group="sector"):
     return out
 
 
-def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centralization=True, membership=None):
+def summary(
+    G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centralization=True, membership=None, precomputed=None
+):
     """All whole-network measures in one plain dict (``None`` where undefined).
 
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
@@ -519,7 +521,9 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
     graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
     without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
     :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded; or of the partition
-    ``membership`` computed before, see :func:`communities`).
+    ``membership`` computed before, see :func:`communities`). ``precomputed`` ({key: value}) gives measures
+    computed elsewhere on the same graph (``average_clustering`` and ``transitivity`` together,
+    ``betweenness_centralization``, ``modularity``; e.g. inside Neo4j by `queries.gds`): they are not recomputed.
 
     Examples
     --------
@@ -533,10 +537,17 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
     H = _simple(G, weight)
     n, m = len(H), H.number_of_edges()
     comp = components(H)
-    clus = clustering(H)
+    pre = dict(precomputed or {})
+    clus = pre if {"average_clustering", "transitivity"} <= pre.keys() else clustering(H)
     mix = mixing_matrix(H, group)
     internal, external = _ei_counts(H, group)
     com = communities(H, weight=weight, seed=seed, membership=membership)
+    if "modularity" in pre:
+        com["modularity"] = pre["modularity"]
+    if "betweenness_centralization" in pre:
+        bc = pre["betweenness_centralization"]
+    else:
+        bc = betweenness_centralization(H) if centralization else None
     g = _groups(H, group)
     return {
         "nodes": n,
@@ -550,7 +561,7 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
         "average_clustering": clus["average_clustering"],
         "transitivity": clus["transitivity"],
         "degree_centralization": degree_centralization(H) if centralization else None,
-        "betweenness_centralization": betweenness_centralization(H) if centralization else None,
+        "betweenness_centralization": bc,
         "reciprocity": reciprocity(H),
         "group": group,
         "groups": len(mix["groups"]),
