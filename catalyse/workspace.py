@@ -51,6 +51,9 @@ WEIGHT_DEFAULT = "weight"
 MEASURES = ("degree", "betweenness", "brokerage", "constraint")
 #: The suggested pairs a report lists (the first of `suggest --all`'s list).
 REPORT_PAIRS = 15
+#: Where communities, clustering and betweenness are computed: in Python (networkx, any store) or inside Neo4j
+#: with the Graph Data Science plugin (`catalyse.queries.gds`, a Neo4j store whose server has GDS).
+ENGINES = ("networkx", "gds")
 
 
 class CatalyseError(Exception):
@@ -101,10 +104,11 @@ class Network:
     """One loaded graph of the territory: the dataset and the tie graph with the filters applied, plus what is
     computed once from them (the directed view, the co-membership graph, the community partition)."""
 
-    def __init__(self, data: Dataset, filters: Filters):
+    def __init__(self, data: Dataset, filters: Filters, *, partitioner: Callable | None = None):
         self.data = data
         self.filters = filters
         self._partitions: dict[str | None, dict] = {}
+        self._partitioner = partitioner  # (network, weight) -> membership: the gds engine's Louvain
 
     def _restricted(self, G: nx.Graph) -> nx.Graph:
         f = self.filters
@@ -141,7 +145,12 @@ class Network:
         if weight not in self._partitions:
             from catalyse.queries.structure import communities
 
-            self._partitions[weight] = communities(self.graph, weight=weight)["membership"] if self.graph else {}
+            if not self.graph:
+                self._partitions[weight] = {}
+            elif self._partitioner is not None:
+                self._partitions[weight] = self._partitioner(self, weight)
+            else:
+                self._partitions[weight] = communities(self.graph, weight=weight)["membership"]
         return self._partitions[weight]
 
     @cached_property
@@ -167,13 +176,21 @@ class Workspace:
         The embedded (SQLite) or Neo4j store.
     lang : {"fr", "en"}
         The language of the words the results carry (suggestions' reasons, views, report).
+    engine : {"networkx", "gds"}
+        Where the community partition, the clustering and the betweenness are computed: networkx (any store), or
+        inside Neo4j with Graph Data Science (`catalyse.queries.gds`; a Neo4j store whose server has the plugin).
+        Burt's measures and brokerage are always computed by catalyse.
     """
 
-    def __init__(self, store: Store, *, lang: str = "fr"):
+    def __init__(self, store: Store, *, lang: str = "fr", engine: str = "networkx"):
         if lang not in ("fr", "en"):
             raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
         self.store = store
         self.lang = lang
+        self.engine = engine
+        self._gds = None
         self._datasets: dict[_dt.date | None, Dataset] = {}
         self._networks: dict[Filters, Network] = {}
 
@@ -192,7 +209,8 @@ class Workspace:
         """The territory's graph with `filters` applied (loaded once per filters until the next write)."""
         filters = filters or Filters()
         if filters not in self._networks:
-            self._networks[filters] = Network(self.dataset(filters.as_of), filters)
+            partitioner = self._gds_partition if self.engine == "gds" else None
+            self._networks[filters] = Network(self.dataset(filters.as_of), filters, partitioner=partitioner)
         net = self._networks[filters]
         if require and net.graph.number_of_nodes() == 0:
             raise CatalyseError("no organisation matches these filters")
@@ -210,6 +228,30 @@ class Workspace:
             return self.store.write(data, progress=progress)
         finally:
             self.refresh()
+
+    # -- the gds engine ---------------------------------------------------------------------------------------
+    def gds(self):
+        """The `catalyse.queries.gds.GdsEngine` of this store (`CatalyseError` if the store or server lacks it)."""
+        if self._gds is None:
+            from catalyse.queries.gds import GdsEngine, GdsUnavailable
+
+            try:
+                engine = GdsEngine(self.store)
+                engine.version()
+            except GdsUnavailable as exc:
+                raise CatalyseError(str(exc)) from None
+            self._gds = engine
+        return self._gds
+
+    def gds_projection(self, net: Network):
+        """The network's tie graph projected into GDS (a `GdsGraph`: use it in a ``with`` block)."""
+        f = net.filters
+        ids = list(net.graph) if (f.territory or f.sectors) else None
+        return self.gds().project(as_of=f.as_of, types=f.types or None, ids=ids)
+
+    def _gds_partition(self, net: Network, weight: str | None) -> dict:
+        with self.gds_projection(net) as g:
+            return g.louvain(weight=weight)["membership"]
 
     # -- organisations ----------------------------------------------------------------------------------------
     def organisation(self, ref: str) -> Organisation:
@@ -340,11 +382,23 @@ class Workspace:
         directed: bool = False,
         weight: str | None = WEIGHT_DEFAULT,
     ) -> dict[str, Any]:
-        """Whole-network structure (`queries.structure.summary`), communities from the network's partition."""
+        """Whole-network structure (`queries.structure.summary`), communities from the network's partition.
+
+        With the gds engine (undirected view), the partition, the clustering and the (exact) betweenness
+        centralisation are computed inside Neo4j; the directed view is computed by networkx.
+        """
         from catalyse.queries import structure
 
         net = self.network(filters)
-        return structure.summary(net.view(directed), group=group, weight=weight, membership=net.partition(weight))
+        membership = net.partition(weight)
+        pre = None
+        if self.engine == "gds" and not directed:
+            from catalyse.queries.gds import betweenness_centralization
+
+            with self.gds_projection(net) as g:
+                pre = g.clustering()
+                pre["betweenness_centralization"] = betweenness_centralization(list(g.betweenness().values()))
+        return structure.summary(net.view(directed), group=group, weight=weight, membership=membership, precomputed=pre)
 
     def metrics_by_year(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
         """One summary per yearly snapshot (ties active during the year)."""
@@ -367,12 +421,21 @@ class Workspace:
         sample: int | None = None,
         top: int | None = None,
     ) -> list[dict[str, Any]]:
-        """One row per organisation, by decreasing betweenness: centralities and Burt's measures (full precision)."""
+        """One row per organisation, by decreasing betweenness: centralities and Burt's measures (full precision).
+
+        With the gds engine (undirected view), the betweenness is computed inside Neo4j (exact, or estimated from
+        `sample` sources by GDS).
+        """
         from catalyse.queries.centrality import centrality_table
         from catalyse.queries.structural_holes import burt_measures
 
-        G = self.network(filters).view(directed)
-        table = centrality_table(G, weight=weight, k=sample)
+        net = self.network(filters)
+        G = net.view(directed)
+        btw = None
+        if self.engine == "gds" and not directed:
+            with self.gds_projection(net) as g:
+                btw = g.betweenness(sample=sample, weight=weight, normalized=True)
+        table = centrality_table(G, weight=weight, k=sample, given_betweenness=btw)
         holes = burt_measures(G, weight=weight)
         for key in ("constraint", "effective_size", "efficiency", "hierarchy"):
             table[key] = holes[key]

@@ -352,11 +352,17 @@ def pagerank(
 
 
 def centrality_table(
-    G: nx.Graph, *, weight: str | None = "weight", k: int | None = None, seed: int | None = 0
+    G: nx.Graph,
+    *,
+    weight: str | None = "weight",
+    k: int | None = None,
+    seed: int | None = 0,
+    given_betweenness: Mapping[Hashable, float] | None = None,
 ) -> dict[str, dict[Hashable, float]]:
     """All centralities at once, ``{measure: {node: value}}``: ``degree`` (count), ``strength`` (weighted
     degree), ``betweenness`` (weighted, exact, or sampled with ``k`` pivots), ``closeness`` (weighted),
-    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted.
+    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted. ``given_betweenness``
+    ({node: value}, e.g. computed inside Neo4j by `queries.gds`) is used as is instead of being computed.
 
     Examples
     --------
@@ -364,7 +370,9 @@ def centrality_table(
     >>> sorted(centrality_table(nx.path_graph(3)))
     ['betweenness', 'closeness', 'degree', 'eigenvector', 'pagerank', 'strength']
     """
-    if k is None or k >= len(G):
+    if given_betweenness is not None:
+        btw = dict(given_betweenness)
+    elif k is None or k >= len(G):
         btw = betweenness(G, weight=weight)
     else:
         btw = betweenness_sampled(G, k, weight=weight, seed=seed)["values"]

@@ -528,6 +528,7 @@ def summary(
     seed: int | None = COMMUNITY_SEED,
     centralization: bool = True,
     membership: Mapping[Hashable, Hashable] | None = None,
+    precomputed: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """All whole-network measures in one plain dict (``None`` where undefined).
 
@@ -538,7 +539,9 @@ def summary(
     graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
     without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
     :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded; or of the partition
-    ``membership`` computed before, see :func:`communities`).
+    ``membership`` computed before, see :func:`communities`). ``precomputed`` ({key: value}) gives measures
+    computed elsewhere on the same graph (``average_clustering`` and ``transitivity`` together,
+    ``betweenness_centralization``, ``modularity``; e.g. inside Neo4j by `queries.gds`): they are not recomputed.
 
     Examples
     --------
@@ -552,10 +555,17 @@ def summary(
     H = _simple(G, weight)
     n, m = len(H), H.number_of_edges()
     comp = components(H)
-    clus = clustering(H)
+    pre = dict(precomputed or {})
+    clus = pre if {"average_clustering", "transitivity"} <= pre.keys() else clustering(H)
     mix = mixing_matrix(H, group)
     internal, external = _ei_counts(H, group)
     com = communities(H, weight=weight, seed=seed, membership=membership)
+    if "modularity" in pre:
+        com["modularity"] = pre["modularity"]
+    if "betweenness_centralization" in pre:
+        bc = pre["betweenness_centralization"]
+    else:
+        bc = betweenness_centralization(H) if centralization else None
     g = _groups(H, group)
     return {
         "nodes": n,
@@ -569,7 +579,7 @@ def summary(
         "average_clustering": clus["average_clustering"],
         "transitivity": clus["transitivity"],
         "degree_centralization": degree_centralization(H) if centralization else None,
-        "betweenness_centralization": betweenness_centralization(H) if centralization else None,
+        "betweenness_centralization": bc,
         "reciprocity": reciprocity(H),
         "group": group,
         "groups": len(mix["groups"]),

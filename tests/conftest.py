@@ -74,6 +74,32 @@ def neo4j_server(tmp_path_factory):
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def neo4j_gds_server(tmp_path_factory):
+    """``(uri, user, password)`` of a real Neo4j 5 server with the Graph Data Science plugin (tools/neo4j, built
+    with Maven's ``gds`` profile from Maven Central), or ``CATALYSE_TEST_NEO4J_GDS_URI`` (the tests CLEAR it)."""
+    uri = os.environ.get("CATALYSE_TEST_NEO4J_GDS_URI")
+    if uri:
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    if not (shutil.which("java") and shutil.which("mvn")):
+        pytest.skip("GDS tests need Java 17 and Maven to start tools/neo4j (or CATALYSE_TEST_NEO4J_GDS_URI)")
+    from server import Neo4jServer, Neo4jServerError, free_port  # tools/neo4j/server.py
+
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(
+        port=free_port(), data_dir=tmp_path_factory.mktemp("neo4j-gds-data"), password=password, heap="1g", gds=True
+    )
+    try:
+        server.start(timeout=300)
+    except Neo4jServerError as exc:
+        pytest.skip(f"could not start Neo4j with GDS: {exc}")
+    try:
+        yield server.uri, "neo4j", password
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def neo4j_store(neo4j_server):
     from catalyse.graphcore.stores.neo4j_store import Neo4jStore

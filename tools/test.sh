@@ -4,7 +4,8 @@
 #    the compiled brokerage engine, whose tests run beside the numpy engine's);
 #  - Debian (when root, or already there): chromium for the browser tests, R with sna/network for the live
 #    reference checks, Java 17 + Maven for the Neo4j launcher;
-#  - Neo4j 5.26 from Maven Central, built by tools/neo4j (the tests start it on a free 127.0.0.1 port).
+#  - Neo4j 5.26 and its Graph Data Science plugin from Maven Central, built by tools/neo4j (the tests start it on a
+#    free 127.0.0.1 port).
 # Extra arguments go to pytest, e.g. `bash tools/test.sh -k contract`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,8 @@ fi
 echo "test.sh: installing catalyse, its compiled extra and its test dependencies"
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e ".[test,fast]"
 
-echo "test.sh: building the Neo4j launcher (first time: Maven downloads Neo4j 5.26 from Maven Central)"
-python3 tools/neo4j/server.py build
+echo "test.sh: building the Neo4j launcher with Graph Data Science (first time: Maven downloads Neo4j 5.26 and GDS 2.13 from Maven Central)"
+python3 tools/neo4j/server.py build --gds
 
 echo "test.sh: ruff (lint and format) on the whole tree"
 python3 -m ruff check .

@@ -12,6 +12,7 @@ from .common import (
     analysis_filters,
     as_of_option,
     cli,
+    engine_option,
     friendly,
     group_option,
     output_option,
@@ -123,17 +124,19 @@ def brokers(s: Settings, filters, group, undirected, weight, top, fmt):
 @click.option("--top", type=click.IntRange(min=1), default=None, help="With --per-org: the N first rows.")
 @click.option("--directed", is_flag=True, help="Directed view (funding ties keep their direction).")
 @weight_option
+@engine_option
 @output_option
 @pass_settings
 @friendly
-def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top, directed, weight, fmt):
+def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top, directed, weight, engine, fmt):
     """Structure of the whole network: density, components, clustering, centralisation, E–I, mixing, communities.
 
     --by-year, --by-group and --per-org give the same per yearly snapshot, per group, or per organisation.
+    With --engine gds the communities, clustering and betweenness are computed inside Neo4j (undirected view).
     """
     from catalyse.queries import structure
 
-    ws = s.workspace()
+    ws = s.workspace(engine=engine)
     lang = s.lang
     if per_org:
         rows = ws.metrics_per_org(filters, directed=directed, weight=weight, sample=sample, top=top)

@@ -17,7 +17,7 @@ import click
 from catalyse.graphcore import fields as F
 from catalyse.graphcore import vocab
 from catalyse.graphcore.stores import KINDS, StoreError, open_store
-from catalyse.workspace import WEIGHT_DEFAULT, CatalyseError, Filters, Workspace
+from catalyse.workspace import ENGINES, WEIGHT_DEFAULT, CatalyseError, Filters, Workspace
 
 from .output import FORMATS
 
@@ -64,9 +64,9 @@ class Settings:
             self._store = open_store(self.store_kind, db=self.db, create=create)
         return self._store
 
-    def workspace(self, *, create: bool = False) -> Workspace:
+    def workspace(self, *, create: bool = False, engine: str = "networkx") -> Workspace:
         if self._workspace is None:
-            self._workspace = Workspace(self.store(create=create), lang=self.lang)
+            self._workspace = Workspace(self.store(create=create), lang=self.lang, engine=engine)
         return self._workspace
 
     def close(self) -> None:
@@ -110,6 +110,17 @@ def cli(ctx, db, store_kind, lang):
 
 
 # -- option bundles ---------------------------------------------------------------------------------------------
+def engine_option(fn):
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="networkx",
+        show_default=True,
+        help="Where communities, clustering and betweenness are computed: networkx, or gds (inside Neo4j with the "
+        "Graph Data Science plugin; needs --store neo4j). Burt's measures and brokerage are always catalyse's.",
+    )(fn)
+
+
 def output_option(fn):
     return click.option(
         "--format",

@@ -3,14 +3,16 @@
 
 CLI::
 
-    python tools/neo4j/server.py build
-    python tools/neo4j/server.py start [--port 17687] [--data DIR]
+    python tools/neo4j/server.py build [--gds]
+    python tools/neo4j/server.py start [--port 17687] [--data DIR] [--gds]
     python tools/neo4j/server.py stop|kill|status [--port 17687]
 
 Python (pytest fixtures)::
 
     srv = Neo4jServer(port=17687, data_dir=tmp_path / "neo4j", password="...")
     srv.start(); driver = neo4j.GraphDatabase.driver(srv.uri, auth=srv.auth); ...; srv.stop()
+
+``--gds`` / ``Neo4jServer(gds=True)`` adds the Graph Data Science plugin (GPLv3, from Maven Central: ``mvn -Pgds``).
 
 The password is NEO4J_PASSWORD, else a random one kept in run/password (mode 0600). It is
 handed to the JVM through its environment only and is never printed or logged.
@@ -37,6 +39,7 @@ RUN = HERE / "run"
 TARGET = HERE / "target"
 JAR = TARGET / "launcher.jar"
 LIB = TARGET / "lib"
+GDS_DIR = TARGET / "gds"  # the org.neo4j.gds jars (plugin directory); their dependencies are in LIB
 STAMP = TARGET / "build.stamp"
 BUILD_LOG = RUN / "build.log"
 PASSWORD_FILE = RUN / "password"
@@ -76,36 +79,48 @@ def _source_digest() -> str:
     return h.hexdigest()
 
 
-def needs_build() -> bool:
+def needs_build(gds: bool = False) -> bool:
+    """True if the launcher must be (re)built; with ``gds``, also if it was built without the GDS plugin.
+
+    The stamp is the source digest, then ``gds`` on a second line when built with ``-Pgds`` (a superset: a GDS
+    build serves plain servers too).
+    """
+    stamp = STAMP.read_text().split() if STAMP.exists() else []
     return not (
         JAR.exists()
         and LIB.is_dir()
         and any(LIB.glob("neo4j-kernel-*.jar"))
-        and STAMP.exists()
-        and STAMP.read_text().strip() == _source_digest()
+        and stamp[:1] == [_source_digest()]
+        and (not gds or ("gds" in stamp[1:] and any(GDS_DIR.glob("proc-*.jar"))))
     )
 
 
-def build(force: bool = False) -> bool:
-    """Run ``mvn -q package`` if the jar/lib are missing or pom/java changed. True if it built."""
+def build(force: bool = False, gds: bool = False) -> bool:
+    """Run ``mvn -q package`` (``-Pgds`` with ``gds``) if the jar/lib are missing or pom/java changed.
+
+    True if it built. A tree built with GDS is kept as is when a plain build is asked for.
+    """
     RUN.mkdir(exist_ok=True)
     with open(RUN / "build.lock", "w") as lock:  # several pytest workers may race here
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not force and not needs_build():
+        if not force and not needs_build(gds):
             return False
         mvn = _tool("mvn")
         _tool("java")
         digest = _source_digest()
+        profile = ["-Pgds"] if gds else []
         with open(BUILD_LOG, "w") as log:
             rc = subprocess.call(
-                [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(HERE / "pom.xml"), "package"],
+                [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(HERE / "pom.xml"), *profile, "package"],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
         if rc != 0 or not JAR.exists():
             raise Neo4jServerError(f"Maven build failed (exit {rc}); see {BUILD_LOG}")
-        STAMP.write_text(digest + "\n")
+        if gds and not any(GDS_DIR.glob("proc-*.jar")):
+            raise Neo4jServerError(f"Maven built no GDS plugin in {GDS_DIR}; see {BUILD_LOG}")
+        STAMP.write_text(digest + "\n" + ("gds\n" if gds else ""))
         return True
 
 
@@ -151,12 +166,14 @@ class Neo4jServer:
         password: str | None = None,
         heap: str | None = None,
         pagecache: str | None = None,
+        gds: bool = False,
     ):
         self.port = int(port)
         self.data_dir = Path(data_dir or RUN / f"data-{self.port}").resolve()
         self._password = password or default_password()
         self.heap = heap or os.environ.get("CATALYSE_NEO4J_HEAP", "3g")
         self.pagecache = pagecache or os.environ.get("CATALYSE_NEO4J_PAGECACHE", "256m")
+        self.gds = bool(gds)
         self.pid_file = RUN / f"neo4j-{self.port}.pid"
         self.log_file = RUN / f"neo4j-{self.port}.log"
         self._proc: subprocess.Popen | None = None
@@ -188,18 +205,19 @@ class Neo4jServer:
             self._wait_connectivity(time.monotonic() + timeout)
             return self
         java = _tool("java")
-        build()
+        build(gds=self.gds)
         with socket.socket() as s:
             if s.connect_ex((HOST, self.port)) == 0:
                 raise Neo4jServerError(f"port {self.port} on {HOST} is already in use")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        classpath = f"{JAR}{os.pathsep}{LIB}/*" + (f"{os.pathsep}{GDS_DIR}/*" if self.gds else "")
         cmd = [
             java,
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
             *JVM_FLAGS,
             "-cp",
-            f"{JAR}{os.pathsep}{LIB}/*",
+            classpath,
             MAIN_CLASS,
             "--port",
             str(self.port),
@@ -207,6 +225,7 @@ class Neo4jServer:
             str(self.data_dir),
             "--pagecache",
             self.pagecache,
+            *(["--gds", str(GDS_DIR)] if self.gds else []),
         ]
         env = dict(os.environ, NEO4J_PASSWORD=self._password)
         with open(self.log_file, "a") as log:
@@ -301,14 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--data", help="data directory (default tools/neo4j/run/data-PORT)")
     p.add_argument("--timeout", type=float, default=120.0)
+    p.add_argument("--gds", action="store_true", help="with the Graph Data Science plugin (GPLv3; built with -Pgds)")
     a = p.parse_args(argv)
     try:
         if a.command == "build":
             t = time.monotonic()
-            built = build()
+            built = build(gds=a.gds)
             print(f"built in {time.monotonic() - t:.1f}s: {JAR}" if built else f"up to date: {JAR}")
             return 0
-        srv = Neo4jServer(port=a.port, data_dir=a.data)
+        srv = Neo4jServer(port=a.port, data_dir=a.data, gds=a.gds)
         if a.command == "start":
             t = time.monotonic()
             srv.start(timeout=a.timeout)

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -20,7 +21,9 @@ import org.neo4j.graphdb.config.Setting;
  * the {@code neo4j} user's password taken from the environment variable NEO4J_PASSWORD.
  *
  * <p>Usage: {@code java -cp launcher.jar:lib/* catalyse.neo4j.Launcher --port 17687 --home DIR
- * [--pagecache 256m] [--tx-off-heap 4g]}. Prints {@code READY bolt://127.0.0.1:PORT} once Bolt accepts connections;
+ * [--pagecache 256m] [--tx-off-heap 4g] [--gds DIR]}. With {@code --gds DIR} the Graph Data Science jars of DIR are
+ * the plugin directory (they must also be on the class path) and {@code gds.*} procedures run unrestricted.
+ * Prints {@code READY bolt://127.0.0.1:PORT} once Bolt accepts connections;
  * SIGTERM shuts the DBMS down cleanly through a shutdown hook.
  */
 public final class Launcher {
@@ -33,12 +36,14 @@ public final class Launcher {
         Path home = null;
         String pagecache = "256m";
         String offHeap = "4g";
+        Path gds = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--home" -> home = Path.of(args[i + 1]).toAbsolutePath();
                 case "--pagecache" -> pagecache = args[i + 1];
                 case "--tx-off-heap" -> offHeap = args[i + 1];
+                case "--gds" -> gds = Path.of(args[i + 1]).toAbsolutePath();
                 default -> fail("unknown argument " + args[i]);
             }
         }
@@ -71,6 +76,12 @@ public final class Launcher {
         cfg.put(GraphDatabaseSettings.tx_state_memory_allocation,
                 GraphDatabaseSettings.TransactionStateMemoryAllocation.OFF_HEAP);
         cfg.put(GraphDatabaseSettings.tx_state_max_off_heap_memory, parseBytes(offHeap));
+
+        if (gds != null) {
+            // Graph Data Science: its procedures are found in the plugin directory; they need unrestricted access.
+            cfg.put(GraphDatabaseSettings.plugin_dir, gds);
+            cfg.put(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
+        }
 
         StringBuilder names = new StringBuilder("settings:");
         cfg.forEach((s, v) -> names.append(' ').append(s.name()).append('=').append(v));
