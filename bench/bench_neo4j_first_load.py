@@ -63,8 +63,8 @@ def main(argv=None) -> int:
         total = time.perf_counter() - t
         s = result.seconds
         for line in (home / "home" / "logs" / "first-load.log").read_text(errors="replace").splitlines():
-            if line.startswith(("IMPORT DONE", "Peak memory", "dbms started", "SCHEMA ONLINE", "stopped after")):
-                print(f"  log: {line.strip()}")
+            if line.startswith(("IMPORT", "Peak memory", "dbms started", "ran after", "SCHEMA ONLINE", "stopped")):
+                print(f"  log: {line.strip()[:100]}")
         offline = s["csv"] + s["import"]
         rows = [
             ("offline: CSV files", s["csv"], None),

@@ -5,16 +5,17 @@ stopped: it writes de-duplicated CSV files with typed headers (every property ex
 it: strings, floats, booleans, dates, lists of strings, no property for a missing value), runs Neo4j's importer on
 them, then opens the database once, without any network connector, to run the store's schema statements
 (`neo4j_store.SCHEMA`, and the empty lists the importer cannot write) and wait for the indexes to be online.
-The result is the graph `Neo4jStore.write` makes on an empty database, in seconds instead of minutes for a
-national network (see bench/bench_neo4j_first_load.py).
+The result is the graph `Neo4jStore.write` makes on an empty database, several times faster for a national
+network (figures: bench/bench_neo4j_first_load.py).
 
 All or nothing: a reference to an unknown organisation, two different records with one key, a running server or
 an existing database are refused before anything is written; if the importer or the schema step fails, the
 database it was creating is removed again.
 
 The importer is Neo4j's own ``org.neo4j.cli.AdminTool`` run by ``java`` on a classpath that holds the
-``neo4j-import-tool`` artifact and catalyse's ``catalyse.neo4j.Schema`` entry point: the launcher of
-``tools/neo4j`` (``python tools/neo4j/server.py build``) is one, found by `AdminTool.default`.
+``neo4j-import-tool`` artifact and catalyse's ``catalyse.neo4j.FirstLoad`` entry point (the importer, then the
+schema step, in one JVM): the launcher of ``tools/neo4j`` (``python tools/neo4j/server.py build``) is one, found
+by `AdminTool.default`.
 
 Examples
 --------
@@ -73,7 +74,7 @@ class FirstLoadError(StoreError):
 class AdminTool:
     """How to run Neo4j's importer and catalyse's schema step: ``java -cp CLASSPATH``.
 
-    `classpath` must hold Neo4j 5's jars with ``neo4j-import-tool`` and ``catalyse.neo4j.Schema``
+    `classpath` must hold Neo4j 5's jars with ``neo4j-import-tool`` and ``catalyse.neo4j.FirstLoad``
     (tools/neo4j: ``target/launcher.jar:target/lib/*``); `heap` is the Java heap of each step.
     """
 
@@ -421,21 +422,36 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
 _IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships", re.S)
 
 
-def _run(cmd: list[str], log_path: Path, env: dict, stdin_text: str | None = None) -> tuple[int, str]:
+def _run(cmd: list[str], log_path: Path, env: dict, stdin_text: str, on_line: Callable[[str], None]) -> tuple[int, str]:
+    """Run `cmd` with `stdin_text` on its input; its output goes to `log_path` and, line by line, to `on_line`.
+    Returns the exit status and the output."""
+    lines = []
     with open(log_path, "a", encoding="utf-8") as log:
         log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[:6])} …\n")
         log.flush()
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             cmd,
-            input=stdin_text,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
             errors="replace",
             env=env,
         )
-        log.write(proc.stdout + proc.stderr)
-    return proc.returncode, proc.stdout + proc.stderr
+        try:
+            proc.stdin.write(stdin_text)  # read whole before the import starts: no dead-lock with the output
+            proc.stdin.close()
+            for line in proc.stdout:
+                log.write(line)
+                lines.append(line)
+                on_line(line)
+            rc = proc.wait()
+        except BaseException:  # interrupted: stop the JVM before the caller removes what it was writing
+            proc.kill()
+            proc.wait()
+            raise
+    return rc, "".join(lines)
 
 
 def _reason(output: str) -> str:
@@ -518,6 +534,8 @@ def first_load(
     root = Path(home).resolve()
     check_loadable(root, database)
     data = check_unique_keys(data)
+    if not data.organisations:
+        raise FirstLoadError("nothing to load: a first load needs organisations")
     if not _references_known(data):
         raise IntegrityError(missing_references(data, lambda ids: set()))
     root.mkdir(parents=True, exist_ok=True)
@@ -547,13 +565,17 @@ def first_load(
         conf = work / "conf"
         conf.mkdir()
         (conf / "neo4j.conf").write_text("", encoding="utf-8")
-        env = dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf))
+        # one JVM: the importer, then the schema step on the new database (its classes and JIT still warm: 5 s
+        # less at W2 than two runs)
         cmd = tool.command(
-            "org.neo4j.cli.AdminTool",
-            "database",
-            "import",
-            "full",
+            "catalyse.neo4j.FirstLoad",
+            "--home",
+            str(root),
+            "--conf",
+            str(conf),
+            "--database",
             database,
+            "--",
             *(multiline if files.multiline else []),
             f"--array-delimiter={ARRAY_DELIMITER}",
             "--delimiter=,",
@@ -567,27 +589,31 @@ def first_load(
             f"--report-file={work / 'import.report'}",
             *files.args,
         )
+        statements = "\n".join([*files.statements, *SCHEMA.values()]) + "\n"
         created = True
-        rc, out = _run(cmd, log_path, env)
-        nodes, rels = expected_counts(data)
+        marks: dict[str, float] = {}
+
+        def on_line(line: str) -> None:
+            if line.startswith("IMPORT EXIT"):
+                marks["import"] = time.perf_counter()
+                if line.startswith("IMPORT EXIT 0"):
+                    say("creating the constraints and indexes")
+
+        rc, out = _run(cmd, log_path, dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf)), statements, on_line)
+        end = time.perf_counter()
         found = _IMPORTED.search(out)
-        if rc != 0 or not found:
+        if "IMPORT EXIT 0" not in out or not found:
             raise FirstLoadError(f"Neo4j's importer failed (exit {rc}): {_reason(out)}; see {log_path}")
+        nodes, rels = expected_counts(data)
         if (int(found.group(1)), int(found.group(2))) != (nodes, rels):
             raise FirstLoadError(
                 f"Neo4j's importer wrote {found.group(1)} nodes and {found.group(2)} relationships instead of "
                 f"{nodes} and {rels}; see {log_path}"
             )
-        seconds["import"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        say("creating the constraints and indexes")
-        statements = "\n".join([*files.statements, *SCHEMA.values()]) + "\n"
-        cmd = tool.command("catalyse.neo4j.Schema", "--home", str(root), "--database", database)
-        rc, out = _run(cmd, log_path, dict(os.environ), statements)
         if rc != 0 or "SCHEMA ONLINE" not in out:
             raise FirstLoadError(f"creating the constraints failed (exit {rc}): {_reason(out)}; see {log_path}")
-        seconds["schema"] = time.perf_counter() - t0
+        seconds["import"] = marks["import"] - t0
+        seconds["schema"] = end - marks["import"]
     except BaseException:
         if created:  # the database did not exist before this load: remove what the load wrote of it
             shutil.rmtree(db_dir, ignore_errors=True)

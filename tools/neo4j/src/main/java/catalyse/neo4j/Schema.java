@@ -42,12 +42,13 @@ public final class Schema {
             }
         }
         if (home == null) fail("--home DIR is required");
-        List<String> statements = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (!line.isBlank()) statements.add(line.strip());
-            }
-        }
+        List<String> statements = readStatements();
+        System.exit(run(home, database, pagecache, statements));
+    }
+
+    /** Opens the DBMS of {@code home}, runs {@code statements} on {@code database}, waits for the indexes, shuts
+     * down. Returns 0 on success, 2 (after printing {@code ERROR ...}) if a statement failed. */
+    static int run(Path home, String database, String pagecache, List<String> statements) {
         Map<Setting<?>, Object> cfg = new LinkedHashMap<>();
         cfg.put(BoltConnector.enabled, false);
         cfg.put(GraphDatabaseSettings.udc_enabled, false);
@@ -77,10 +78,21 @@ public final class Schema {
             System.out.println("stopped after " + millis() + " ms");
             System.out.flush();
         }
-        System.exit(status);
+        return status;
     }
 
-    private static long millis() {
+    /** The non-blank lines of standard input (UTF-8), stripped. */
+    static List<String> readStatements() throws java.io.IOException {
+        List<String> statements = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.isBlank()) statements.add(line.strip());
+            }
+        }
+        return statements;
+    }
+
+    static long millis() {
         return (System.nanoTime() - T0) / 1_000_000;
     }
 
