@@ -439,10 +439,13 @@ def _run(cmd: list[str], log_path: Path, env: dict, stdin_text: str, on_line: Ca
             errors="replace",
             env=env,
         )
+        stdin, stdout = proc.stdin, proc.stdout
+        if stdin is None or stdout is None:  # both are pipes (PIPE above)
+            raise FirstLoadError("could not talk to the Java process of the first load")
         try:
-            proc.stdin.write(stdin_text)  # read whole before the import starts: no dead-lock with the output
-            proc.stdin.close()
-            for line in proc.stdout:
+            stdin.write(stdin_text)  # read whole before the import starts: no dead-lock with the output
+            stdin.close()
+            for line in stdout:
                 log.write(line)
                 lines.append(line)
                 on_line(line)
