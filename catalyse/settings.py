@@ -8,7 +8,8 @@ Examples
 --------
 >>> import os, tempfile
 >>> os.environ["CATALYSE_CONFIG"] = os.path.join(tempfile.mkdtemp(), "settings.json")
->>> save_user("embedded store crest.db", catalyser="tiers-lieu-la-cordee", person="Claire")
+>>> save_user("embedded store crest.db", catalyser="tiers-lieu-la-cordee", person="Claire").name
+'settings.json'
 >>> load_user("embedded store crest.db")
 {'catalyser': 'tiers-lieu-la-cordee', 'person': 'Claire'}
 >>> load_user("embedded store other.db")

@@ -91,6 +91,7 @@ def introduction_row(i) -> dict:
         "b": i.b,
         "outcome": i.outcome,
         "note": i.note,
+        "person": i.person,
     }
 
 
@@ -307,7 +308,8 @@ class WebData:
                 names.append(base)
             prefix = re.compile(re.escape(tmp + os.sep) + r"\d+" + re.escape(os.sep))
             try:
-                data, warnings = self.ws.validate_files(paths, kind=kind)
+                found = self.ws.validate_files(paths, kind=kind)
+                data, warnings = found.data, found.warnings
             except ImportFailed as exc:
                 raise ImportRefused([prefix.sub("", str(p)) for p in exc.problems]) from None
             except CatalyseError as exc:

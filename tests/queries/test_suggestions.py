@@ -154,7 +154,7 @@ def test_bridging_components_and_fallback_introducer():
     assert r.introducer == "fab" and r.introducer_role == "catalyser_departement"
     text = "\n".join(r.reasons)
     assert "Relierait deux parties du réseau jusque-là déconnectées" in text
-    assert "Même commune (26220)" in text
+    assert "Même commune (Nyons, 26220)" in text  # 26220 is Nyons in the official geographic code
     assert "La Fabrique à Projets (catalyseur du département)" in text
     # a catalyser tied to one side comes first
     G.add_edge("fab", "ccval", weight=1.0, start="2024-01-01")
