@@ -40,10 +40,10 @@ from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import BETTER, LANGS, explain, measure_name, translator
 
 from .accounts import LOCAL_USER, Accounts, User
 from .data import ImportRefused, Invalid, NotFound, WebData, clean
-from .i18n import LANGS, translator
 
 SESSION_COOKIE = "catalyse_session"
 LANG_COOKIE = "catalyse_lang"
@@ -222,6 +222,9 @@ class Web:
             autoescape=True,
         )
         self.templates.globals["label"] = vocab.label
+        self.templates.globals["explain"] = explain
+        self.templates.globals["measure_name"] = measure_name
+        self.templates.globals["better_words"] = BETTER
 
     # who is asking
     def context(self, request: Request) -> Context:
