@@ -653,21 +653,23 @@ class Workspace:
             "communities",
             "modularity",
         )
-        rows = structure.summary_rows({k: summ[k] for k in keep if k in summ}, lang=lang)[1:]
+        from catalyse.i18n import explain
+
+        shown = [k for k in keep if k in summ]
+        rows = [structure.summary_rows({k: summ[k]}, lang=lang)[1] for k in shown]
         measures = {row[0]: row[1] for row in rows}
-        header, *year_rows = structure.by_year_rows(
-            inputs["by_year"],
-            lang=lang,
-            keys=(
-                "ties",
-                "density",
-                "giant_share",
-                "average_clustering",
-                "cross_group_share",
-                "ei_index",
-                "modularity",
-            ),
+        notes = {row[0]: explain(k, lang) for k, row in zip(shown, rows)}
+        year_keys = (
+            "ties",
+            "density",
+            "giant_share",
+            "average_clustering",
+            "cross_group_share",
+            "ei_index",
+            "modularity",
         )
+        header, *year_rows = structure.by_year_rows(inputs["by_year"], lang=lang, keys=year_keys)
+        notes.update({name: explain(k, lang) for k, name in zip(year_keys, header[1:])})
         evolution = {row[0]: dict(zip(header[1:], row[1:])) for row in year_rows}
         files = territory_report(
             G,
@@ -680,6 +682,7 @@ class Workspace:
             map_html=map_html,
             lang=lang,
             top=REPORT_PAIRS,
+            notes=notes,
         )
         written = []
         for name, content in files.items():

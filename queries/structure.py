@@ -734,6 +734,20 @@ def summary_rows(summary, lang="fr", *, digits=4):
     return rows
 
 
+#: The columns of :func:`by_group_rows` and the default columns of :func:`by_year_rows`.
+BY_GROUP_KEYS = ("members", "internal_ties", "external_ties", "density", "ei_index", "mean_degree", "isolated_members")
+BY_YEAR_KEYS = (
+    "ties",
+    "density",
+    "components",
+    "giant_share",
+    "ei_index",
+    "cross_group_share",
+    "assortativity",
+    "modularity",
+)
+
+
 def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
     """Rows (header first) from :func:`by_group`; sector codes shown with their French/English labels.
 
@@ -744,7 +758,7 @@ def by_group_rows(groups, lang="fr", *, group="sector", digits=4):
     >>> by_group_rows(by_group(G), lang="en")[1]
     ['Association', 2, 1, 0, 1.0, -1.0, 1.0, 0]
     """
-    keys = ["members", "internal_ties", "external_ties", "density", "ei_index", "mean_degree", "isolated_members"]
+    keys = BY_GROUP_KEYS
     rows = [[_lab("group_value", lang)] + [_lab(k, lang) for k in keys]]
     for value, rec in groups.items():
         rows.append([_group_label(group, value, lang)] + [_fmt(rec[k], lang, digits) for k in keys])
@@ -755,16 +769,7 @@ def by_year_rows(
     years,
     lang="fr",
     *,
-    keys=(
-        "ties",
-        "density",
-        "components",
-        "giant_share",
-        "ei_index",
-        "cross_group_share",
-        "assortativity",
-        "modularity",
-    ),
+    keys=BY_YEAR_KEYS,
     digits=4,
 ):
     """Rows (header first, one row per year) from :func:`by_year`, French labels by default.
