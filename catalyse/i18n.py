@@ -660,7 +660,7 @@ MEASURES: dict[str, dict] = {
             "like clustering.",
         ),
         "better": "none",
-        "ref": "Newman 2003",
+        "ref": "Wasserman & Faust 1994",
     },
     "degree_centralization": {
         "name": ("Centralisation (degré)", "Degree centralisation"),
@@ -829,7 +829,7 @@ MEASURES: dict[str, dict] = {
             "The share of shortest paths between other organisations that go through it: its place as a go-between.",
         ),
         "better": "up",
-        "ref": "Freeman 1979",
+        "ref": "Freeman 1977",
     },
     "closeness": {
         "name": ("Proximité", "Closeness"),
