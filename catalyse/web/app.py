@@ -177,6 +177,8 @@ class Guard(BaseHTTPMiddleware):
         if request.method not in ("GET", "HEAD", "OPTIONS") and origin and origin != "null":
             if urlsplit(origin).netloc.lower() != host:
                 return _secure(PlainTextResponse("Cross-site request refused", status_code=403))
+        if not request.url.path.startswith("/static/"):
+            await run_in_threadpool(web.data.sync)  # writes of other processes (the CLI, another server)
         ctx = await run_in_threadpool(web.context, request)
         request.state.ctx = ctx
         try:

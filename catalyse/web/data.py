@@ -109,6 +109,7 @@ class WebData:
         self.store = store
         self._lock = threading.RLock()
         self._stats: dict | None = None
+        self._version: object | None = None
         self._ws: dict[str, Workspace] = {}
         self.ws = self.workspace(lang)
         self.refresh()
@@ -122,9 +123,21 @@ class WebData:
             return self._ws[lang]
 
     # -- loading ------------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Drop what every workspace loaded and reload the graph (at start and after each write)."""
+    def sync(self) -> bool:
+        """Reload the graph if another process wrote to the store since it was loaded (its `Store.version`
+        changed); True if it did. Called before each request: one cheap read."""
         with self._lock:
+            version = self.store.version()
+            if version is None or version == self._version:
+                return False
+            self.refresh()
+            return True
+
+    def refresh(self) -> None:
+        """Drop what every workspace loaded and reload the graph (at start, after each write, and when
+        another process wrote: `sync`)."""
+        with self._lock:
+            self._version = self.store.version()  # read first: a write landing while loading is seen next time
             for ws in self._ws.values():
                 ws.refresh()
             net = self.ws.network(require=False)
