@@ -1044,7 +1044,7 @@ def better(key: str) -> str:
     return MEASURES[key]["better"]
 
 
-def explain(key: str, lang: str = "fr", *, reference: bool = True) -> str:
+def explain(key: str, lang: str = "fr", *, reference: bool = True, direction: bool = True) -> str:
     """One line on what the measure `key` says about a territory, which direction is better, and its reference
     (detailed in docs/measures.md).
 
@@ -1056,7 +1056,7 @@ def explain(key: str, lang: str = "fr", *, reference: bool = True) -> str:
     m = MEASURES[key]
     i = _i(lang)
     way = BETTER["en" if i else "fr"][m["better"]]
-    text = f"{m['what'][i]} {way[0].upper()}{way[1:]}."
+    text = f"{m['what'][i]} {way[0].upper()}{way[1:]}." if direction else m["what"][i]
     if reference and m["ref"] != "catalyse":
         text += f" ({m['ref']})"
     return text
