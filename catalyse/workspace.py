@@ -339,12 +339,22 @@ class Workspace:
         group: str = "sector",
         directed: bool = False,
         weight: str | None = WEIGHT_DEFAULT,
+        betweenness: bool = True,
     ) -> dict[str, Any]:
-        """Whole-network structure (`queries.structure.summary`), communities from the network's partition."""
+        """Whole-network structure (`queries.structure.summary`), communities from the network's partition.
+
+        ``betweenness=False`` leaves out the betweenness centralisation (None), exact and O(n·m): hours on a
+        million ties."""
         from catalyse.queries import structure
 
         net = self.network(filters)
-        return structure.summary(net.view(directed), group=group, weight=weight, membership=net.partition(weight))
+        G = net.view(directed)
+        out = structure.summary(
+            G, group=group, weight=weight, membership=net.partition(weight), centralization=betweenness
+        )
+        if not betweenness:
+            out["degree_centralization"] = structure.degree_centralization(G)
+        return out
 
     def metrics_by_year(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
         """One summary per yearly snapshot (ties active during the year)."""

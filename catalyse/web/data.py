@@ -21,6 +21,9 @@ from catalyse.graphcore.stores import Store
 from catalyse.workspace import CatalyseError, Workspace
 from catalyse.workspace import NotFound as _WsNotFound
 
+#: Above this many organisations the dashboard leaves out the betweenness centralisation (exact, O(n·m)).
+BETWEENNESS_LIMIT = 20_000
+
 
 class NotFound(LookupError):
     """No such organisation, catalyser or introduction (the message names it)."""
@@ -171,7 +174,8 @@ class WebData:
         with self._lock:
             if self._stats is None:
                 stats = self.ws.stats()
-                structure = self.ws.metrics() if self.orgs else {}
+                big = len(self.orgs) > BETWEENNESS_LIMIT  # exact betweenness is O(n·m): left to `catalyse metrics`
+                structure = self.ws.metrics(betweenness=not big) if self.orgs else {}
                 outcomes = dict.fromkeys(vocab.codes("outcome"), 0)
                 for i in self.ws.network(require=False).data.introductions:
                     outcomes[i.outcome] = outcomes.get(i.outcome, 0) + 1
