@@ -381,15 +381,19 @@ class Workspace:
         group: str = "sector",
         directed: bool = False,
         weight: str | None = WEIGHT_DEFAULT,
+        betweenness: bool = True,
     ) -> dict[str, Any]:
         """Whole-network structure (`queries.structure.summary`), communities from the network's partition.
 
         With the gds engine (undirected view), the partition, the clustering and the (exact) betweenness
         centralisation are computed inside Neo4j; the directed view is computed by networkx.
+        ``betweenness=False`` leaves out the betweenness centralisation (None), exact and O(n·m): hours on a
+        million ties.
         """
         from catalyse.queries import structure
 
         net = self.network(filters)
+        G = net.view(directed)
         membership = net.partition(weight)
         pre = None
         if self.engine == "gds" and not directed:
@@ -397,8 +401,14 @@ class Workspace:
 
             with self.gds_projection(net) as g:
                 pre = g.clustering()
-                pre["betweenness_centralization"] = betweenness_centralization(list(g.betweenness().values()))
-        return structure.summary(net.view(directed), group=group, weight=weight, membership=membership, precomputed=pre)
+                if betweenness:
+                    pre["betweenness_centralization"] = betweenness_centralization(list(g.betweenness().values()))
+        out = structure.summary(
+            G, group=group, weight=weight, membership=membership, precomputed=pre, centralization=betweenness
+        )
+        if not betweenness:
+            out["degree_centralization"] = structure.degree_centralization(G)
+        return out
 
     def metrics_by_year(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
         """One summary per yearly snapshot (ties active during the year)."""
@@ -764,21 +774,23 @@ class Workspace:
             "communities",
             "modularity",
         )
-        rows = structure.summary_rows({k: summ[k] for k in keep if k in summ}, lang=lang)[1:]
+        from catalyse.i18n import explain
+
+        shown = [k for k in keep if k in summ]
+        rows = [structure.summary_rows({k: summ[k]}, lang=lang)[1] for k in shown]
         measures = {row[0]: row[1] for row in rows}
-        header, *year_rows = structure.by_year_rows(
-            inputs["by_year"],
-            lang=lang,
-            keys=(
-                "ties",
-                "density",
-                "giant_share",
-                "average_clustering",
-                "cross_group_share",
-                "ei_index",
-                "modularity",
-            ),
+        notes = {row[0]: explain(k, lang) for k, row in zip(shown, rows)}
+        year_keys = (
+            "ties",
+            "density",
+            "giant_share",
+            "average_clustering",
+            "cross_group_share",
+            "ei_index",
+            "modularity",
         )
+        header, *year_rows = structure.by_year_rows(inputs["by_year"], lang=lang, keys=year_keys)
+        notes.update({name: explain(k, lang) for k, name in zip(year_keys, header[1:])})
         evolution = {row[0]: dict(zip(header[1:], row[1:])) for row in year_rows}
         files = territory_report(
             G,
@@ -791,6 +803,7 @@ class Workspace:
             map_html=map_html,
             lang=lang,
             top=REPORT_PAIRS,
+            notes=notes,
         )
         written = []
         for name, content in files.items():

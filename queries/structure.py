@@ -731,6 +731,20 @@ def summary_rows(summary: Mapping[str, Any], lang: str = "fr", *, digits: int = 
     return rows
 
 
+#: The columns of :func:`by_group_rows` and the default columns of :func:`by_year_rows`.
+BY_GROUP_KEYS = ("members", "internal_ties", "external_ties", "density", "ei_index", "mean_degree", "isolated_members")
+BY_YEAR_KEYS = (
+    "ties",
+    "density",
+    "components",
+    "giant_share",
+    "ei_index",
+    "cross_group_share",
+    "assortativity",
+    "modularity",
+)
+
+
 def by_group_rows(
     groups: Mapping[Hashable, Mapping[str, Any]], lang: str = "fr", *, group: str = "sector", digits: int = 4
 ) -> list[list[Any]]:
@@ -743,7 +757,7 @@ def by_group_rows(
     >>> by_group_rows(by_group(G), lang="en")[1]
     ['Association', 2, 1, 0, 1.0, -1.0, 1.0, 0]
     """
-    keys = ["members", "internal_ties", "external_ties", "density", "ei_index", "mean_degree", "isolated_members"]
+    keys = BY_GROUP_KEYS
     rows = [[_lab("group_value", lang)] + [_lab(k, lang) for k in keys]]
     for value, rec in groups.items():
         rows.append([_group_label(group, value, lang)] + [_fmt(rec[k], lang, digits) for k in keys])
@@ -754,16 +768,7 @@ def by_year_rows(
     years: Mapping[int, Mapping[str, Any]],
     lang: str = "fr",
     *,
-    keys: Sequence[str] = (
-        "ties",
-        "density",
-        "components",
-        "giant_share",
-        "ei_index",
-        "cross_group_share",
-        "assortativity",
-        "modularity",
-    ),
+    keys: Sequence[str] = BY_YEAR_KEYS,
     digits: int = 4,
 ) -> list[list[Any]]:
     """Rows (header first, one row per year) from :func:`by_year`, French labels by default.

@@ -48,8 +48,8 @@ Thème partagé : ODD 2
 Relie deux mondes : Association ↔ Entreprise (Les Jardins d'Émile n'a encore aucun partenaire « Entreprise »)
 Même commune (Valence, 26362)
 Qui peut les présenter : Tiers-lieu La Cartonnerie (catalyseur), partenaire des deux
-Contrainte de Burt : Les Jardins d'Émile 1 → 1,12 ; Fromagerie Côté Vercors 1 → 1,12
-Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % ; Fromagerie Côté Vercors 100 % → 100 %
+Contrainte de Burt : Les Jardins d'Émile 1 → 1,12 (moins bien) ; Fromagerie Côté Vercors 1 → 1,12 (moins bien)
+Part des liens intersectoriels : Les Jardins d'Émile 0 % → 50 % (mieux) ; Fromagerie Côté Vercors 100 % → 100 % (stable)
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from catalyse.graphcore import vocab
-from catalyse.i18n import fmt_number, theme_label, ui
+from catalyse.i18n import MEASURES, explain, fmt_number, measure_name, theme_label, ui
 
 from . import layout
 from ._page import render_page
@@ -483,7 +483,9 @@ def ecosystem_map(
             raise KeyError(f"size_by names no measure among {sorted(measures)}")
     if size_by is None:
         size_by = dict(G.degree())
-        size_label = size_label or T["degree"]
+        size_label = size_label or "degree"
+    if size_label in MEASURES:  # a measure's key: its name and what it says
+        size_label = f"{measure_name(size_label, lang)} — {explain(size_label, lang)}"
     nodes = list(G.nodes)
     n_orgs = len(nodes)
     aggregate = n_orgs > max_nodes

@@ -31,7 +31,7 @@ import math
 from collections import Counter, defaultdict
 
 from catalyse.graphcore import vocab
-from catalyse.i18n import fmt_number, ui
+from catalyse.i18n import MEASURES, explain, fmt_number, ui
 
 from ._page import script_hashes_of
 from .ecosystem import OUTCOME_STYLES, normalise_suggestion
@@ -273,8 +273,15 @@ def territory_report(
     lang: str = "fr",
     title: str | None = None,
     top: int = 15,
+    notes: dict | None = None,
 ) -> dict:
-    """The report's files: {"report.html": str, "map.html": str?, "img/<chart>.png": bytes...}."""
+    """The report's files: {"report.html": str, "map.html": str?, "img/<chart>.png": bytes...}.
+
+    `notes` maps the names of `summary` and `by_year` measures to one line on what each says (see
+    `catalyse.i18n.explain`): a column of the key measures, a legend below the evolution table. Brokerage roles
+    are explained under their heading.
+    """
+    notes = dict(notes or {})
     T = ui(lang)
     files: dict = {}
     sections: list[tuple[str, str, str]] = []  # (anchor, heading, body html)
@@ -290,9 +297,13 @@ def territory_report(
     # key measures
     if summary:
         rows = "".join(
-            f"<tr><td>{_e(str(k))}</td><td class=num>{_e(fmt_number(v, lang))}</td></tr>" for k, v in summary.items()
+            f"<tr><td>{_e(str(k))}</td><td class=num>{_e(fmt_number(v, lang))}</td>"
+            + (f"<td class=meaning>{_e(notes.get(k, ''))}</td>" if notes else "")
+            + "</tr>"
+            for k, v in summary.items()
         )
-        body = f"<table><tr><th>{_e(T['measure'])}</th><th>{_e(T['value'])}</th></tr>{rows}</table>"
+        meaning = f"<th>{_e(T['meaning'])}</th>" if notes else ""
+        body = f"<table><tr><th>{_e(T['measure'])}</th><th>{_e(T['value'])}</th>{meaning}</tr>{rows}</table>"
     else:
         body = absent
     sections.append(("measures", T["key_measures"], body))
@@ -311,6 +322,9 @@ def territory_report(
             chart("evolution", _chart_years(years, T, lang), T["evolution"])
             + f"<table><tr><th>{_e(T['year'])}</th>{head}</tr>{rows}</table>"
         )
+        lines = [f"<li><b>{_e(str(m))}</b> — {_e(notes[m])}</li>" for m in measures if m in notes]
+        if lines:
+            body += f"<p class=sub>{_e(T['legend_measures'])}</p><ul class=legend>{''.join(lines)}</ul>"
     else:
         body = absent
     sections.append(("evolution", T["evolution"], body))
@@ -341,7 +355,9 @@ def territory_report(
         body = chart("brokers", _chart_brokers(bro, G, T), T["brokers"])
         for role, rows in bro.items():
             body += (
-                f"<h3>{_e(_role_label(role, T))}</h3><table><tr><th>{_e(T['rank'])}</th>"
+                f"<h3>{_e(_role_label(role, T))}</h3>"
+                + (f"<p class=sub>{_e(explain(role, lang))}</p>" if role in MEASURES else "")
+                + f"<table><tr><th>{_e(T['rank'])}</th>"
                 f"<th>{_e(T['organisation'])}</th><th>{_e(T['score'])}</th></tr>"
                 + "".join(
                     f"<tr><td class=num>{i}</td><td>{_e(_name(G, o))}</td>"

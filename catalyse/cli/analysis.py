@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from catalyse.graphcore import vocab
-from catalyse.i18n import ROLE_LABELS, column, headers
+from catalyse.i18n import ROLE_LABELS, column, headers, legend
 
 from .common import (
     Settings,
@@ -20,6 +20,15 @@ from .common import (
     weight_option,
 )
 from .output import render, render_pairs
+
+
+def _legend(keys, lang: str) -> None:
+    """Below a table: one line per measure it shows, on what it says and which direction is better."""
+    lines = legend(keys, lang)
+    if lines:
+        click.echo("")
+        click.echo(column("legend_title", lang))
+        click.echo("\n".join(f"  {line}" for line in lines))
 
 
 def _table(rows_with_header) -> list[dict]:
@@ -72,6 +81,7 @@ def stats(s: Settings, as_of, fmt):
     click.echo("")
     rows = [{"k": vocab.label("tie_type", k, lang), "n": v} for k, v in o["by_tie_type"].items()]
     click.echo(render(rows, "table", headers={"k": c("tie_type"), "n": c("pairs")}))
+    _legend(("density", "components", "isolates", "cross_sector_share"), lang)
 
 
 @cli.command()
@@ -102,6 +112,7 @@ def brokers(s: Settings, filters, group, undirected, weight, top, fmt):
             head[f"z_{r}"] = f"z {labels[r]}"
         keep = ["organisation", "name", "group", *result["roles"], "constraint"]
         click.echo(render(rows, "table", keep, headers=head))
+        _legend([*result["roles"], "constraint"], lang)
         if result["missing_group"]:
             click.echo(f"({result['missing_group']} organisations have no {group!r}: grouped as '(none)')", err=True)
         return
@@ -142,6 +153,7 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
         rows = ws.metrics_per_org(filters, directed=directed, weight=weight, sample=sample, top=top)
         if fmt == "table":
             click.echo(render(rows, "table", headers=headers(rows[0] if rows else {}, lang)))
+            _legend(rows[0] if rows else (), lang)
         else:
             click.echo(render(rows, fmt))
         return
@@ -149,6 +161,7 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
         years = ws.metrics_by_year(filters, group=group, directed=directed)
         if fmt == "table":
             click.echo(render(_table(structure.by_year_rows(years, lang=lang)), fmt))
+            _legend(structure.BY_YEAR_KEYS, lang)
         else:
             rows = [{"year": y, **{k: v for k, v in row.items() if k != "mixing"}} for y, row in years.items()]
             click.echo(render(rows, fmt))
@@ -157,12 +170,14 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
         groups = ws.metrics_by_group(filters, group=group, directed=directed)
         if fmt == "table":
             click.echo(render(_table(structure.by_group_rows(groups, lang=lang, group=group)), fmt))
+            _legend(structure.BY_GROUP_KEYS, lang)
         else:
             click.echo(render([{"group": g, **row} for g, row in groups.items()], fmt))
         return
     summ = ws.metrics(filters, group=group, directed=directed, weight=weight)
     if fmt == "table":
         click.echo(render(_table(structure.summary_rows(summ, lang=lang)), fmt))
+        _legend([k for k, v in summ.items() if v is not None and k not in ("group", "groups", "directed")], lang)
     else:
         click.echo(render([summ], fmt))
 

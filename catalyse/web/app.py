@@ -40,10 +40,10 @@ from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import BETTER, LANGS, explain, measure_name, translator
 
 from .accounts import LOCAL_USER, Accounts, User
 from .data import ImportRefused, Invalid, NotFound, WebData, clean
-from .i18n import LANGS, translator
 
 SESSION_COOKIE = "catalyse_session"
 LANG_COOKIE = "catalyse_lang"
@@ -177,6 +177,8 @@ class Guard(BaseHTTPMiddleware):
         if request.method not in ("GET", "HEAD", "OPTIONS") and origin and origin != "null":
             if urlsplit(origin).netloc.lower() != host:
                 return _secure(PlainTextResponse("Cross-site request refused", status_code=403))
+        if not request.url.path.startswith("/static/"):
+            await run_in_threadpool(web.data.sync)  # writes of other processes (the CLI, another server)
         ctx = await run_in_threadpool(web.context, request)
         request.state.ctx = ctx
         try:
@@ -222,6 +224,9 @@ class Web:
             autoescape=True,
         )
         self.templates.globals["label"] = vocab.label
+        self.templates.globals["explain"] = explain
+        self.templates.globals["measure_name"] = measure_name
+        self.templates.globals["better_words"] = BETTER
 
     # who is asking
     def context(self, request: Request) -> Context:

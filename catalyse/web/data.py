@@ -21,6 +21,9 @@ from catalyse.graphcore.stores import Store
 from catalyse.workspace import CatalyseError, Workspace
 from catalyse.workspace import NotFound as _WsNotFound
 
+#: Above this many organisations the dashboard leaves out the betweenness centralisation (exact, O(n·m)).
+BETWEENNESS_LIMIT = 20_000
+
 
 class NotFound(LookupError):
     """No such organisation, catalyser or introduction (the message names it)."""
@@ -110,6 +113,7 @@ class WebData:
         self.store = store
         self._lock = threading.RLock()
         self._stats: dict | None = None
+        self._version: object | None = None
         self._ws: dict[str, Workspace] = {}
         self.ws = self.workspace(lang)
         self.refresh()
@@ -123,9 +127,21 @@ class WebData:
             return self._ws[lang]
 
     # -- loading ------------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Drop what every workspace loaded and reload the graph (at start and after each write)."""
+    def sync(self) -> bool:
+        """Reload the graph if another process wrote to the store since it was loaded (its `Store.version`
+        changed); True if it did. Called before each request: one cheap read."""
         with self._lock:
+            version = self.store.version()
+            if version is None or version == self._version:
+                return False
+            self.refresh()
+            return True
+
+    def refresh(self) -> None:
+        """Drop what every workspace loaded and reload the graph (at start, after each write, and when
+        another process wrote: `sync`)."""
+        with self._lock:
+            self._version = self.store.version()  # read first: a write landing while loading is seen next time
             for ws in self._ws.values():
                 ws.refresh()
             net = self.ws.network(require=False)
@@ -159,7 +175,8 @@ class WebData:
         with self._lock:
             if self._stats is None:
                 stats = self.ws.stats()
-                structure = self.ws.metrics() if self.orgs else {}
+                big = len(self.orgs) > BETWEENNESS_LIMIT  # exact betweenness is O(n·m): left to `catalyse metrics`
+                structure = self.ws.metrics(betweenness=not big) if self.orgs else {}
                 outcomes = dict.fromkeys(vocab.codes("outcome"), 0)
                 for i in self.ws.network(require=False).data.introductions:
                     outcomes[i.outcome] = outcomes.get(i.outcome, 0) + 1

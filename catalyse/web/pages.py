@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from catalyse.graphcore import vocab
+from catalyse.i18n import better
 from catalyse.visualisations._page import csp, script_hashes_of
 
 from .accounts import LOGIN_FAILURES
@@ -28,18 +29,29 @@ from .app import (
 )
 from .data import ImportRefused, Invalid, NotFound
 
-#: Key figures of the dashboard: (key in the stats, where in the stats, kind, which direction is better).
+#: Key figures of the dashboard: (key in the stats and in `catalyse.i18n.MEASURES`, where in the stats, kind).
 FIGURES = (
-    ("organisations", "counts.organisations", "number", "none"),
-    ("ties", "edges", "number", "up"),
-    ("density", "density", "decimal", "up"),
-    ("giant_share", "structure.giant_share", "percent", "up"),
-    ("isolates", "isolates", "number", "down"),
-    ("cross_sector_share", "cross_sector_share", "percent", "up"),
-    ("average_clustering", "structure.average_clustering", "decimal", "none"),
-    ("degree_centralization", "structure.degree_centralization", "decimal", "down"),
-    ("introductions", "counts.introductions", "number", "up"),
-    ("conversion", "", "percent", "up"),
+    ("organisations", "counts.organisations", "number"),
+    ("ties", "edges", "number"),
+    ("density", "density", "decimal"),
+    ("giant_share", "structure.giant_share", "percent"),
+    ("isolates", "isolates", "number"),
+    ("cross_sector_share", "cross_sector_share", "percent"),
+    ("average_clustering", "structure.average_clustering", "decimal"),
+    ("degree_centralization", "structure.degree_centralization", "decimal"),
+    ("introductions", "counts.introductions", "number"),
+    ("conversion", "", "percent"),
+)
+#: The structure of the network, below the key figures: measures of ``catalyse metrics`` (key, kind).
+STRUCTURE = (
+    ("mean_degree", "decimal"),
+    ("components", "number"),
+    ("transitivity", "decimal"),
+    ("betweenness_centralization", "decimal"),
+    ("ei_index", "decimal"),
+    ("assortativity", "decimal"),
+    ("communities", "number"),
+    ("modularity", "decimal"),
 )
 
 
@@ -68,16 +80,19 @@ def routes(web: Web) -> list:
         outcomes = stats.get("introduction_outcomes", {})
         n_intro = stats["counts"].get("introductions", 0)
         figures = []
-        for key, path, kind, better in FIGURES:
+        for key, path, kind in FIGURES:
             if key == "conversion":
                 value = outcomes.get("alliance_formed", 0) / n_intro if n_intro else None
             else:
                 value = _pick(stats, path)
-            figures.append({"key": key, "value": value, "kind": kind, "better": better})
+            figures.append({"key": key, "value": value, "kind": kind, "better": better(key)})
+        structure = stats.get("structure", {})
+        measures = [{"key": k, "value": structure.get(k), "kind": kind, "better": better(k)} for k, kind in STRUCTURE]
         return web.render(
             request,
             "dashboard.html",
             figures=figures,
+            measures=measures,
             stats=stats,
             outcomes=outcomes,
             store=data.describe(),

@@ -334,6 +334,15 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def version(self) -> object | None:
+        """A cheap token that changes when another connection or process commits a write (None: not known).
+
+        A long-running reader (the web server) compares it before serving to notice writes made elsewhere and
+        reload what it keeps in memory. Equal tokens mean no other writer committed in between; a token may also
+        change after this connection's own writes.
+        """
+        return None
+
     # -- derived --------------------------------------------------------------------------------------------------
     def get_organisation(self, org_id: str) -> Organisation | None:
         """The organisation with this id (a look-up in the id index), or None."""

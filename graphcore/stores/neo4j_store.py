@@ -161,6 +161,12 @@ TIE_UPDATE = (
     "e.provenance = r[8], e.confidence = r[9] RETURN count(*) AS n"
 )
 
+#: Every write transaction ends by counting itself on the store's version node (never cleared), so that a
+#: long-running reader notices writes of other processes with one cheap read (`Neo4jStore.version`). Should two
+#: first writers both create the node, each later write increments both: their sum still grows at every commit.
+BUMP_VERSION = "MERGE (v:CatalyseVersion {id: 'store'}) ON CREATE SET v.n = 1 ON MATCH SET v.n = v.n + 1"
+READ_VERSION = "MATCH (v:CatalyseVersion) RETURN sum(v.n) AS n"
+
 CLEAR_QUERIES = (  # one fixed query per label
     "MATCH (n:Introduction) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n",
     "MATCH (n:Alliance) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n",
@@ -461,6 +467,13 @@ def _disjoint_schedule(tie_rows: list[list], workers: int, size: int) -> list[li
     return schedule
 
 
+def _counted(tx, fn):
+    """Run `fn` in the write transaction `tx`, then count the transaction on the version node."""
+    out = fn(tx)
+    tx.run(BUMP_VERSION).consume()
+    return out
+
+
 def _tx_reader(tx):
     """`run(query, **params)` → records, in transaction `tx` (the transaction's counterpart of `_read`)."""
     return lambda query, **params: list(tx.run(query, **params))
@@ -613,7 +626,7 @@ class Neo4jStore(Store):
     def _write_tx_once(self, fn):
         try:
             with self.driver.session(database=self.database) as session:
-                return session.execute_write(fn)
+                return session.execute_write(_counted, fn)
         except (self._exc.ConstraintError, self._exc.IncompleteCommit):
             raise
         except _RolledBack as rb:
@@ -1198,6 +1211,10 @@ class Neo4jStore(Store):
     def get_introduction(self, intro_id: str) -> Introduction | None:
         found = self._read(INTRODUCTION_BY_ID, id=intro_id)
         return _intro_from(dict(found[0]["i"])) if found else None
+
+    def version(self) -> int:
+        """How many write transactions were committed (the version node's counter; 0 before the first)."""
+        return self._read(READ_VERSION)[0]["n"] or 0
 
     def counts(self) -> dict[str, int]:
         r = self._read(

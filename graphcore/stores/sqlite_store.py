@@ -192,6 +192,10 @@ class SqliteStore(Store):
     def close(self) -> None:
         self.conn.close()
 
+    def version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits (not on this one's)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     # -- writing ------------------------------------------------------------------------------------------------
     def existing_org_ids(self, ids: set[str]) -> set[str]:
         found: set[str] = set()

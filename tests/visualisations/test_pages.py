@@ -134,7 +134,7 @@ def test_report_sections_tolerate_absence_and_escape(ties, suggestions, xss):
     page = files["report.html"]
     for text in xss.values():
         assert text not in page
-    assert "Gardien" in page and "Rencontre faite" in page
+    assert "Portier" in page and "Rencontre faite" in page  # the role as `catalyse brokers` names it
     assert {"img/evolution.png", "img/mixing.png", "img/brokers.png", "img/activity.png", "map.html"} <= set(files)
     assert all(files[k].startswith(b"\x89PNG") for k in files if k.endswith(".png"))
     assert 'sandbox="allow-scripts" srcdoc="&lt;!DOCTYPE html&gt;' in page
