@@ -299,7 +299,9 @@ def routes(web: Web) -> list:
             raise HttpError(400, "invalid", str(exc), exc.field) from None
         except ImportRefused as exc:
             values["problems"] = exc.problems
-            return web.render(request, "import.html", status=422, **values)
+            # the form shown again with every problem (200: a page the browser shows, not an error of the page;
+            # the API answers 422)
+            return web.render(request, "import.html", **values)
         if not dry_run:
             web.accounts.log(
                 user.name, "import", {"files": values["result"]["files"], "rows": values["result"]["rows"]}

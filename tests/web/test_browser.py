@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -134,6 +135,50 @@ def test_journey_search_org_introduce_outcome_map(server, browser):
     assert foreign == [], f"requests left the loopback server: {foreign}"
     assert console == [] and errors == [], (console, errors)
     assert dialogs == []
+    page.close()
+
+
+def test_journey_import_with_an_error_then_corrected(server, browser, tmp_path):
+    # the README's example files, the ties file first with its three mistakes, then the right one
+    base, proc, db = server
+    root = Path(__file__).resolve().parents[2] / "examples"
+    foreign, console, errors = [], [], []
+
+    def route(r):
+        if r.request.url.startswith(base + "/"):
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    browser.route("**/*", route)
+    page = browser.new_page()
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    with SqliteStore(db) as store:
+        before = store.counts()
+
+    page.goto(f"{base}/import", wait_until="load")
+    page.set_input_files("input[name=files]", [str(root / "organisations.csv"), str(root / "liens-avec-erreurs.csv")])
+    page.click("#import-go")
+    page.wait_for_selector("#problems")
+    problems = page.inner_text("#problems")
+    # the three problems of the file, each with its row and column (as `catalyse import` prints them)
+    assert "liens-avec-erreurs.csv: row 2, column 'vers'" in problems
+    assert "row 3, column 'type de lien'" in problems and "row 3, column 'date de début'" in problems
+    with SqliteStore(db) as store:
+        assert store.counts() == before  # all or nothing: not even the valid organisations
+
+    page.goto(f"{base}/import", wait_until="load")
+    page.set_input_files("input[name=files]", [str(root / "organisations.csv"), str(root / "liens.csv")])
+    page.click("#import-go")
+    page.wait_for_selector("#notice")
+    assert page.query_selector("#problems") is None
+    with SqliteStore(db) as store:
+        after = store.counts()
+    assert after["organisations"] == before["organisations"] + 4 and after["ties"] == before["ties"] + 3
+    assert foreign == [], f"requests left the loopback server: {foreign}"
+    assert console == [] and errors == [], (console, errors)
     page.close()
 
 
