@@ -23,9 +23,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import difflib
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +39,14 @@ import networkx as nx
 from catalyse.graphcore import fields as F
 from catalyse.graphcore import vocab
 from catalyse.graphcore.model import Dataset, Introduction, Organisation, Tie
-from catalyse.graphcore.projection import alliance_graph, comembership_graph, restrict, tie_graph
+from catalyse.graphcore.projection import (
+    TieArrays,
+    TieColumns,
+    alliance_graph,
+    comembership_graph,
+    restrict,
+    tie_graph_columns,
+)
 from catalyse.graphcore.stores.base import Store, WriteSummary
 from catalyse.graphcore.territory import Territory
 from catalyse.graphcore.vocab import _fold
@@ -51,6 +60,19 @@ WEIGHT_DEFAULT = "weight"
 MEASURES = ("degree", "betweenness", "brokerage", "constraint")
 #: The suggested pairs a report lists (the first of `suggest --all`'s list).
 REPORT_PAIRS = 15
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a graph's millions of acyclic objects are made (each automatic full
+    collection would walk them all again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class CatalyseError(Exception):
@@ -99,29 +121,85 @@ types=('partnership',))
 
 class Network:
     """One loaded graph of the territory: the dataset and the tie graph with the filters applied, plus what is
-    computed once from them (the directed view, the co-membership graph, the community partition)."""
+    computed once from them (the directed view, the co-membership graph, the community partition).
 
-    def __init__(self, data: Dataset, filters: Filters):
-        self.data = data
+    Everything is loaded lazily, once: `arrays` (the store's `TieArrays`, what `stats` and `brokers` compute on),
+    `graph` and `directed` (networkx, built in bulk from the store's columns), `data` (the whole `Dataset`, for
+    the co-membership graph, introductions and names). `data` may be given already loaded."""
+
+    def __init__(self, data: Dataset | Callable[[], Dataset], filters: Filters, store: Store | None = None):
+        if isinstance(data, Dataset):
+            self.__dict__["data"] = data
+        else:
+            self._load_data = data
         self.filters = filters
+        self.store = store
         self._partitions: dict[str | None, dict] = {}
+
+    @cached_property
+    def data(self) -> Dataset:
+        """The whole dataset as of the filters' date (loaded on first use)."""
+        return self._load_data()
+
+    @property
+    def plain(self) -> bool:
+        """No territory or sector restriction: the arrays describe the whole graph."""
+        return not self.filters.territory and not self.filters.sectors
+
+    @cached_property
+    def columns(self) -> TieColumns:
+        if self.store is not None and "data" not in self.__dict__:
+            with _gc_paused():
+                return self.store.tie_columns(as_of=self.filters.as_of)
+        return TieColumns.from_dataset(self.data, as_of=self.filters.as_of)
+
+    @cached_property
+    def arrays(self) -> TieArrays:
+        """The store's organisations and ties as arrays (`Store.tie_arrays`), ties of the filters' types only
+        when they name some."""
+        if self.store is not None and "data" not in self.__dict__:
+            arr = self.store.tie_arrays(as_of=self.filters.as_of)
+        else:
+            arr = TieArrays.from_columns(self.columns)
+        if self.filters.types:
+            sel = arr.select(self.filters.types)
+            arr = dataclasses.replace(
+                arr,
+                src=arr.src[sel],
+                dst=arr.dst[sel],
+                type=arr.type[sel],
+                directed=arr.directed[sel],
+                weight=arr.weight[sel],
+            )
+        return arr
 
     def _restricted(self, G: nx.Graph) -> nx.Graph:
         f = self.filters
         return restrict(G, territory=f.territory, sectors=f.sectors)
 
+    def _build(self, directed: bool) -> nx.Graph:
+        with _gc_paused():
+            G = tie_graph_columns(self.columns, directed=directed, types=self.filters.types or None)
+            return self._restricted(G)
+
     @cached_property
     def graph(self) -> nx.Graph:
         """The undirected tie graph (one edge per tied pair)."""
-        f = self.filters
-        return self._restricted(tie_graph(self.data, as_of=f.as_of, types=f.types or None))
+        return self._build(False)
 
     @cached_property
     def directed(self) -> nx.DiGraph:
         """The directed tie graph (funding and other directed ties keep their direction; reciprocated arcs keep
         their own weights)."""
-        f = self.filters
-        return self._restricted(tie_graph(self.data, directed=True, as_of=f.as_of, types=f.types or None))
+        return self._build(True)
+
+    def __len__(self) -> int:
+        """The number of organisations selected (without building a graph when nothing restricts them)."""
+        if self.plain and "graph" not in self.__dict__:
+            if "arrays" in self.__dict__ or self.store is None:
+                return self.arrays.n
+            return self.store.counts()["organisations"]
+        return self.graph.number_of_nodes()
 
     def view(self, directed: bool) -> nx.Graph:
         return self.directed if directed else self.graph
@@ -192,9 +270,13 @@ class Workspace:
         """The territory's graph with `filters` applied (loaded once per filters until the next write)."""
         filters = filters or Filters()
         if filters not in self._networks:
-            self._networks[filters] = Network(self.dataset(filters.as_of), filters)
+            as_of = filters.as_of
+            loaded = self._datasets.get(as_of)
+            self._networks[filters] = Network(
+                loaded if loaded is not None else (lambda: self.dataset(as_of)), filters, self.store
+            )
         net = self._networks[filters]
-        if require and net.graph.number_of_nodes() == 0:
+        if require and len(net) == 0:
             raise CatalyseError("no organisation matches these filters")
         return net
 
@@ -283,10 +365,13 @@ class Workspace:
     # -- statistics --------------------------------------------------------------------------------------------
     def stats(self, as_of: _dt.date | None = None) -> dict[str, Any]:
         """Counts of the store and the overview of the tie network (`queries.overview`)."""
-        from catalyse.queries.overview import overview
+        from catalyse.queries.overview import overview, overview_arrays
 
-        data = self.dataset(as_of)
-        return {"counts": data.counts(), **overview(self.network(Filters(as_of=as_of), require=False).graph)}
+        net = self.network(Filters(as_of=as_of), require=False)
+        counts = self.store.counts() if as_of is None else self.dataset(as_of).counts()
+        if "graph" in net.__dict__:  # already built: no second read
+            return {"counts": counts, **overview(net.graph)}
+        return {"counts": counts, **overview_arrays(net.arrays)}
 
     def brokers(
         self,
@@ -303,10 +388,13 @@ class Workspace:
         ``name``, ``group``, the role counts, ``z_<role>`` (``None`` where sna gives NA) and ``constraint``,
         ``effective_size``, ``efficiency``, ``hierarchy`` (weighted by `weight`, directed when the graph is).
         """
+        net = self.network(filters)
+        if net.plain and group == "sector" and not ({"graph", "directed"} & net.__dict__.keys()):
+            return self._brokers_arrays(net, directed=directed, weight=weight, top=top)
         from catalyse.queries.brokerage import brokerage
         from catalyse.queries.structural_holes import burt_measures
 
-        G = self.network(filters).view(directed)
+        G = net.view(directed)
         missing = sum(1 for _, d in G.nodes(data=True) if group not in d)
         result = brokerage(G, group, default="(none)" if missing else None)
         holes = burt_measures(G, weight=weight)
@@ -329,6 +417,47 @@ class Workspace:
             "group": group,
             "weight": weight,
             "missing_group": missing,
+            "rows": rows,
+        }
+
+    def _brokers_arrays(self, net: Network, *, directed: bool, weight: str | None, top: int | None) -> dict:
+        """`brokers` by sector computed on the store's arrays (`brokerage_arrays`, Burt's measures from the
+        mutual-weight pairs): the same rows as on the networkx graph, without building it."""
+        import numpy as np
+
+        from catalyse.queries.brokerage import brokerage_arrays
+        from catalyse.queries.structural_holes import _burt
+
+        arr = net.arrays
+        n = arr.n
+        labels: dict[str, int] = {}
+        codes = np.fromiter((labels.setdefault(x, len(labels)) for x in arr.sectors), dtype=np.int64, count=n)
+        names = list(labels)
+        u, v, w = arr.pairs(directed=directed)
+        result = brokerage_arrays(n, u, v, codes, directed=directed)
+        # Burt: mutual weight of each unordered pair, both arcs of the directed view summed
+        if weight is None:
+            w = np.ones(len(u))
+        lo, hi = np.minimum(u, v), np.maximum(u, v)
+        keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+        wm = np.bincount(inverse.ravel(), weights=w, minlength=len(keys))
+        holes = _burt(n, keys // max(n, 1), keys % max(n, 1), wm)
+        raw, z, roles = result["raw"], result["z"], result["roles"]
+        total = raw[:, list(roles).index("total")]
+        order = np.lexsort((np.arange(n), -total))[:top]  # ids are sorted: position order is id order
+        rows = []
+        for i in order.tolist():
+            row: dict[str, Any] = {"organisation": arr.ids[i], "name": arr.names[i], "group": names[codes[i]]}
+            row.update({r: int(raw[i, j]) for j, r in enumerate(roles)})
+            row.update({f"z_{r}": _finite(float(z[i, j])) for j, r in enumerate(roles)})
+            row.update({k: float(holes[k][i]) for k in ("constraint", "effective_size", "efficiency", "hierarchy")})
+            rows.append(row)
+        return {
+            "directed": result["directed"],
+            "roles": list(roles),
+            "group": "sector",
+            "weight": weight,
+            "missing_group": 0,
             "rows": rows,
         }
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
-from ..projection import TieColumns
+from ..projection import TieArrays, TieColumns
 from ..vocab import _fold
 from .base import (
     SQLITE_ATOMIC_LIMIT,
@@ -534,6 +534,15 @@ class SqliteStore(Store):
             cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
             cols.directed = [d == 1 for d in directed]
         return cols
+
+    def tie_arrays(self, *, as_of=None) -> TieArrays:
+        """Straight from the rows to arrays: only the columns the array analyses read, no ordering."""
+        where, args = self._tie_where(None, as_of)
+        return TieArrays.from_rows(
+            self.conn.execute("SELECT id, name, sector FROM organisations"),
+            self.conn.execute("SELECT source, target, type, directed, weight FROM ties" + where, args).fetchall(),
+            as_of=as_of,
+        )
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
         row = self.conn.execute(INTRODUCTION_BY_ID, (intro_id,)).fetchone()
