@@ -127,18 +127,26 @@ class Network:
     `graph` and `directed` (networkx, built in bulk from the store's columns), `data` (the whole `Dataset`, for
     the co-membership graph, introductions and names). `data` may be given already loaded."""
 
-    def __init__(self, data: Dataset | Callable[[], Dataset], filters: Filters, store: Store | None = None):
+    def __init__(
+        self,
+        data: Dataset | Callable[[], Dataset],
+        filters: Filters,
+        store: Store | None = None,
+        status: Callable[[str], None] | None = None,
+    ):
         if isinstance(data, Dataset):
             self.__dict__["data"] = data
         else:
             self._load_data = data
         self.filters = filters
         self.store = store
+        self.status = status or (lambda message: None)
         self._partitions: dict[str | None, dict] = {}
 
     @cached_property
     def data(self) -> Dataset:
         """The whole dataset as of the filters' date (loaded on first use)."""
+        self.status("loading the territory…")
         return self._load_data()
 
     @property
@@ -149,6 +157,7 @@ class Network:
     @cached_property
     def columns(self) -> TieColumns:
         if self.store is not None and "data" not in self.__dict__:
+            self.status("loading the network…")
             with _gc_paused():
                 return self.store.tie_columns(as_of=self.filters.as_of)
         return TieColumns.from_dataset(self.data, as_of=self.filters.as_of)
@@ -158,6 +167,7 @@ class Network:
         """The store's organisations and ties as arrays (`Store.tie_arrays`), ties of the filters' types only
         when they name some."""
         if self.store is not None and "data" not in self.__dict__:
+            self.status("loading the network…")
             arr = self.store.tie_arrays(as_of=self.filters.as_of)
         else:
             arr = TieArrays.from_columns(self.columns)
@@ -178,8 +188,10 @@ class Network:
         return restrict(G, territory=f.territory, sectors=f.sectors)
 
     def _build(self, directed: bool) -> nx.Graph:
+        columns = self.columns
+        self.status("building the graph…")
         with _gc_paused():
-            G = tie_graph_columns(self.columns, directed=directed, types=self.filters.types or None)
+            G = tie_graph_columns(columns, directed=directed, types=self.filters.types or None)
             return self._restricted(G)
 
     @cached_property
@@ -219,6 +231,7 @@ class Network:
         if weight not in self._partitions:
             from catalyse.queries.structure import communities
 
+            self.status("computing the communities…")
             self._partitions[weight] = communities(self.graph, weight=weight)["membership"] if self.graph else {}
         return self._partitions[weight]
 
@@ -247,13 +260,14 @@ class Workspace:
         The language of the words the results carry (suggestions' reasons, views, report).
     """
 
-    def __init__(self, store: Store, *, lang: str = "fr"):
+    def __init__(self, store: Store, *, lang: str = "fr", status: Callable[[str], None] | None = None):
         if lang not in ("fr", "en"):
             raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
         self.store = store
         self.lang = lang
         self._datasets: dict[_dt.date | None, Dataset] = {}
         self._networks: dict[Filters, Network] = {}
+        self._status = status or (lambda message: None)
 
     # -- loading ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -273,7 +287,7 @@ class Workspace:
             as_of = filters.as_of
             loaded = self._datasets.get(as_of)
             self._networks[filters] = Network(
-                loaded if loaded is not None else (lambda: self.dataset(as_of)), filters, self.store
+                loaded if loaded is not None else (lambda: self.dataset(as_of)), filters, self.store, self._status
             )
         net = self._networks[filters]
         if require and len(net) == 0:
@@ -369,9 +383,12 @@ class Workspace:
 
         net = self.network(Filters(as_of=as_of), require=False)
         counts = self.store.counts() if as_of is None else self.dataset(as_of).counts()
-        if "graph" in net.__dict__:  # already built: no second read
-            return {"counts": counts, **overview(net.graph)}
-        return {"counts": counts, **overview_arrays(net.arrays)}
+        try:
+            if "graph" in net.__dict__:  # already built: no second read
+                return {"counts": counts, **overview(net.graph)}
+            return {"counts": counts, **overview_arrays(net.arrays)}
+        finally:
+            self._status("")
 
     def brokers(
         self,
@@ -390,7 +407,10 @@ class Workspace:
         """
         net = self.network(filters)
         if net.plain and group == "sector" and not ({"graph", "directed"} & net.__dict__.keys()):
-            return self._brokers_arrays(net, directed=directed, weight=weight, top=top)
+            try:
+                return self._brokers_arrays(net, directed=directed, weight=weight, top=top)
+            finally:
+                self._status("")
         from catalyse.queries.brokerage import brokerage
         from catalyse.queries.structural_holes import burt_measures
 
@@ -468,12 +488,21 @@ class Workspace:
         group: str = "sector",
         directed: bool = False,
         weight: str | None = WEIGHT_DEFAULT,
+        exact: bool = False,
     ) -> dict[str, Any]:
-        """Whole-network structure (`queries.structure.summary`), communities from the network's partition."""
+        """Whole-network structure (`queries.structure.summary`), communities from the network's partition.
+
+        Above `structure.LARGE_GRAPH_TIES` ties the betweenness centralisation is estimated from sampled pivots
+        (with its standard error and error bound) unless `exact`."""
         from catalyse.queries import structure
 
         net = self.network(filters)
-        return structure.summary(net.view(directed), group=group, weight=weight, membership=net.partition(weight))
+        G, membership = net.view(directed), net.partition(weight)
+        self._status("computing the measures…")
+        try:
+            return structure.summary(G, group=group, weight=weight, membership=membership, exact=exact)
+        finally:
+            self._status("")
 
     def metrics_by_year(self, filters: Filters | None = None, *, group: str = "sector", directed: bool = False):
         """One summary per yearly snapshot (ties active during the year)."""
@@ -540,7 +569,10 @@ class Workspace:
         """Whom to introduce `org` (an id or a name) to, and why (`queries.suggestions.Suggestion` list)."""
         o = self.organisation(org)
         net = self.network(Filters(as_of=as_of))
-        return self._suggest(net, o.id, top=top, theme=_theme(theme))
+        try:
+            return self._suggest(net, o.id, top=top, theme=_theme(theme))
+        finally:
+            self._status("")
 
     def territory_suggestions(
         self,

@@ -49,6 +49,7 @@ import math
 from collections import Counter
 
 import networkx as nx
+import numpy as np
 
 __all__ = [
     "density",
@@ -56,6 +57,7 @@ __all__ = [
     "clustering",
     "degree_centralization",
     "betweenness_centralization",
+    "betweenness_centralization_sampled",
     "ei_index",
     "ei_by_group",
     "assortativity",
@@ -192,6 +194,12 @@ def clustering(G):
     U = nx.Graph(U)
     if len(U) == 0:
         return {"average_clustering": 0.0, "transitivity": 0.0}
+    if U.number_of_edges() > LARGE_GRAPH_TIES:  # the same measures in igraph's C code (equal to rounding)
+        g = _igraph(U)
+        return {
+            "average_clustering": float(g.transitivity_avglocal_undirected(mode="zero")),
+            "transitivity": float(g.transitivity_undirected(mode="zero")),
+        }
     return {"average_clustering": float(nx.average_clustering(U)), "transitivity": float(nx.transitivity(U))}
 
 
@@ -288,6 +296,86 @@ def betweenness_centralization(G, *, mode=None, backend="auto"):
     bet = _raw_betweenness(H, backend)
     cmax = max(bet)
     return sum(cmax - b for b in bet) / tmax
+
+
+#: Above this many ties (pairs, or arcs when directed) `summary` estimates the betweenness centralisation from
+#: :data:`BETWEENNESS_PIVOTS` sampled pivots instead of computing it exactly (exact Brandes is O(n m): hours at
+#: 100,000 organisations and a million ties), and computes clustering and Louvain with igraph's C code.
+#: ``exact=True`` insists on the exact centralisation.
+LARGE_GRAPH_TIES = 200_000
+#: Pivots of the sampled betweenness centralisation (networkx's ``k``; at W2 about a minute).
+BETWEENNESS_PIVOTS = 256
+_BATCHES = 16
+
+
+def _igraph(H):
+    import igraph
+
+    index = {u: i for i, u in enumerate(H)}
+    return igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in H.edges()], directed=H.is_directed())
+
+
+def betweenness_centralization_sampled(G, *, k=BETWEENNESS_PIVOTS, seed=0, mode=None, delta=0.05):
+    """Freeman betweenness centralisation (:func:`betweenness_centralization`) estimated from `k` pivots.
+
+    The pivots are networkx's (``random.Random(seed).sample(list(H), k)``, as ``betweenness_centrality(k=k,
+    seed=seed)`` draws them) and each node's betweenness is networkx's unbiased ``k``-pivot estimate (sources
+    rescaled by ``(n-1)/(k-1)``, other nodes by ``(n-1)/k``), computed by igraph's subset betweenness (C). The
+    pivots are split in 16 batches: ``standard_error`` is the standard deviation of the batches' estimates (with
+    the most central node of the whole sample held fixed, so that each batch estimate is linear in its pivots)
+    over ``sqrt(16)``. ``error_bound`` is worst-case: with probability at least ``1 - delta`` every node's
+    normalised estimate is within ``eps`` (`catalyse.queries.centrality.betweenness_error_bound`), so the
+    centralisation ``sum_i (B_max - B_i) / (n - 1)`` is within ``2 n eps / (n - 1)``.
+
+    Returns ``{"value", "k", "seed", "standard_error", "error_bound", "delta"}`` (``None`` when ``n < 3``);
+    with ``k >= n`` the value is exact and both errors are 0.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.star_graph(4)
+    >>> r = betweenness_centralization_sampled(G, k=5)   # every node a pivot: exact
+    >>> r["value"], r["standard_error"], r["error_bound"]
+    (1.0, 0.0, 0.0)
+    """
+    import random
+
+    from .centrality import betweenness_error_bound
+
+    view = _freeman_view(G, mode)
+    if view is None:
+        return None
+    H, mode = view
+    n = len(H)
+    tmax = (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
+    if k >= n:
+        value = betweenness_centralization(H, mode=mode)
+        return {"value": value, "k": n, "seed": seed, "standard_error": 0.0, "error_bound": 0.0, "delta": delta}
+    nodes = list(H)
+    index = {u: i for i, u in enumerate(nodes)}
+    pivots = [index[u] for u in random.Random(seed).sample(nodes, k)]
+    g = _igraph(H)
+    batches = [pivots[i::_BATCHES] for i in range(_BATCHES)]
+    batches = [b for b in batches if b]
+    sums = [np.array(g.betweenness(directed=H.is_directed(), sources=b)) for b in batches]
+    total = np.sum(sums, axis=0)
+    is_pivot = np.zeros(n, dtype=bool)
+    is_pivot[pivots] = True
+    # networkx's rescaling (endpoints excluded) of the raw sampled counts; igraph counts each unordered pair once
+    est = total * (n - 1) / np.where(is_pivot, k - 1, k)
+    top = int(np.argmax(est))
+    value = float((est[top] - est).sum() / tmax)
+    parts = [(b_sum[top] * n - b_sum.sum()) * (n - 1) / len(b) / tmax for b, b_sum in zip(batches, sums)]
+    se = float(np.std(parts, ddof=1) / math.sqrt(len(parts))) if len(parts) > 1 else math.inf
+    eps = betweenness_error_bound(n, k, delta)
+    return {
+        "value": value,
+        "k": k,
+        "seed": seed,
+        "standard_error": se,
+        "error_bound": min(1.0, 2 * n * eps / (n - 1)),
+        "delta": delta,
+    }
 
 
 def ei_index(G, group="sector"):
@@ -442,6 +530,8 @@ def communities(G, *, weight="weight", resolution=1.0, seed=COMMUNITY_SEED, memb
         comms = list(by_label.values())
     elif H.number_of_edges() == 0:
         comms = [{u} for u in H]
+    elif H.number_of_edges() > LARGE_GRAPH_TIES and not H.is_directed():
+        comms = _igraph_louvain(H, weight, resolution, seed)
     else:
         comms = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
     mod = (
@@ -509,14 +599,26 @@ def by_group(G, group="sector"):
     return out
 
 
-def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centralization=True, membership=None):
+def summary(
+    G,
+    group="sector",
+    *,
+    weight="weight",
+    seed=COMMUNITY_SEED,
+    centralization=True,
+    membership=None,
+    exact=False,
+    pivots=BETWEENNESS_PIVOTS,
+):
     """All whole-network measures in one plain dict (``None`` where undefined).
 
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
     ties per node, ``2m/n`` or ``m/n`` out-degree if directed), ``density``, ``components``, ``giant_share``,
     ``isolates``, ``average_clustering``, ``transitivity``, ``degree_centralization``,
-    ``betweenness_centralization`` (sna, exact; ``centralization=False`` skips them, ``None``, on very large
-    graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
+    ``betweenness_centralization`` (sna, exact up to :data:`LARGE_GRAPH_TIES` ties or with ``exact=True``; above,
+    estimated from ``pivots`` sampled pivots by :func:`betweenness_centralization_sampled`, with the keys
+    ``betweenness_centralization_pivots``, ``betweenness_centralization_se`` (standard error) and
+    ``betweenness_centralization_bound`` (worst-case bound, 95%); ``centralization=False`` skips them, ``None``), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
     without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
     :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded; or of the partition
     ``membership`` computed before, see :func:`communities`).
@@ -538,6 +640,19 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
     internal, external = _ei_counts(H, group)
     com = communities(H, weight=weight, seed=seed, membership=membership)
     g = _groups(H, group)
+    bc = None
+    if centralization:
+        if exact or m <= LARGE_GRAPH_TIES:
+            bc = {"value": betweenness_centralization(H)}
+        else:
+            bc = betweenness_centralization_sampled(H, k=pivots, seed=seed)
+    sampled = {}
+    if bc and "k" in bc:
+        sampled = {
+            "betweenness_centralization_pivots": bc["k"],
+            "betweenness_centralization_se": bc["standard_error"],
+            "betweenness_centralization_bound": bc["error_bound"],
+        }
     return {
         "nodes": n,
         "ties": m,
@@ -550,7 +665,7 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
         "average_clustering": clus["average_clustering"],
         "transitivity": clus["transitivity"],
         "degree_centralization": degree_centralization(H) if centralization else None,
-        "betweenness_centralization": betweenness_centralization(H) if centralization else None,
+        "betweenness_centralization": bc["value"] if bc else None,
         "reciprocity": reciprocity(H),
         "group": group,
         "groups": len(mix["groups"]),
@@ -561,7 +676,25 @@ def summary(G, group="sector", *, weight="weight", seed=COMMUNITY_SEED, centrali
         "mixing": mix["counts"],
         "communities": com["count"],
         "modularity": com["modularity"],
+        **sampled,
     }
+
+
+def _igraph_louvain(H, weight, resolution, seed):
+    """Louvain (igraph's ``community_multilevel``, C) for graphs above :data:`LARGE_GRAPH_TIES` ties, seeded
+    through Python's `random` (igraph's default generator): deterministic, but not networkx's partition."""
+    import random
+
+    g = _igraph(H)
+    weights = [d.get(weight, 1) for *_, d in H.edges(data=True)] if weight is not None else None
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        clusters = g.community_multilevel(weights=weights, resolution=resolution)
+    finally:
+        random.setstate(state)
+    nodes = list(H)
+    return [{nodes[i] for i in c} for c in clusters]
 
 
 def _sorted_lists(lists):
@@ -656,6 +789,18 @@ _LABELS = {
     "transitivity": ("Transitivité", "Transitivity"),
     "degree_centralization": ("Centralisation (degré)", "Degree centralisation"),
     "betweenness_centralization": ("Centralisation (intermédiarité)", "Betweenness centralisation"),
+    "betweenness_centralization_pivots": (
+        "Centralisation (intermédiarité) : pivots échantillonnés",
+        "Betweenness centralisation: sampled pivots",
+    ),
+    "betweenness_centralization_se": (
+        "Centralisation (intermédiarité) : erreur type",
+        "Betweenness centralisation: standard error",
+    ),
+    "betweenness_centralization_bound": (
+        "Centralisation (intermédiarité) : borne d'erreur (95 %)",
+        "Betweenness centralisation: error bound (95%)",
+    ),
     "reciprocity": ("Réciprocité", "Reciprocity"),
     "group": ("Attribut de groupe", "Group attribute"),
     "groups": ("Groupes", "Groups"),
