@@ -149,6 +149,21 @@ class Network:
         self.status("loading the territory…")
         return self._load_data()
 
+    @cached_property
+    def relations(self) -> Dataset:
+        """The dataset without its ties (organisations, catalysers, alliances and introductions as of the filters'
+        date): what the co-membership graph, the introductions and the names need, without a `Tie` per row."""
+        if "data" in self.__dict__ or self.store is None:
+            return dataclasses.replace(self.data, ties=[])
+        self.status("loading the alliances…")
+        as_of = self.filters.as_of
+        intros = self.store.introductions()
+        if as_of is not None:
+            intros = [i for i in intros if i.date <= as_of]
+        return Dataset(
+            self.store.organisations(), self.store.catalysers(), self.store.alliances(as_of=as_of), [], intros
+        )
+
     @property
     def plain(self) -> bool:
         """No territory or sector restriction: the arrays describe the whole graph."""
@@ -218,12 +233,12 @@ class Network:
 
     @cached_property
     def comembership(self) -> nx.Graph:
-        return comembership_graph(self.data, as_of=self.filters.as_of)
+        return comembership_graph(self.relations, as_of=self.filters.as_of)
 
     @cached_property
     def introduced_pairs(self) -> set[tuple[str, str]]:
         """Pairs already introduced (whatever the outcome): never suggested again."""
-        return {(i.a, i.b) for i in self.data.introductions}
+        return {(i.a, i.b) for i in self.relations.introductions}
 
     def partition(self, weight: str | None = WEIGHT_DEFAULT) -> dict:
         """The community partition {organisation: community} of the undirected graph (Louvain, seeded), computed
@@ -237,7 +252,7 @@ class Network:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return {o.id: o.name for o in self.data.organisations}
+        return {o.id: o.name for o in self.relations.organisations}
 
 
 @dataclass
@@ -317,7 +332,7 @@ class Workspace:
         if found is not None:
             return found
         key = _fold(ref)
-        orgs = self.dataset().organisations
+        orgs = self._datasets[None].organisations if None in self._datasets else self.store.organisations()
         same = [o for o in orgs if _fold(o.name) == key]
         if len(same) == 1:
             return same[0]
@@ -382,7 +397,10 @@ class Workspace:
         from catalyse.queries.overview import overview, overview_arrays
 
         net = self.network(Filters(as_of=as_of), require=False)
-        counts = self.store.counts() if as_of is None else self.dataset(as_of).counts()
+        if as_of is None:
+            counts = self.store.counts()
+        else:  # what `Dataset.counts` gives for `dataset(as_of)`, without a `Tie` per row
+            counts = {**dataclasses.replace(net.relations, ties=[]).counts(), "ties": len(net.arrays.src)}
         try:
             if "graph" in net.__dict__:  # already built: no second read
                 return {"counts": counts, **overview(net.graph)}
@@ -669,7 +687,7 @@ class Workspace:
 
         net = self.network(require=False)
         by = self.organisation(catalyser).id if catalyser else None
-        intros = [i for i in net.data.introductions if by is None or i.catalyser == by]
+        intros = [i for i in net.relations.introductions if by is None or i.catalyser == by]
         if not intros:
             raise CatalyseError("no introduction recorded" + (f" by {by!r}" if by else ""))
         br = brokerage(net.directed, "sector", default="(none)", expected=False)
@@ -696,7 +714,7 @@ class Workspace:
             if not years:
                 raise CatalyseError("no dated tie: the temporal split needs tie start dates")
             year = year or years[-1] - 1
-            training = comembership_graph(net.data, formed_before=_dt.date(year, 1, 1))
+            training = comembership_graph(net.relations, formed_before=_dt.date(year, 1, 1))
             rows += evaluate(G, split="temporal", year=year, seed=seed, comembership=training)
         return rows
 
@@ -756,7 +774,7 @@ class Workspace:
         c = self.organisation(catalyser)
         if c.id not in net.graph:
             raise CatalyseError(f"organisation {c.id!r} is not among those selected")
-        intros = [i for i in net.data.introductions if i.catalyser == c.id]
+        intros = [i for i in net.relations.introductions if i.catalyser == c.id]
         return catalyser_view(net.graph, c.id, intros, lang=self.lang)
 
     def report_inputs(self, as_of: _dt.date | None = None) -> dict[str, Any]:
@@ -775,7 +793,7 @@ class Workspace:
             for role in br["roles"]
             if role != "total"
         }
-        acts = catalyser_activity(G, net.data.introductions)
+        acts = catalyser_activity(G, net.relations.introductions)
         return {
             "summary": summary,
             "by_year": structure.by_year(G),

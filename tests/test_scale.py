@@ -94,3 +94,12 @@ def test_large_graph_louvain_is_seeded():
     random.seed(123)
     assert a == structure._igraph_louvain(G, "weight", 1.0, 0)
     assert sorted(map(len, a)) == [5] * 6  # the caves
+
+
+def test_stats_as_of_counts_are_the_dataset_counts(store):
+    import datetime as dt
+
+    day = dt.date(2021, 1, 1)
+    got = Workspace(store).stats(as_of=day)
+    assert got["counts"] == store.dataset(as_of=day).counts()
+    assert got["counts"]["ties"] < store.counts()["ties"]  # some ties start later
