@@ -5,7 +5,8 @@
     python bench/bench_w2_cli.py                   # builds that store in a temporary folder first (minutes)
 
 Each command runs in a child process; the table gives its wall time and peak memory (the child's maximum resident
-set, from `os.wait4`), the peer's, and their ratio. What each peer computes:
+set, from `os.wait4`), its CPU time (user + system: on a shared machine the steadier figure), the peer's, and
+the ratios. What each peer computes:
 
 - stats: counts by sector and by tie type (tied pairs), density, connected components, cross-sector share
   (igraph on the simplified graph);
@@ -105,8 +106,8 @@ print(g.density(), len(g.connected_components()), g.transitivity_undirected(), g
 }
 
 
-def run(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak resident memory (GB) and stdout of one child process."""
+def run(argv: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system), peak resident memory (GB) and stdout of one child process."""
     t = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.stdout.read(), proc.stderr.read()
@@ -115,7 +116,7 @@ def run(argv: list[str]) -> tuple[float, float, str]:
     wall = time.perf_counter() - t
     if proc.returncode:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024**2, out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024**2, out
 
 
 def main(argv=None) -> None:
@@ -129,16 +130,20 @@ def main(argv=None) -> None:
     db = a.db
     if not db:
         db = str(Path(tmp.name) / "w2.db")
-        wall, mem, _ = run([*catalyse, "--db", db, "demo", "--orgs", "100000", "--ties", "1000000", "--silent"])
+        wall, _, mem, _ = run([*catalyse, "--db", db, "demo", "--orgs", "100000", "--ties", "1000000", "--silent"])
         print(f"built W2 in {db}: {wall:.0f} s, {mem:.1f} GB")
     org = a.org
     if not org:
         import sqlite3
 
-        org = sqlite3.connect(db).execute(
-            "SELECT c.org, (SELECT count(*) FROM ties WHERE source = c.org OR target = c.org) AS d "
-            "FROM catalysers c ORDER BY d DESC, c.org LIMIT 1"
-        ).fetchone()[0]
+        org = (
+            sqlite3.connect(db)
+            .execute(
+                "SELECT c.org, (SELECT count(*) FROM ties WHERE source = c.org OR target = c.org) AS d "
+                "FROM catalysers c ORDER BY d DESC, c.org LIMIT 1"
+            )
+            .fetchone()[0]
+        )
     commands = {
         "stats": ["stats"],
         "brokers": ["brokers", "--top", "5"],
@@ -146,13 +151,16 @@ def main(argv=None) -> None:
         "metrics": ["metrics"],
     }
     print(f"store {db}; suggest {org}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print("| command | catalyse | peak memory | peer | peer memory | ratio |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| command | wall | CPU | peak memory | peer wall | peer CPU | peer memory | ratio (wall) | ratio (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in a.only:
-        wall, mem, _ = run([*catalyse, "--db", db, *commands[name]])
-        pwall, pmem, _ = run([sys.executable, "-c", PEERS[name], db, org])
+        wall, cpu, mem, _ = run([*catalyse, "--db", db, *commands[name]])
+        pwall, pcpu, pmem, _ = run([sys.executable, "-c", PEERS[name], db, org])
         cmd = "catalyse " + " ".join(commands[name])
-        print(f"| `{cmd}` | {wall:.1f} s | {mem:.2f} GB | {pwall:.1f} s | {pmem:.2f} GB | {wall / pwall:.1f}x |")
+        print(
+            f"| `{cmd}` | {wall:.1f} s | {cpu:.1f} s | {mem:.2f} GB | {pwall:.1f} s | {pcpu:.1f} s | {pmem:.2f} GB "
+            f"| {wall / pwall:.1f}x | {cpu / pcpu:.1f}x |"
+        )
         sys.stdout.flush()
     tmp.cleanup()
 

@@ -46,7 +46,10 @@ Two sectors, ``a``-``b`` internal to ``x``, ``b``-``c`` across:
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
+from itertools import chain, compress
+from operator import methodcaller
 
 import networkx as nx
 import numpy as np
@@ -191,11 +194,11 @@ def clustering(G):
     """
     H = _simple(G)
     U = H.to_undirected(as_view=True) if H.is_directed() else H
-    U = nx.Graph(U)
+    U = U if type(U) is nx.Graph else nx.Graph(U)
     if len(U) == 0:
         return {"average_clustering": 0.0, "transitivity": 0.0}
     if U.number_of_edges() > LARGE_GRAPH_TIES:  # the same measures in igraph's C code (equal to rounding)
-        g = _igraph(U)
+        g, _ = _igraph(U)
         return {
             "average_clustering": float(g.transitivity_avglocal_undirected(mode="zero")),
             "transitivity": float(g.transitivity_undirected(mode="zero")),
@@ -308,11 +311,33 @@ BETWEENNESS_PIVOTS = 256
 _BATCHES = 16
 
 
-def _igraph(H):
+def _igraph(H, weight=None):
+    """``(igraph.Graph, weights)`` of the simple graph `H` (nodes in `H`'s order; weights of `weight`, 1 when
+    absent, or None), read from networkx's adjacency with C-level iterators; cached on `H` while its size holds."""
     import igraph
 
-    index = {u: i for i, u in enumerate(H)}
-    return igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in H.edges()], directed=H.is_directed())
+    key = (len(H), H.number_of_edges(), weight)
+    cached = _IGRAPH_CACHE.get(H)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    nodes = list(H)
+    index = {u: i for i, u in enumerate(nodes)}
+    adj = H._succ if H.is_directed() else H._adj
+    nbr_maps = [adj[u] for u in nodes]
+    lengths = np.fromiter(map(len, nbr_maps), dtype=np.int64, count=len(nodes))
+    rows = np.repeat(np.arange(len(nodes), dtype=np.int64), lengths)
+    cols = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_maps)), dtype=np.int64, count=int(lengths.sum()))
+    sel = rows != cols if H.is_directed() else rows < cols
+    weights = None
+    if weight is not None:
+        datas = compress(chain.from_iterable(map(methodcaller("values"), nbr_maps)), sel.tolist())
+        weights = np.fromiter(map(methodcaller("get", weight, 1), datas), dtype=float).tolist()
+    g = igraph.Graph(n=len(nodes), edges=np.column_stack((rows[sel], cols[sel])).tolist(), directed=H.is_directed())
+    _IGRAPH_CACHE[H] = (key, g, weights)
+    return g, weights
+
+
+_IGRAPH_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def betweenness_centralization_sampled(G, *, k=BETWEENNESS_PIVOTS, seed=0, mode=None, delta=0.05):
@@ -354,7 +379,7 @@ def betweenness_centralization_sampled(G, *, k=BETWEENNESS_PIVOTS, seed=0, mode=
     nodes = list(H)
     index = {u: i for i, u in enumerate(nodes)}
     pivots = [index[u] for u in random.Random(seed).sample(nodes, k)]
-    g = _igraph(H)
+    g, _ = _igraph(H)
     batches = [pivots[i::_BATCHES] for i in range(_BATCHES)]
     batches = [b for b in batches if b]
     sums = [np.array(g.betweenness(directed=H.is_directed(), sources=b)) for b in batches]
@@ -685,8 +710,7 @@ def _igraph_louvain(H, weight, resolution, seed):
     through Python's `random` (igraph's default generator): deterministic, but not networkx's partition."""
     import random
 
-    g = _igraph(H)
-    weights = [d.get(weight, 1) for *_, d in H.edges(data=True)] if weight is not None else None
+    g, weights = _igraph(H, weight)
     state = random.getstate()
     random.seed(seed)
     try:
