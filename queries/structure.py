@@ -559,9 +559,14 @@ def communities(G, *, weight="weight", resolution=1.0, seed=COMMUNITY_SEED, memb
         comms = _igraph_louvain(H, weight, resolution, seed)
     else:
         comms = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
-    mod = (
-        float(nx.community.modularity(H, comms, weight=weight, resolution=resolution)) if H.number_of_edges() else None
-    )
+    if not H.number_of_edges():
+        mod = None
+    elif H.number_of_edges() > LARGE_GRAPH_TIES and not H.is_directed():  # igraph: the same formula, in C
+        g, weights = _igraph(H, weight)
+        label = {u: i for i, c in enumerate(comms) for u in c}
+        mod = float(g.modularity([label[u] for u in H], weights=weights, resolution=resolution))
+    else:
+        mod = float(nx.community.modularity(H, comms, weight=weight, resolution=resolution))
     lists = [_sorted(c) for c in comms]
     order = {id(c): i for i, c in enumerate(_sorted_lists(lists))}
     lists.sort(key=lambda c: (-len(c), order[id(c)]))

@@ -103,3 +103,13 @@ def test_stats_as_of_counts_are_the_dataset_counts(store):
     got = Workspace(store).stats(as_of=day)
     assert got["counts"] == store.dataset(as_of=day).counts()
     assert got["counts"]["ties"] < store.counts()["ties"]  # some ties start later
+
+
+def test_large_graph_modularity_is_networkx_modularity(monkeypatch):
+    G = nx.connected_caveman_graph(5, 4)
+    for i, (u, v) in enumerate(G.edges()):
+        G.edges[u, v]["weight"] = 1 + i % 3
+    want = structure.communities(G)
+    monkeypatch.setattr(structure, "LARGE_GRAPH_TIES", 5)
+    got = structure.communities(G, membership=want["membership"])  # the same partition, modularity by igraph
+    assert got["modularity"] == pytest.approx(want["modularity"], rel=1e-12)
