@@ -164,6 +164,44 @@ class Network:
             self.store.organisations(), self.store.catalysers(), self.store.alliances(as_of=as_of), [], intros
         )
 
+    def _part(self, name: str) -> list:
+        if "data" in self.__dict__ or "relations" in self.__dict__ or self.store is None:
+            return list(getattr(self.relations, name))
+        as_of = self.filters.as_of
+        if name == "alliances":
+            return self.store.alliances(as_of=as_of)
+        return [i for i in self.store.introductions() if as_of is None or i.date <= as_of]
+
+    @cached_property
+    def introductions(self) -> list[Introduction]:
+        """The introductions recorded up to the filters' date (read alone when nothing else is loaded)."""
+        return self._part("introductions")
+
+    @cached_property
+    def alliances(self) -> list:
+        """The alliances active on the filters' date, with their members (read alone when nothing else is)."""
+        return self._part("alliances")
+
+    def comembership_matrix(self, pos: dict[str, int]):
+        """Shared-alliance counts as a symmetric CSR matrix over the positions `pos` (the co-membership graph's
+        weights, as `GraphIndex.set_comembership` makes them, from the alliance × organisation incidence)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        rows, cols = [], []
+        for k, a in enumerate(self.alliances):
+            for org in {m.org for m in a.members}:
+                if org in pos:
+                    rows.append(pos[org])
+                    cols.append(k)
+        n = len(pos)
+        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.alliances)))
+        M = sp.csr_array(B @ B.T)
+        M.setdiag(0)
+        M.eliminate_zeros()
+        M.sort_indices()
+        return M
+
     @property
     def plain(self) -> bool:
         """No territory or sector restriction: the arrays describe the whole graph."""
@@ -238,7 +276,7 @@ class Network:
     @cached_property
     def introduced_pairs(self) -> set[tuple[str, str]]:
         """Pairs already introduced (whatever the outcome): never suggested again."""
-        return {(i.a, i.b) for i in self.relations.introductions}
+        return {(i.a, i.b) for i in self.introductions}
 
     def partition(self, weight: str | None = WEIGHT_DEFAULT) -> dict:
         """The community partition {organisation: community} of the undirected graph (Louvain, seeded), computed
@@ -566,7 +604,6 @@ class Workspace:
             net.graph,
             org,
             exclude=net.introduced_pairs,
-            comembership=net.comembership,
             communities=True,
             lang=self.lang,
             as_of=net.filters.as_of,
@@ -579,7 +616,8 @@ class Workspace:
         if idx is None:
             from catalyse.queries.suggestions import SuggestionIndex
 
-            idx = SuggestionIndex(net.graph, comembership=net.comembership, communities=net.partition())
+            idx = SuggestionIndex(net.graph, communities=net.partition())
+            idx.set_comembership_matrix(net.comembership_matrix(idx.pos))
             net.__dict__["_suggestion_index"] = idx
         return idx
 

@@ -113,3 +113,22 @@ def test_large_graph_modularity_is_networkx_modularity(monkeypatch):
     monkeypatch.setattr(structure, "LARGE_GRAPH_TIES", 5)
     got = structure.communities(G, membership=want["membership"])  # the same partition, modularity by igraph
     assert got["modularity"] == pytest.approx(want["modularity"], rel=1e-12)
+
+
+def test_comembership_matrix_is_the_comembership_graph(store):
+    """The matrix from the alliance incidence equals `set_comembership` of the co-membership graph, and the
+    suggestions made with it are those made with the graph (the path before)."""
+    from catalyse.queries.link_prediction import GraphIndex
+    from catalyse.queries.suggestions import SuggestionIndex, suggest
+
+    ws = Workspace(store)
+    net = ws.network()
+    ref = GraphIndex(net.graph)
+    want = ref.set_comembership(net.comembership)
+    got = net.comembership_matrix(ref.pos)
+    assert (got != want).nnz == 0 and got.nnz > 0
+    org = max(net.graph.degree, key=lambda x: (x[1], x[0]))[0]
+    old_index = SuggestionIndex(net.graph, comembership=net.comembership, communities=net.partition())
+    old = suggest(net.graph, org, exclude=net.introduced_pairs, communities=True, lang="fr", index=old_index)
+    new = ws.suggestions(org)
+    assert [(s.pair, s.score) for s in new] == [(s.pair, s.score) for s in old][: len(new)] and new
