@@ -587,6 +587,18 @@ MEASURE_LABELS = {
     "transitivity": ("Transitivité", "Transitivity"),
     "degree_centralization": ("Centralisation (degré)", "Degree centralisation"),
     "betweenness_centralization": ("Centralisation (intermédiarité)", "Betweenness centralisation"),
+    "betweenness_centralization_pivots": (
+        "Centralisation (intermédiarité) : pivots échantillonnés",
+        "Betweenness centralisation: sampled pivots",
+    ),
+    "betweenness_centralization_se": (
+        "Centralisation (intermédiarité) : erreur type",
+        "Betweenness centralisation: standard error",
+    ),
+    "betweenness_centralization_bound": (
+        "Centralisation (intermédiarité) : borne d'erreur (95 %)",
+        "Betweenness centralisation: error bound (95%)",
+    ),
     "reciprocity": ("Réciprocité", "Reciprocity"),
     "group": ("Attribut de groupe", "Group attribute"),
     "groups": ("Groupes", "Groups"),

@@ -23,9 +23,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import difflib
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +39,14 @@ import networkx as nx
 from catalyse.graphcore import fields as F
 from catalyse.graphcore import vocab
 from catalyse.graphcore.model import Dataset, Introduction, Organisation, Tie
-from catalyse.graphcore.projection import alliance_graph, comembership_graph, restrict, tie_graph
+from catalyse.graphcore.projection import (
+    TieArrays,
+    TieColumns,
+    alliance_graph,
+    comembership_graph,
+    restrict,
+    tie_graph_columns,
+)
 from catalyse.graphcore.stores.base import Store, WriteSummary
 from catalyse.graphcore.territory import Territory
 from catalyse.graphcore.vocab import _fold
@@ -54,6 +63,19 @@ REPORT_PAIRS = 15
 #: Where communities, clustering and betweenness are computed: in Python (networkx, any store) or inside Neo4j
 #: with the Graph Data Science plugin (`catalyse.queries.gds`, a Neo4j store whose server has GDS).
 ENGINES = ("networkx", "gds")
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a graph's millions of acyclic objects are made (each automatic full
+    collection would walk them all again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class CatalyseError(Exception):
@@ -102,42 +124,165 @@ types=('partnership',))
 
 class Network:
     """One loaded graph of the territory: the dataset and the tie graph with the filters applied, plus what is
-    computed once from them (the directed view, the co-membership graph, the community partition)."""
+    computed once from them (the directed view, the co-membership graph, the community partition).
 
-    def __init__(self, data: Dataset, filters: Filters, *, partitioner: Callable | None = None):
-        self.data = data
+    Everything is loaded lazily, once: `arrays` (the store's `TieArrays`, what `stats` and `brokers` compute on),
+    `graph` and `directed` (networkx, built in bulk from the store's columns), `data` (the whole `Dataset`, for
+    the co-membership graph, introductions and names). `data` may be given already loaded."""
+
+    def __init__(
+        self,
+        data: Dataset | Callable[[], Dataset],
+        filters: Filters,
+        store: Store | None = None,
+        status: Callable[[str], None] | None = None,
+        *,
+        partitioner: Callable | None = None,
+    ):
+        if isinstance(data, Dataset):
+            self.__dict__["data"] = data
+        else:
+            self._load_data = data
         self.filters = filters
+        self.store = store
+        self.status = status or (lambda message: None)
         self._partitions: dict[str | None, dict] = {}
         self._partitioner = partitioner  # (network, weight) -> membership: the gds engine's Louvain
+
+    @cached_property
+    def data(self) -> Dataset:
+        """The whole dataset as of the filters' date (loaded on first use)."""
+        self.status("loading the territory…")
+        return self._load_data()
+
+    @cached_property
+    def relations(self) -> Dataset:
+        """The dataset without its ties (organisations, catalysers, alliances and introductions as of the filters'
+        date): what the co-membership graph, the introductions and the names need, without a `Tie` per row."""
+        if "data" in self.__dict__ or self.store is None:
+            return dataclasses.replace(self.data, ties=[])
+        self.status("loading the alliances…")
+        as_of = self.filters.as_of
+        intros = self.store.introductions()
+        if as_of is not None:
+            intros = [i for i in intros if i.date <= as_of]
+        return Dataset(
+            self.store.organisations(), self.store.catalysers(), self.store.alliances(as_of=as_of), [], intros
+        )
+
+    def _part(self, name: str) -> list:
+        if "data" in self.__dict__ or "relations" in self.__dict__ or self.store is None:
+            return list(getattr(self.relations, name))
+        as_of = self.filters.as_of
+        if name == "alliances":
+            return self.store.alliances(as_of=as_of)
+        return [i for i in self.store.introductions() if as_of is None or i.date <= as_of]
+
+    @cached_property
+    def introductions(self) -> list[Introduction]:
+        """The introductions recorded up to the filters' date (read alone when nothing else is loaded)."""
+        return self._part("introductions")
+
+    @cached_property
+    def alliances(self) -> list:
+        """The alliances active on the filters' date, with their members (read alone when nothing else is)."""
+        return self._part("alliances")
+
+    def comembership_matrix(self, pos: dict[str, int]):
+        """Shared-alliance counts as a symmetric CSR matrix over the positions `pos` (the co-membership graph's
+        weights, as `GraphIndex.set_comembership` makes them, from the alliance × organisation incidence)."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        rows, cols = [], []
+        for k, a in enumerate(self.alliances):
+            for org in {m.org for m in a.members}:
+                if org in pos:
+                    rows.append(pos[org])
+                    cols.append(k)
+        n = len(pos)
+        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.alliances)))
+        M = sp.csr_array(B @ B.T)
+        M.setdiag(0)
+        M.eliminate_zeros()
+        M.sort_indices()
+        return M
+
+    @property
+    def plain(self) -> bool:
+        """No territory or sector restriction: the arrays describe the whole graph."""
+        return not self.filters.territory and not self.filters.sectors
+
+    @cached_property
+    def columns(self) -> TieColumns:
+        if self.store is not None and "data" not in self.__dict__:
+            self.status("loading the network…")
+            with _gc_paused():
+                return self.store.tie_columns(as_of=self.filters.as_of)
+        return TieColumns.from_dataset(self.data, as_of=self.filters.as_of)
+
+    @cached_property
+    def arrays(self) -> TieArrays:
+        """The store's organisations and ties as arrays (`Store.tie_arrays`), ties of the filters' types only
+        when they name some."""
+        if self.store is not None and "data" not in self.__dict__:
+            self.status("loading the network…")
+            arr = self.store.tie_arrays(as_of=self.filters.as_of)
+        else:
+            arr = TieArrays.from_columns(self.columns)
+        if self.filters.types:
+            sel = arr.select(self.filters.types)
+            arr = dataclasses.replace(
+                arr,
+                src=arr.src[sel],
+                dst=arr.dst[sel],
+                type=arr.type[sel],
+                directed=arr.directed[sel],
+                weight=arr.weight[sel],
+            )
+        return arr
 
     def _restricted(self, G: nx.Graph) -> nx.Graph:
         f = self.filters
         return restrict(G, territory=f.territory, sectors=f.sectors)
 
+    def _build(self, directed: bool) -> nx.Graph:
+        columns = self.columns
+        self.status("building the graph…")
+        with _gc_paused():
+            G = tie_graph_columns(columns, directed=directed, types=self.filters.types or None)
+            return self._restricted(G)
+
     @cached_property
     def graph(self) -> nx.Graph:
         """The undirected tie graph (one edge per tied pair)."""
-        f = self.filters
-        return self._restricted(tie_graph(self.data, as_of=f.as_of, types=f.types or None))
+        return self._build(False)
 
     @cached_property
     def directed(self) -> nx.DiGraph:
         """The directed tie graph (funding and other directed ties keep their direction; reciprocated arcs keep
         their own weights)."""
-        f = self.filters
-        return self._restricted(tie_graph(self.data, directed=True, as_of=f.as_of, types=f.types or None))
+        return self._build(True)
+
+    def __len__(self) -> int:
+        """The number of organisations selected (without building a graph when nothing restricts them)."""
+        if self.plain and "graph" not in self.__dict__:
+            if "arrays" in self.__dict__ or self.store is None:
+                return self.arrays.n
+            return self.store.counts()["organisations"]
+        return self.graph.number_of_nodes()
 
     def view(self, directed: bool) -> nx.Graph:
         return self.directed if directed else self.graph
 
     @cached_property
     def comembership(self) -> nx.Graph:
-        return comembership_graph(self.data, as_of=self.filters.as_of)
+        return comembership_graph(self.relations, as_of=self.filters.as_of)
 
     @cached_property
     def introduced_pairs(self) -> set[tuple[str, str]]:
         """Pairs already introduced (whatever the outcome): never suggested again."""
-        return {(i.a, i.b) for i in self.data.introductions}
+        return {(i.a, i.b) for i in self.introductions}
 
     def partition(self, weight: str | None = WEIGHT_DEFAULT) -> dict:
         """The community partition {organisation: community} of the undirected graph (Louvain, seeded), computed
@@ -145,6 +290,7 @@ class Network:
         if weight not in self._partitions:
             from catalyse.queries.structure import communities
 
+            self.status("computing the communities…")
             if not self.graph:
                 self._partitions[weight] = {}
             elif self._partitioner is not None:
@@ -155,7 +301,7 @@ class Network:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return {o.id: o.name for o in self.data.organisations}
+        return {o.id: o.name for o in self.relations.organisations}
 
 
 @dataclass
@@ -182,7 +328,14 @@ class Workspace:
         Burt's measures and brokerage are always computed by catalyse.
     """
 
-    def __init__(self, store: Store, *, lang: str = "fr", engine: str = "networkx"):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        lang: str = "fr",
+        engine: str = "networkx",
+        status: Callable[[str], None] | None = None,
+    ):
         if lang not in ("fr", "en"):
             raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
         if engine not in ENGINES:
@@ -193,6 +346,7 @@ class Workspace:
         self._gds = None
         self._datasets: dict[_dt.date | None, Dataset] = {}
         self._networks: dict[Filters, Network] = {}
+        self._status = status or (lambda message: None)
 
     # -- loading ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -209,10 +363,18 @@ class Workspace:
         """The territory's graph with `filters` applied (loaded once per filters until the next write)."""
         filters = filters or Filters()
         if filters not in self._networks:
+            as_of = filters.as_of
+            loaded = self._datasets.get(as_of)
             partitioner = self._gds_partition if self.engine == "gds" else None
-            self._networks[filters] = Network(self.dataset(filters.as_of), filters, partitioner=partitioner)
+            self._networks[filters] = Network(
+                loaded if loaded is not None else (lambda: self.dataset(as_of)),
+                filters,
+                self.store,
+                self._status,
+                partitioner=partitioner,
+            )
         net = self._networks[filters]
-        if require and net.graph.number_of_nodes() == 0:
+        if require and len(net) == 0:
             raise CatalyseError("no organisation matches these filters")
         return net
 
@@ -263,7 +425,7 @@ class Workspace:
         if found is not None:
             return found
         key = _fold(ref)
-        orgs = self.dataset().organisations
+        orgs = self._datasets[None].organisations if None in self._datasets else self.store.organisations()
         same = [o for o in orgs if _fold(o.name) == key]
         if len(same) == 1:
             return same[0]
@@ -325,10 +487,19 @@ class Workspace:
     # -- statistics --------------------------------------------------------------------------------------------
     def stats(self, as_of: _dt.date | None = None) -> dict[str, Any]:
         """Counts of the store and the overview of the tie network (`queries.overview`)."""
-        from catalyse.queries.overview import overview
+        from catalyse.queries.overview import overview, overview_arrays
 
-        data = self.dataset(as_of)
-        return {"counts": data.counts(), **overview(self.network(Filters(as_of=as_of), require=False).graph)}
+        net = self.network(Filters(as_of=as_of), require=False)
+        if as_of is None:
+            counts = self.store.counts()
+        else:  # what `Dataset.counts` gives for `dataset(as_of)`, without a `Tie` per row
+            counts = {**dataclasses.replace(net.relations, ties=[]).counts(), "ties": len(net.arrays.src)}
+        try:
+            if "graph" in net.__dict__:  # already built: no second read
+                return {"counts": counts, **overview(net.graph)}
+            return {"counts": counts, **overview_arrays(net.arrays)}
+        finally:
+            self._status("")
 
     def brokers(
         self,
@@ -345,10 +516,16 @@ class Workspace:
         ``name``, ``group``, the role counts, ``z_<role>`` (``None`` where sna gives NA) and ``constraint``,
         ``effective_size``, ``efficiency``, ``hierarchy`` (weighted by `weight`, directed when the graph is).
         """
+        net = self.network(filters)
+        if net.plain and group == "sector" and not ({"graph", "directed"} & net.__dict__.keys()):
+            try:
+                return self._brokers_arrays(net, directed=directed, weight=weight, top=top)
+            finally:
+                self._status("")
         from catalyse.queries.brokerage import brokerage
         from catalyse.queries.structural_holes import burt_measures
 
-        G = self.network(filters).view(directed)
+        G = net.view(directed)
         missing = sum(1 for _, d in G.nodes(data=True) if group not in d)
         result = brokerage(G, group, default="(none)" if missing else None)
         holes = burt_measures(G, weight=weight)
@@ -374,6 +551,47 @@ class Workspace:
             "rows": rows,
         }
 
+    def _brokers_arrays(self, net: Network, *, directed: bool, weight: str | None, top: int | None) -> dict:
+        """`brokers` by sector computed on the store's arrays (`brokerage_arrays`, Burt's measures from the
+        mutual-weight pairs): the same rows as on the networkx graph, without building it."""
+        import numpy as np
+
+        from catalyse.queries.brokerage import brokerage_arrays
+        from catalyse.queries.structural_holes import _burt
+
+        arr = net.arrays
+        n = arr.n
+        labels: dict[str, int] = {}
+        codes = np.fromiter((labels.setdefault(x, len(labels)) for x in arr.sectors), dtype=np.int64, count=n)
+        names = list(labels)
+        u, v, w = arr.pairs(directed=directed)
+        result = brokerage_arrays(n, u, v, codes, directed=directed)
+        # Burt: mutual weight of each unordered pair, both arcs of the directed view summed
+        if weight is None:
+            w = np.ones(len(u))
+        lo, hi = np.minimum(u, v), np.maximum(u, v)
+        keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+        wm = np.bincount(inverse.ravel(), weights=w, minlength=len(keys))
+        holes = _burt(n, keys // max(n, 1), keys % max(n, 1), wm)
+        raw, z, roles = result["raw"], result["z"], result["roles"]
+        total = raw[:, list(roles).index("total")]
+        order = np.lexsort((np.arange(n), -total))[:top]  # ids are sorted: position order is id order
+        rows = []
+        for i in order.tolist():
+            row: dict[str, Any] = {"organisation": arr.ids[i], "name": arr.names[i], "group": names[codes[i]]}
+            row.update({r: int(raw[i, j]) for j, r in enumerate(roles)})
+            row.update({f"z_{r}": _finite(float(z[i, j])) for j, r in enumerate(roles)})
+            row.update({k: float(holes[k][i]) for k in ("constraint", "effective_size", "efficiency", "hierarchy")})
+            rows.append(row)
+        return {
+            "directed": result["directed"],
+            "roles": list(roles),
+            "group": "sector",
+            "weight": weight,
+            "missing_group": 0,
+            "rows": rows,
+        }
+
     def metrics(
         self,
         filters: Filters | None = None,
@@ -382,19 +600,19 @@ class Workspace:
         directed: bool = False,
         weight: str | None = WEIGHT_DEFAULT,
         betweenness: bool = True,
+        exact: bool = False,
     ) -> dict[str, Any]:
         """Whole-network structure (`queries.structure.summary`), communities from the network's partition.
 
+        Above `structure.LARGE_GRAPH_TIES` ties the betweenness centralisation is estimated from sampled pivots
+        (with its standard error and error bound) unless `exact`; ``betweenness=False`` leaves it out (None).
         With the gds engine (undirected view), the partition, the clustering and the (exact) betweenness
         centralisation are computed inside Neo4j; the directed view is computed by networkx.
-        ``betweenness=False`` leaves out the betweenness centralisation (None), exact and O(n·m): hours on a
-        million ties.
         """
         from catalyse.queries import structure
 
         net = self.network(filters)
-        G = net.view(directed)
-        membership = net.partition(weight)
+        G, membership = net.view(directed), net.partition(weight)
         pre = None
         if self.engine == "gds" and not directed:
             from catalyse.queries.gds import betweenness_centralization
@@ -403,9 +621,19 @@ class Workspace:
                 pre = g.clustering()
                 if betweenness:
                     pre["betweenness_centralization"] = betweenness_centralization(list(g.betweenness().values()))
-        out = structure.summary(
-            G, group=group, weight=weight, membership=membership, precomputed=pre, centralization=betweenness
-        )
+        self._status("computing the measures…")
+        try:
+            out = structure.summary(
+                G,
+                group=group,
+                weight=weight,
+                membership=membership,
+                precomputed=pre,
+                centralization=betweenness,
+                exact=exact,
+            )
+        finally:
+            self._status("")
         if not betweenness:
             out["degree_centralization"] = structure.degree_centralization(G)
         return out
@@ -463,7 +691,6 @@ class Workspace:
             net.graph,
             org,
             exclude=net.introduced_pairs,
-            comembership=net.comembership,
             communities=True,
             lang=self.lang,
             as_of=net.filters.as_of,
@@ -476,7 +703,8 @@ class Workspace:
         if idx is None:
             from catalyse.queries.suggestions import SuggestionIndex
 
-            idx = SuggestionIndex(net.graph, comembership=net.comembership, communities=net.partition())
+            idx = SuggestionIndex(net.graph, communities=net.partition())
+            idx.set_comembership_matrix(net.comembership_matrix(idx.pos))
             net.__dict__["_suggestion_index"] = idx
         return idx
 
@@ -484,7 +712,10 @@ class Workspace:
         """Whom to introduce `org` (an id or a name) to, and why (`queries.suggestions.Suggestion` list)."""
         o = self.organisation(org)
         net = self.network(Filters(as_of=as_of))
-        return self._suggest(net, o.id, top=top, theme=_theme(theme))
+        try:
+            return self._suggest(net, o.id, top=top, theme=_theme(theme))
+        finally:
+            self._status("")
 
     def territory_suggestions(
         self,
@@ -629,7 +860,7 @@ class Workspace:
 
         net = self.network(require=False)
         by = self.organisation(catalyser).id if catalyser else None
-        intros = [i for i in net.data.introductions if by is None or i.catalyser == by]
+        intros = [i for i in net.relations.introductions if by is None or i.catalyser == by]
         if not intros:
             raise CatalyseError("no introduction recorded" + (f" by {by!r}" if by else ""))
         br = brokerage(net.directed, "sector", default="(none)", expected=False)
@@ -656,7 +887,7 @@ class Workspace:
             if not years:
                 raise CatalyseError("no dated tie: the temporal split needs tie start dates")
             year = year or years[-1] - 1
-            training = comembership_graph(net.data, formed_before=_dt.date(year, 1, 1))
+            training = comembership_graph(net.relations, formed_before=_dt.date(year, 1, 1))
             rows += evaluate(G, split="temporal", year=year, seed=seed, comembership=training)
         return rows
 
@@ -716,7 +947,7 @@ class Workspace:
         c = self.organisation(catalyser)
         if c.id not in net.graph:
             raise CatalyseError(f"organisation {c.id!r} is not among those selected")
-        intros = [i for i in net.data.introductions if i.catalyser == c.id]
+        intros = [i for i in net.relations.introductions if i.catalyser == c.id]
         return catalyser_view(net.graph, c.id, intros, lang=self.lang)
 
     def report_inputs(self, as_of: _dt.date | None = None) -> dict[str, Any]:
@@ -735,7 +966,7 @@ class Workspace:
             for role in br["roles"]
             if role != "total"
         }
-        acts = catalyser_activity(G, net.data.introductions)
+        acts = catalyser_activity(G, net.relations.introductions)
         return {
             "summary": summary,
             "by_year": structure.by_year(G),

@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import networkx as nx
+import numpy as np
 
 from .model import Dataset, Organisation, Tie
 from .territory import Territory
@@ -260,6 +262,10 @@ def tie_graph_columns(columns: TieColumns, *, directed: bool = False, types=None
     as_of = columns.as_of
     G.graph.update(kind="ties", as_of=as_of.isoformat() if as_of else None, directed=directed)
     G.add_nodes_from(columns.nodes)
+    known = G._node
+    unknown = (set(columns.source) | set(columns.target)) - known.keys()
+    if unknown:
+        raise ValueError(f"ties refer to organisations that are not among the nodes: {sorted(unknown)[:3]}")
     wanted = set(types) if types else None
     # first arc of each pair, in tie-key order -> [weight, types, ties, start]; an undirected graph's pair is keyed
     # in sorted order (the orientation of an undirected edge changes nothing in the graph, not even its order)
@@ -284,11 +290,114 @@ def tie_graph_columns(columns: TieColumns, *, directed: bool = False, types=None
                 e[2] += 1
                 if start is not None and (e[3] is None or start < e[3]):
                     e[3] = start
-    out = []
-    for arc, (w, ks, n, s) in edges.items():
+    # filled straight into networkx's adjacency dicts, in the order add_edges_from would insert them (the same
+    # graph, ~5x faster on a million edges: add_edges_from checks and copies every attribute dict)
+    succ = G._adj
+    pred = G._pred if directed else succ
+    for (u, v), (w, ks, n, s) in edges.items():
         attrs = {"weight": w, "types": tuple(sorted(ks)) if isinstance(ks, set) else (ks,), "ties": n}
         if s is not None:
             attrs["start"] = s
-        out.append((*arc, attrs))
-    G.add_edges_from(out)
+        succ[u][v] = attrs
+        pred[v][u] = attrs
     return G
+
+
+@dataclass
+class TieArrays:
+    """The tie network as numpy arrays, for the analyses that take arrays (`catalyse stats`, `brokers`): no
+    networkx graph and no Python object per tie. `Store.tie_arrays` reads it.
+
+    `ids` (sorted), `names` and `sectors` are parallel lists, one entry per organisation; node ``i`` is ``ids[i]``.
+    The tie arrays are parallel, one entry per tie active on `as_of` (in no particular order): `src`, `dst` (node
+    positions, int64), `type` (codes into `type_codes`), `directed` (bool) and `weight` (float64).
+
+    >>> from graphcore.model import Dataset, Organisation, Tie
+    >>> data = Dataset([Organisation("b", "Mairie", "local_authority"), Organisation("a", "Asso", "association")],
+    ...                ties=[Tie("a", "b", "partnership", weight=2.0), Tie("b", "a", "funding", directed=True)])
+    >>> arr = TieArrays.from_columns(TieColumns.from_dataset(data))
+    >>> arr.ids, arr.src.tolist(), arr.dst.tolist(), [arr.type_codes[t] for t in arr.type]
+    (['a', 'b'], [0, 1], [1, 0], ['partnership', 'funding'])
+    >>> u, v, w = arr.pairs(); u.tolist(), v.tolist(), w.tolist()     # one undirected pair, weights summed
+    ([0], [1], [3.0])
+    >>> u, v, w = arr.pairs(directed=True); u.tolist(), v.tolist(), w.tolist()   # arcs of the directed view
+    ([0, 1], [1, 0], [2.0, 3.0])
+    """
+
+    ids: list[str]
+    names: list[str]
+    sectors: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    type: np.ndarray
+    type_codes: list[str]
+    directed: np.ndarray
+    weight: np.ndarray
+    as_of: _dt.date | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_rows(
+        cls,
+        orgs: Iterable[tuple[str, str, str]],
+        ties: Iterable[tuple[str, str, str, bool, float]],
+        *,
+        as_of: _dt.date | None = None,
+    ) -> TieArrays:
+        """From ``(id, name, sector)`` rows (any order) and ``(source, target, type, directed, weight)`` rows."""
+        orgs = sorted(orgs)
+        ids = [o[0] for o in orgs]
+        pos = {x: i for i, x in enumerate(ids)}
+        rows = ties if isinstance(ties, list) else list(ties)
+        m = len(rows)
+        codes: dict[str, int] = {}
+        kind = np.fromiter((codes.setdefault(k, len(codes)) for k in map(itemgetter(2), rows)), dtype=np.int64, count=m)
+        # type codes in sorted order (stable across stores and row orders)
+        names = sorted(codes)
+        remap = np.array([names.index(k) for k in codes], dtype=np.int64)
+        return cls(
+            ids=ids,
+            names=[o[1] for o in orgs],
+            sectors=[o[2] for o in orgs],
+            src=np.fromiter(map(pos.__getitem__, map(itemgetter(0), rows)), dtype=np.int64, count=m),
+            dst=np.fromiter(map(pos.__getitem__, map(itemgetter(1), rows)), dtype=np.int64, count=m),
+            type=remap[kind] if m else kind,
+            type_codes=names,
+            directed=np.fromiter(map(bool, map(itemgetter(3), rows)), dtype=bool, count=m),
+            weight=np.fromiter(map(itemgetter(4), rows), dtype=np.float64, count=m),
+            as_of=as_of,
+        )
+
+    @classmethod
+    def from_columns(cls, columns: TieColumns) -> TieArrays:
+        """The arrays of `columns` (the path of a store without a direct array read, e.g. Neo4j)."""
+        return cls.from_rows(
+            ((i, a["name"], a["sector"]) for i, a in columns.nodes),
+            list(zip(columns.source, columns.target, columns.type, columns.directed, columns.weight)),
+            as_of=columns.as_of,
+        )
+
+    def select(self, types: Iterable[str] | None) -> np.ndarray | slice:
+        """The ties of these types (all when None), as an index into the tie arrays."""
+        if not types:
+            return slice(None)
+        wanted = [i for i, t in enumerate(self.type_codes) if t in set(types)]
+        return np.flatnonzero(np.isin(self.type, wanted))
+
+    def pairs(self, *, directed: bool = False, types: Iterable[str] | None = None):
+        """``(u, v, weight)`` of the tie graph: undirected, one entry per tied pair ``u < v`` (weights of its ties
+        summed), as `tie_graph`; `directed`, one entry per arc (an undirected tie is two arcs, a directed tie
+        one, weights summed per arc), as ``tie_graph(directed=True)``; sorted by ``(u, v)``."""
+        sel = self.select(types)
+        s, t, w = self.src[sel], self.dst[sel], self.weight[sel]
+        if directed:
+            both = ~self.directed[sel]
+            s, t, w = np.concatenate((s, t[both])), np.concatenate((t, s[both])), np.concatenate((w, w[both]))
+        else:
+            s, t = np.minimum(s, t), np.maximum(s, t)
+        n = max(self.n, 1)
+        keys, inverse = np.unique(s * n + t, return_inverse=True)
+        return keys // n, keys % n, np.bincount(inverse.ravel(), weights=w, minlength=len(keys))

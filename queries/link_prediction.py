@@ -244,6 +244,15 @@ class GraphIndex:
         self._comembership = M
         return M
 
+    def set_comembership_matrix(self, M):
+        """Attach shared-alliance counts given as a symmetric sparse matrix in this index's node order (what
+        :meth:`set_comembership` makes from a co-membership graph)."""
+        M = sp.csr_array(M, dtype=np.float64)
+        if M.shape != (self.n, self.n):
+            raise ValueError(f"the co-membership matrix must be {self.n} x {self.n}, not {M.shape}")
+        self._comembership = M
+        return M
+
     @property
     def comembership(self) -> sp.csr_array | None:
         """CSR of shared-alliance counts, or None."""

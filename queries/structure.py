@@ -46,11 +46,15 @@ Two sectors, ``a``-``b`` internal to ``x``, ``b``-``c`` across:
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from itertools import chain, compress
+from operator import methodcaller
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from catalyse.i18n import measure_label
 
@@ -60,6 +64,7 @@ __all__ = [
     "clustering",
     "degree_centralization",
     "betweenness_centralization",
+    "betweenness_centralization_sampled",
     "ei_index",
     "ei_by_group",
     "assortativity",
@@ -193,9 +198,15 @@ def clustering(G: nx.Graph) -> dict[str, float]:
     """
     H = _simple(G)
     U = H.to_undirected(as_view=True) if H.is_directed() else H
-    U = nx.Graph(U)
+    U = U if type(U) is nx.Graph else nx.Graph(U)
     if len(U) == 0:
         return {"average_clustering": 0.0, "transitivity": 0.0}
+    if U.number_of_edges() > LARGE_GRAPH_TIES:  # the same measures in igraph's C code (equal to rounding)
+        g, _ = _igraph(U)
+        return {
+            "average_clustering": float(g.transitivity_avglocal_undirected(mode="zero")),
+            "transitivity": float(g.transitivity_undirected(mode="zero")),
+        }
     return {"average_clustering": float(nx.average_clustering(U)), "transitivity": float(nx.transitivity(U))}
 
 
@@ -292,6 +303,108 @@ def betweenness_centralization(G: nx.Graph, *, mode: str | None = None, backend:
     bet = _raw_betweenness(H, backend)
     cmax = max(bet)
     return sum(cmax - b for b in bet) / tmax
+
+
+#: Above this many ties (pairs, or arcs when directed) `summary` estimates the betweenness centralisation from
+#: :data:`BETWEENNESS_PIVOTS` sampled pivots instead of computing it exactly (exact Brandes is O(n m): hours at
+#: 100,000 organisations and a million ties), and computes clustering and Louvain with igraph's C code.
+#: ``exact=True`` insists on the exact centralisation.
+LARGE_GRAPH_TIES = 200_000
+#: Pivots of the sampled betweenness centralisation (networkx's ``k``; at W2 about a minute).
+BETWEENNESS_PIVOTS = 256
+_BATCHES = 16
+
+
+def _igraph(H, weight=None):
+    """``(igraph.Graph, weights)`` of the simple graph `H` (nodes in `H`'s order; weights of `weight`, 1 when
+    absent, or None), read from networkx's adjacency with C-level iterators; cached on `H` while its size holds."""
+    import igraph
+
+    key = (len(H), H.number_of_edges(), weight)
+    cached = _IGRAPH_CACHE.get(H)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    nodes = list(H)
+    index = {u: i for i, u in enumerate(nodes)}
+    adj = H._succ if H.is_directed() else H._adj
+    nbr_maps = [adj[u] for u in nodes]
+    lengths = np.fromiter(map(len, nbr_maps), dtype=np.int64, count=len(nodes))
+    rows = np.repeat(np.arange(len(nodes), dtype=np.int64), lengths)
+    cols = np.fromiter(map(index.__getitem__, chain.from_iterable(nbr_maps)), dtype=np.int64, count=int(lengths.sum()))
+    sel = rows != cols if H.is_directed() else rows < cols
+    weights = None
+    if weight is not None:
+        datas = compress(chain.from_iterable(map(methodcaller("values"), nbr_maps)), sel.tolist())
+        weights = np.fromiter(map(methodcaller("get", weight, 1), datas), dtype=float).tolist()
+    g = igraph.Graph(n=len(nodes), edges=np.column_stack((rows[sel], cols[sel])).tolist(), directed=H.is_directed())
+    _IGRAPH_CACHE[H] = (key, g, weights)
+    return g, weights
+
+
+_IGRAPH_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def betweenness_centralization_sampled(G, *, k=BETWEENNESS_PIVOTS, seed=0, mode=None, delta=0.05):
+    """Freeman betweenness centralisation (:func:`betweenness_centralization`) estimated from `k` pivots.
+
+    The pivots are networkx's (``random.Random(seed).sample(list(H), k)``, as ``betweenness_centrality(k=k,
+    seed=seed)`` draws them) and each node's betweenness is networkx's unbiased ``k``-pivot estimate (sources
+    rescaled by ``(n-1)/(k-1)``, other nodes by ``(n-1)/k``), computed by igraph's subset betweenness (C). The
+    pivots are split in 16 batches: ``standard_error`` is the standard deviation of the batches' estimates (with
+    the most central node of the whole sample held fixed, so that each batch estimate is linear in its pivots)
+    over ``sqrt(16)``. ``error_bound`` is worst-case: with probability at least ``1 - delta`` every node's
+    normalised estimate is within ``eps`` (`catalyse.queries.centrality.betweenness_error_bound`), so the
+    centralisation ``sum_i (B_max - B_i) / (n - 1)`` is within ``2 n eps / (n - 1)``.
+
+    Returns ``{"value", "k", "seed", "standard_error", "error_bound", "delta"}`` (``None`` when ``n < 3``);
+    with ``k >= n`` the value is exact and both errors are 0.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.star_graph(4)
+    >>> r = betweenness_centralization_sampled(G, k=5)   # every node a pivot: exact
+    >>> r["value"], r["standard_error"], r["error_bound"]
+    (1.0, 0.0, 0.0)
+    """
+    import random
+
+    from .centrality import betweenness_error_bound
+
+    view = _freeman_view(G, mode)
+    if view is None:
+        return None
+    H, mode = view
+    n = len(H)
+    tmax = (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
+    if k >= n:
+        value = betweenness_centralization(H, mode=mode)
+        return {"value": value, "k": n, "seed": seed, "standard_error": 0.0, "error_bound": 0.0, "delta": delta}
+    nodes = list(H)
+    index = {u: i for i, u in enumerate(nodes)}
+    pivots = [index[u] for u in random.Random(seed).sample(nodes, k)]
+    g, _ = _igraph(H)
+    batches = [pivots[i::_BATCHES] for i in range(_BATCHES)]
+    batches = [b for b in batches if b]
+    sums = [np.array(g.betweenness(directed=H.is_directed(), sources=b)) for b in batches]
+    total = np.sum(sums, axis=0)
+    is_pivot = np.zeros(n, dtype=bool)
+    is_pivot[pivots] = True
+    # networkx's rescaling (endpoints excluded) of the raw sampled counts; igraph counts each unordered pair once
+    est = total * (n - 1) / np.where(is_pivot, k - 1, k)
+    top = int(np.argmax(est))
+    value = float((est[top] - est).sum() / tmax)
+    parts = [(b_sum[top] * n - b_sum.sum()) * (n - 1) / len(b) / tmax for b, b_sum in zip(batches, sums)]
+    se = float(np.std(parts, ddof=1) / math.sqrt(len(parts))) if len(parts) > 1 else math.inf
+    eps = betweenness_error_bound(n, k, delta)
+    return {
+        "value": value,
+        "k": k,
+        "seed": seed,
+        "standard_error": se,
+        "error_bound": min(1.0, 2 * n * eps / (n - 1)),
+        "delta": delta,
+    }
 
 
 def ei_index(G: nx.Graph, group: str = "sector") -> float | None:
@@ -453,11 +566,18 @@ def communities(
         comms = list(by_label.values())
     elif H.number_of_edges() == 0:
         comms = [{u} for u in H]
+    elif H.number_of_edges() > LARGE_GRAPH_TIES and not H.is_directed():
+        comms = _igraph_louvain(H, weight, resolution, seed)
     else:
         comms = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
-    mod = (
-        float(nx.community.modularity(H, comms, weight=weight, resolution=resolution)) if H.number_of_edges() else None
-    )
+    if not H.number_of_edges():
+        mod = None
+    elif H.number_of_edges() > LARGE_GRAPH_TIES and not H.is_directed():  # igraph: the same formula, in C
+        g, weights = _igraph(H, weight)
+        label = {u: i for i, c in enumerate(comms) for u in c}
+        mod = float(g.modularity([label[u] for u in H], weights=weights, resolution=resolution))
+    else:
+        mod = float(nx.community.modularity(H, comms, weight=weight, resolution=resolution))
     lists = [_sorted(c) for c in comms]
     order = {id(c): i for i, c in enumerate(_sorted_lists(lists))}
     lists.sort(key=lambda c: (-len(c), order[id(c)]))
@@ -529,14 +649,18 @@ def summary(
     centralization: bool = True,
     membership: Mapping[Hashable, Hashable] | None = None,
     precomputed: Mapping[str, Any] | None = None,
+    exact: bool = False,
+    pivots: int = BETWEENNESS_PIVOTS,
 ) -> dict[str, Any]:
     """All whole-network measures in one plain dict (``None`` where undefined).
 
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
     ties per node, ``2m/n`` or ``m/n`` out-degree if directed), ``density``, ``components``, ``giant_share``,
     ``isolates``, ``average_clustering``, ``transitivity``, ``degree_centralization``,
-    ``betweenness_centralization`` (sna, exact; ``centralization=False`` skips them, ``None``, on very large
-    graphs), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
+    ``betweenness_centralization`` (sna, exact up to :data:`LARGE_GRAPH_TIES` ties or with ``exact=True``; above,
+    estimated from ``pivots`` sampled pivots by :func:`betweenness_centralization_sampled`, with the keys
+    ``betweenness_centralization_pivots``, ``betweenness_centralization_se`` (standard error) and
+    ``betweenness_centralization_bound`` (worst-case bound, 95%); ``centralization=False`` skips them, ``None``), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
     without the attribute), ``ei_index``, ``cross_group_share``, ``assortativity``, ``mixing`` (counts, see
     :func:`mixing_matrix`), ``communities`` and ``modularity`` (Louvain, seeded; or of the partition
     ``membership`` computed before, see :func:`communities`). ``precomputed`` ({key: value}) gives measures
@@ -562,11 +686,22 @@ def summary(
     com = communities(H, weight=weight, seed=seed, membership=membership)
     if "modularity" in pre:
         com["modularity"] = pre["modularity"]
-    if "betweenness_centralization" in pre:
-        bc = pre["betweenness_centralization"]
-    else:
-        bc = betweenness_centralization(H) if centralization else None
     g = _groups(H, group)
+    bc = None
+    if "betweenness_centralization" in pre:
+        bc = {"value": pre["betweenness_centralization"]}
+    elif centralization:
+        if exact or m <= LARGE_GRAPH_TIES:
+            bc = {"value": betweenness_centralization(H)}
+        else:
+            bc = betweenness_centralization_sampled(H, k=pivots, seed=seed)
+    sampled = {}
+    if bc and "k" in bc:
+        sampled = {
+            "betweenness_centralization_pivots": bc["k"],
+            "betweenness_centralization_se": bc["standard_error"],
+            "betweenness_centralization_bound": bc["error_bound"],
+        }
     return {
         "nodes": n,
         "ties": m,
@@ -579,7 +714,7 @@ def summary(
         "average_clustering": clus["average_clustering"],
         "transitivity": clus["transitivity"],
         "degree_centralization": degree_centralization(H) if centralization else None,
-        "betweenness_centralization": bc,
+        "betweenness_centralization": bc["value"] if bc else None,
         "reciprocity": reciprocity(H),
         "group": group,
         "groups": len(mix["groups"]),
@@ -590,7 +725,24 @@ def summary(
         "mixing": mix["counts"],
         "communities": com["count"],
         "modularity": com["modularity"],
+        **sampled,
     }
+
+
+def _igraph_louvain(H, weight, resolution, seed):
+    """Louvain (igraph's ``community_multilevel``, C) for graphs above :data:`LARGE_GRAPH_TIES` ties, seeded
+    through Python's `random` (igraph's default generator): deterministic, but not networkx's partition."""
+    import random
+
+    g, weights = _igraph(H, weight)
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        clusters = g.community_multilevel(weights=weights, resolution=resolution)
+    finally:
+        random.setstate(state)
+    nodes = list(H)
+    return [{nodes[i] for i in c} for c in clusters]
 
 
 def _sorted_lists(lists):
@@ -705,8 +857,9 @@ def _group_label(group, value, lang):
 #: The keys of :func:`summary` shown by :func:`summary_rows`, in order.
 _SUMMARY_KEYS = (
     "nodes", "ties", "directed", "mean_degree", "density", "components", "giant_share", "isolates",
-    "average_clustering", "transitivity", "degree_centralization", "betweenness_centralization", "reciprocity",
-    "group", "groups", "unassigned", "ei_index", "cross_group_share", "assortativity", "communities", "modularity",
+    "average_clustering", "transitivity", "degree_centralization", "betweenness_centralization",
+    "betweenness_centralization_pivots", "betweenness_centralization_se", "betweenness_centralization_bound",
+    "reciprocity", "group", "groups", "unassigned", "ei_index", "cross_group_share", "assortativity", "communities", "modularity",
 )  # fmt: skip
 
 

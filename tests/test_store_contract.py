@@ -444,3 +444,22 @@ def test_columnar_projection_is_the_object_projection(store, demo_data):
                 assert graphs_identical(G, tie_graph(data, directed=directed, as_of=as_of, types=types))
                 assert graphs_identical(G, tie_graph(demo_data, directed=directed, as_of=as_of, types=types))
                 assert G.number_of_edges() > 0
+
+
+def test_tie_arrays_are_the_tie_graph(store, demo_data):
+    """`tie_arrays` (what `stats` and `brokers` compute on) hold the tie graph's pairs, arcs and weights exactly,
+    and `overview_arrays` equals `overview` of the networkx graph (the reference path)."""
+    from catalyse.queries.overview import overview, overview_arrays
+
+    store.write(demo_data)
+    for as_of in (None, D(2020, 6, 1)):
+        arrays = store.tie_arrays(as_of=as_of)
+        assert arrays.ids == sorted(o.id for o in demo_data.organisations)
+        for directed in (False, True):
+            G = tie_graph(demo_data, directed=directed, as_of=as_of)
+            u, v, w = arrays.pairs(directed=directed)
+            got = {(arrays.ids[a], arrays.ids[b]): x for a, b, x in zip(u.tolist(), v.tolist(), w.tolist())}
+            want = {(min(a, b), max(a, b)) if not directed else (a, b): d["weight"] for a, b, d in G.edges(data=True)}
+            assert got.keys() == want.keys() and len(got) > 0
+            assert all(got[k] == pytest.approx(want[k], rel=1e-12) for k in got)
+        assert overview_arrays(arrays) == overview(tie_graph(demo_data, as_of=as_of))

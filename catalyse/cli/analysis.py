@@ -134,12 +134,18 @@ def brokers(s: Settings, filters, group, undirected, weight, top, fmt):
 )
 @click.option("--top", type=click.IntRange(min=1), default=None, help="With --per-org: the N first rows.")
 @click.option("--directed", is_flag=True, help="Directed view (funding ties keep their direction).")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Exact betweenness centralisation even on a large network (above 200,000 ties it is otherwise estimated "
+    "from 256 sampled pivots, with its standard error and error bound).",
+)
 @weight_option
 @engine_option
 @output_option
 @pass_settings
 @friendly
-def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top, directed, weight, engine, fmt):
+def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top, directed, exact, weight, engine, fmt):
     """Structure of the whole network: density, components, clustering, centralisation, E–I, mixing, communities.
 
     --by-year, --by-group and --per-org give the same per yearly snapshot, per group, or per organisation.
@@ -174,7 +180,7 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
         else:
             click.echo(render([{"group": g, **row} for g, row in groups.items()], fmt))
         return
-    summ = ws.metrics(filters, group=group, directed=directed, weight=weight)
+    summ = ws.metrics(filters, group=group, directed=directed, weight=weight, exact=exact)
     if fmt == "table":
         click.echo(render(_table(structure.summary_rows(summ, lang=lang)), fmt))
         _legend([k for k, v in summ.items() if v is not None and k not in ("group", "groups", "directed")], lang)

@@ -66,12 +66,19 @@ class Settings:
 
     def workspace(self, *, create: bool = False, engine: str = "networkx") -> Workspace:
         if self._workspace is None:
-            self._workspace = Workspace(self.store(create=create), lang=self.lang, engine=engine)
+            self._workspace = Workspace(self.store(create=create), lang=self.lang, engine=engine, status=_status_line)
         return self._workspace
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def _status_line(message: str) -> None:
+    """What a long step is doing, on one line of stderr ("loading… / computing…"), only on a terminal: never
+    in machine output or in a pipe's stderr."""
+    if sys.stderr.isatty():
+        click.echo(f"\r\033[K{message}" if message else "\r\033[K", err=True, nl=not message)
 
 
 pass_settings = click.make_pass_decorator(Settings)

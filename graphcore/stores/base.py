@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Alliance, Catalyser, Dataset, Introduction, Organisation, Tie, referenced_orgs
-from ..projection import TieColumns
+from ..projection import TieArrays, TieColumns
 
 
 class StoreError(Exception):
@@ -365,6 +365,11 @@ class Store(ABC):
         read them without a model object per row; this default goes through the objects."""
         data = Dataset(self.organisations(), self.catalysers(), ties=self.ties(as_of=as_of))
         return TieColumns.from_dataset(data, as_of=as_of)
+
+    def tie_arrays(self, *, as_of: _dt.date | None = None) -> TieArrays:
+        """Every organisation (id, name, sector) and the ties active on `as_of` as numpy arrays (`TieArrays`): the
+        input of the analyses that take arrays. This default goes through `tie_columns`."""
+        return TieArrays.from_columns(self.tie_columns(as_of=as_of))
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from .. import fields as F
 from ..model import Alliance, Catalyser, Dataset, Introduction, Membership, Organisation, Tie
-from ..projection import TieColumns
+from ..projection import TieArrays, TieColumns
 from ..vocab import _fold
 from .base import (
     SQLITE_ATOMIC_LIMIT,
@@ -528,18 +528,26 @@ class SqliteStore(Store):
     def tie_columns(self, *, as_of=None) -> TieColumns:
         """Rows straight into node attributes and tie columns (no `Organisation` or `Tie` per row)."""
         metiers = dict(self.conn.execute("SELECT org, metiers FROM catalysers"))
+        lists: dict[str, tuple] = {}  # the same theme and tag lists recur: parse each text once
+
+        def tuple_of(text: str) -> tuple:
+            found = lists.get(text)
+            if found is None:
+                found = lists[text] = tuple(json.loads(text))
+            return found
+
         loads = json.loads
         nodes = []
         for r in self.conn.execute("SELECT * FROM organisations ORDER BY id"):
             m = metiers.get(r[0])
             attrs = {"name": r[1], "sector": r[2], "catalyser": m is not None}
             if m is not None:
-                attrs["metiers"] = tuple(loads(m))
+                attrs["metiers"] = tuple_of(m)
             for key, value in zip(_PLACE, r[3:9]):
                 if value is not None:
                     attrs[key] = value
-            attrs["themes"] = tuple(loads(r[9]))
-            attrs["tags"] = tuple(loads(r[10]))
+            attrs["themes"] = tuple_of(r[9])
+            attrs["tags"] = tuple_of(r[10])
             for key, value in zip(_IDENTIFIERS, r[11:15]):
                 if value is not None:
                     attrs[key] = value
@@ -557,6 +565,15 @@ class SqliteStore(Store):
             cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
             cols.directed = [d == 1 for d in directed]
         return cols
+
+    def tie_arrays(self, *, as_of=None) -> TieArrays:
+        """Straight from the rows to arrays: only the columns the array analyses read, no ordering."""
+        where, args = self._tie_where(None, as_of)
+        return TieArrays.from_rows(
+            self.conn.execute("SELECT id, name, sector FROM organisations"),
+            self.conn.execute("SELECT source, target, type, directed, weight FROM ties" + where, args).fetchall(),
+            as_of=as_of,
+        )
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
         row = self.conn.execute(INTRODUCTION_BY_ID, (intro_id,)).fetchone()
