@@ -800,6 +800,38 @@ MEASURES: dict[str, dict] = {
         "better": "down",
         "ref": "Freeman 1979",
     },
+    "betweenness_centralization_pivots": {
+        "name": ("Centralisation (intermédiarité) : pivots", "Betweenness centralisation: pivots"),
+        "what": (
+            "Sur un grand réseau, la centralisation est estimée à partir de ce nombre d'organisations tirées au "
+            "hasard (toujours les mêmes) plutôt que de toutes : c'est une estimation, pas une mesure exacte.",
+            "On a large network the centralisation is estimated from this many organisations drawn at random "
+            "(always the same ones) instead of all of them: an estimate, not an exact measure.",
+        ),
+        "better": "none",
+        "ref": "Brandes & Pich 2007",
+    },
+    "betweenness_centralization_se": {
+        "name": ("Centralisation (intermédiarité) : erreur type", "Betweenness centralisation: standard error"),
+        "what": (
+            "De combien l'estimation peut typiquement s'écarter de la valeur exacte : plus petit, plus l'estimation "
+            "est sûre.",
+            "How far the estimate typically is from the exact value: the smaller, the more reliable the estimate.",
+        ),
+        "better": "down",
+        "ref": "Brandes & Pich 2007",
+    },
+    "betweenness_centralization_bound": {
+        "name": ("Centralisation (intermédiarité) : borne d'erreur", "Betweenness centralisation: error bound"),
+        "what": (
+            "L'écart maximal, 95 fois sur 100, entre l'estimation et la valeur exacte (borne prudente) : plus petit, "
+            "plus l'estimation est sûre ; --exact donne la valeur exacte, au prix d'un long calcul.",
+            "The largest gap, 95 times in 100, between the estimate and the exact value (a cautious bound): the "
+            "smaller, the more reliable; --exact gives the exact value, at the price of a long computation.",
+        ),
+        "better": "down",
+        "ref": "Brandes & Pich 2007",
+    },
     "reciprocity": {
         "name": ("Réciprocité", "Reciprocity"),
         "what": (
