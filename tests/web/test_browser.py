@@ -82,9 +82,13 @@ def browser(playwright_sync):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def test_journey_search_org_introduce_outcome_map(server, browser):
-    base, proc, db = server
-    foreign, console, errors, dialogs = [], [], [], []
+def watched_page(browser, base: str):
+    """A new page that may only reach the loopback server at `base`: ``(page, foreign requests (aborted),
+    console errors, page errors, dialogs)``, the lists filled as the page runs."""
+    foreign: list[str] = []
+    console: list[str] = []
+    errors: list[str] = []
+    dialogs: list[str] = []
 
     def route(r):
         if r.request.url.startswith(base + "/"):
@@ -98,6 +102,12 @@ def test_journey_search_org_introduce_outcome_map(server, browser):
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page, foreign, console, errors, dialogs
+
+
+def test_journey_search_org_introduce_outcome_map(server, browser):
+    base, proc, db = server
+    page, foreign, console, errors, dialogs = watched_page(browser, base)
 
     page.goto(f"{base}/search", wait_until="load")
     hub = next(o for o in DATA.organisations if o.id == DATA.catalysers[0].org)
@@ -142,19 +152,7 @@ def test_journey_import_with_an_error_then_corrected(server, browser, tmp_path):
     # the README's example files, the ties file first with its three mistakes, then the right one
     base, proc, db = server
     root = Path(__file__).resolve().parents[2] / "examples"
-    foreign, console, errors = [], [], []
-
-    def route(r):
-        if r.request.url.startswith(base + "/"):
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    browser.route("**/*", route)
-    page = browser.new_page()
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, foreign, console, errors, _ = watched_page(browser, base)
     with SqliteStore(db) as store:
         before = store.counts()
 
