@@ -190,12 +190,14 @@ class SuggestionIndex(GraphIndex):
     On top of :class:`queries.link_prediction.GraphIndex` (CSR adjacency, strengths, degrees, attribute arrays)
     it holds, computed lazily on first use and cached: the Burt terms (constraint and the per-tie terms used for
     the exact what-if), connected components, Louvain communities, and the catalyser look-up tables.
+    ``SuggestionIndex.from_arrays(arrays, nodes, communities=…)`` (see `GraphIndex.from_arrays`) builds the same
+    index from a store's arrays, without a networkx graph.
 
     Parameters
     ----------
     G : networkx graph
     comembership : networkx.Graph, optional
-    communities : dict {node: label} or iterable of sets of nodes, optional
+    communities : dict {node: label}, iterable of sets of nodes or array of labels by position, optional
         The territory's partition (:func:`catalyse.queries.structure.communities`, computed once per loaded
         graph and shown to the user elsewhere); computed here when not given.
     seed : int
@@ -215,10 +217,25 @@ class SuggestionIndex(GraphIndex):
     ) -> None:
         super().__init__(G, weight=weight, comembership=comembership)
         self.graph_as_of = G.graph.get("as_of")
+        self._set_up(communities=communities, seed=seed)
+
+    def _set_up(
+        self,
+        *,
+        communities: dict[Hashable, int] | Iterable[Iterable[Hashable]] | np.ndarray | None = None,
+        seed: int = 0,
+    ) -> None:
+        """The suggestion index's own set-up (also that of `GraphIndex.from_arrays`, which builds a
+        `SuggestionIndex` from a store's arrays with the same ``communities`` and ``seed``); `communities` may
+        also be an array of labels by position."""
         self.seed = seed
         self._communities: np.ndarray | None = None
         self._communities_skipped = False
-        if communities is not None:
+        if isinstance(communities, np.ndarray):
+            if communities.shape != (self.n,):
+                raise ValueError(f"communities must have one label per organisation ({self.n})")
+            self._communities = communities.astype(np.int64)
+        elif communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
             if isinstance(communities, dict):
                 for x, k in communities.items():

@@ -366,10 +366,17 @@ class Store(ABC):
         data = Dataset(self.organisations(), self.catalysers(), ties=self.ties(as_of=as_of))
         return TieColumns.from_dataset(data, as_of=as_of)
 
-    def tie_arrays(self, *, as_of: _dt.date | None = None) -> TieArrays:
+    def tie_arrays(self, *, as_of: _dt.date | None = None, start: bool = False) -> TieArrays:
         """Every organisation (id, name, sector) and the ties active on `as_of` as numpy arrays (`TieArrays`): the
-        input of the analyses that take arrays. This default goes through `tie_columns`."""
+        input of the analyses that take arrays. With `start`, the ties' start days too, ties in tie-key order.
+        This default goes through `tie_columns` (always with the starts)."""
         return TieArrays.from_columns(self.tie_columns(as_of=as_of))
+
+    def node_columns(self) -> list[tuple[str, dict]]:
+        """Every organisation with its node attributes, sorted by id: the `nodes` of `tie_columns`, without
+        reading the ties. This default goes through the model objects."""
+        data = Dataset(self.organisations(), self.catalysers())
+        return TieColumns.from_dataset(data).nodes
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

@@ -527,6 +527,20 @@ class SqliteStore(Store):
 
     def tie_columns(self, *, as_of=None) -> TieColumns:
         """Rows straight into node attributes and tie columns (no `Organisation` or `Tie` per row)."""
+        nodes = self.node_columns()
+        where, args = self._tie_where(None, as_of)
+        rows = self.conn.execute(
+            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
+        ).fetchall()
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        if rows:
+            source, target, kind, directed, weight, start = map(list, zip(*rows))
+            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
+            cols.directed = [d == 1 for d in directed]
+        return cols
+
+    def node_columns(self) -> list[tuple[str, dict]]:
+        """Organisation rows straight into node attributes (no `Organisation` per row), sorted by id."""
         metiers = dict(self.conn.execute("SELECT org, metiers FROM catalysers"))
         lists: dict[str, tuple] = {}  # the same theme and tag lists recur: parse each text once
 
@@ -555,24 +569,18 @@ class SqliteStore(Store):
                 for key, value in sorted(loads(r[15]).items()):
                     attrs.setdefault(key, value)
             nodes.append((r[0], attrs))
-        where, args = self._tie_where(None, as_of)
-        rows = self.conn.execute(
-            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
-        ).fetchall()
-        cols = TieColumns(nodes=nodes, as_of=as_of)
-        if rows:
-            source, target, kind, directed, weight, start = map(list, zip(*rows))
-            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
-            cols.directed = [d == 1 for d in directed]
-        return cols
+        return nodes
 
-    def tie_arrays(self, *, as_of=None) -> TieArrays:
-        """Straight from the rows to arrays: only the columns the array analyses read, no ordering."""
+    def tie_arrays(self, *, as_of=None, start: bool = False) -> TieArrays:
+        """Straight from the rows to arrays: only the columns the array analyses read, no ordering (with `start`,
+        the start dates too, in tie-key order)."""
         where, args = self._tie_where(None, as_of)
+        sql = "SELECT source, target, type, directed, weight" + (", start_date" if start else "") + " FROM ties"
         return TieArrays.from_rows(
             self.conn.execute("SELECT id, name, sector FROM organisations"),
-            self.conn.execute("SELECT source, target, type, directed, weight FROM ties" + where, args).fetchall(),
+            self.conn.execute(sql + where + (" ORDER BY key" if start else ""), args).fetchall(),
             as_of=as_of,
+            start=start,
         )
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
