@@ -243,14 +243,19 @@ class Network:
             return self.arrays
         if self.store is not None and "data" not in self.__dict__ and "columns" not in self.__dict__:
             self.status("loading the network…")
-            return self._typed(self.store.tie_arrays(as_of=self.filters.as_of, start=True))
+            with _gc_paused():
+                return self._typed(self.store.tie_arrays(as_of=self.filters.as_of, start=True))
         return self._typed(TieArrays.from_columns(self.columns))
 
     @cached_property
     def node_columns(self) -> list[tuple[str, dict]]:
-        """Every organisation with its node attributes, sorted by id (`Store.node_columns`, or the columns')."""
+        """Every organisation with the node attributes the suggestion index reads (`GraphIndex.NODE_KEYS`; all
+        of them when the columns are loaded), sorted by id (`Store.node_columns`)."""
         if self.store is not None and "data" not in self.__dict__ and "columns" not in self.__dict__:
-            return self.store.node_columns()
+            from catalyse.queries.link_prediction import GraphIndex
+
+            with _gc_paused():
+                return self.store.node_columns(keys=GraphIndex.NODE_KEYS)
         return self.columns.nodes
 
     def _restricted(self, G: nx.Graph) -> nx.Graph:

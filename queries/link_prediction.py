@@ -121,6 +121,8 @@ class GraphIndex:
     epci_codes: list
     departement_codes: list
     graph_as_of: str | date | None
+    #: The node attributes an index reads (what `from_arrays` needs of each node).
+    NODE_KEYS = ("name", "catalyser", "sector", "commune", "epci", "departement", "themes")
 
     def __init__(self, G: nx.Graph, *, weight: str | None = "weight", comembership: nx.Graph | None = None) -> None:
         self.directed = G.is_directed()

@@ -372,11 +372,15 @@ class Store(ABC):
         This default goes through `tie_columns` (always with the starts)."""
         return TieArrays.from_columns(self.tie_columns(as_of=as_of))
 
-    def node_columns(self) -> list[tuple[str, dict]]:
+    def node_columns(self, keys: Iterable[str] | None = None) -> list[tuple[str, dict]]:
         """Every organisation with its node attributes, sorted by id: the `nodes` of `tie_columns`, without
-        reading the ties. This default goes through the model objects."""
+        reading the ties; only the attributes `keys` when given. This default goes through the model objects."""
         data = Dataset(self.organisations(), self.catalysers())
-        return TieColumns.from_dataset(data).nodes
+        nodes = TieColumns.from_dataset(data).nodes
+        if keys is not None:
+            wanted = set(keys)
+            nodes = [(x, {k: v for k, v in a.items() if k in wanted}) for x, a in nodes]
+        return nodes
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""
