@@ -194,14 +194,18 @@ class Network:
         import numpy as np
         import scipy.sparse as sp
 
+        if self.store is not None and not ({"data", "relations", "alliances"} & self.__dict__.keys()):
+            pairs = self.store.memberships(as_of=self.filters.as_of)  # no `Alliance` per row
+        else:
+            pairs = [(a.id, m.org) for a in self.alliances for m in a.members]
+        column: dict[str, int] = {}
         rows, cols = [], []
-        for k, a in enumerate(self.alliances):
-            for org in {m.org for m in a.members}:
-                if org in pos:
-                    rows.append(pos[org])
-                    cols.append(k)
+        for alliance, org in set(pairs):
+            if org in pos:
+                rows.append(pos[org])
+                cols.append(column.setdefault(alliance, len(column)))
         n = len(pos)
-        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.alliances)))
+        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(column), 1)))
         M = sp.csr_array(B @ B.T)
         M.setdiag(0)
         M.eliminate_zeros()

@@ -9,6 +9,7 @@ identical: same pairs, ranks, reasons, introducers, what-if, scores to 1e-12.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
@@ -237,3 +238,26 @@ def test_node_columns_with_keys_are_the_full_attributes(rand):
     light = store.node_columns(keys=keys)
     assert light == [(x, {k: v for k, v in a.items() if k in keys}) for x, a in full]
     assert light[0][1]["epci"] == "200040715" and light[1][1]["catalyser"] is True
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2019, 6, 30)])
+def test_comembership_from_the_membership_rows_is_the_comembership_graph(as_of):
+    """Shared-alliance counts read from the membership rows equal the co-membership graph's weights (networkx
+    graph of the `Dataset`, `projection.comembership_graph`), with alliances that start or end around `as_of`."""
+    from catalyse.graphcore.projection import comembership_graph
+
+    data = random_territory(120, 300, seed=3)
+    rng = random.Random(1)
+    data.alliances[:] = [
+        dataclasses.replace(
+            a, start=dt.date(rng.randrange(2015, 2023), 1, 1), end=rng.choice([None, dt.date(2020, 1, 1)])
+        )
+        for a in data.alliances
+    ]
+    store = _store(data)
+    net = Workspace(store).network(Filters(as_of=as_of))
+    pos = {x: i for i, x in enumerate(sorted(o.id for o in data.organisations))}
+    M = net.comembership_matrix(pos)
+    C = comembership_graph(store.dataset(as_of=as_of), as_of=as_of)
+    want = nx.to_scipy_sparse_array(C, nodelist=sorted(pos), weight="weight", format="csr")
+    assert want.nnz > 0 and np.array_equal(M.toarray(), want.toarray())

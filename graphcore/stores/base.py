@@ -372,6 +372,11 @@ class Store(ABC):
         This default goes through `tie_columns` (always with the starts)."""
         return TieArrays.from_columns(self.tie_columns(as_of=as_of))
 
+    def memberships(self, *, as_of: _dt.date | None = None) -> list[tuple[str, str]]:
+        """``(alliance, organisation)`` of every membership of the alliances active on `as_of` (all when None),
+        without an `Alliance` per row. This default goes through `alliances`."""
+        return [(a.id, m.org) for a in self.alliances(as_of=as_of) for m in a.members]
+
     def node_columns(self, keys: Iterable[str] | None = None) -> list[tuple[str, dict]]:
         """Every organisation with its node attributes, sorted by id: the `nodes` of `tie_columns`, without
         reading the ties; only the attributes `keys` when given. This default goes through the model objects."""

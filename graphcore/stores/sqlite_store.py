@@ -513,6 +513,14 @@ class SqliteStore(Store):
             args.append(F.parse_theme(theme))
         return self._alliances_where(None, None, (" WHERE " + " AND ".join(where)) if where else "", args)
 
+    def memberships(self, *, as_of=None) -> list[tuple[str, str]]:
+        sql = "SELECT m.alliance, m.org FROM memberships m JOIN alliances a ON a.id = m.alliance"
+        if not as_of:
+            return self.conn.execute(sql + " ORDER BY m.alliance, m.org").fetchall()
+        day = as_of.isoformat()
+        where = " WHERE (a.start_date IS NULL OR a.start_date <= ?) AND (a.end_date IS NULL OR a.end_date >= ?)"
+        return self.conn.execute(sql + where + " ORDER BY m.alliance, m.org", (day, day)).fetchall()
+
     def catalysers(self) -> list[Catalyser]:
         return [self._catalyser(r) for r in self.conn.execute("SELECT * FROM catalysers ORDER BY org")]
 
