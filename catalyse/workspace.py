@@ -245,17 +245,27 @@ class Network:
         suggestion index and the partition of a large network are computed on, without a networkx graph."""
         if "arrays" in self.__dict__ and self.arrays.start is not None:
             return self.arrays
-        if self.store is not None and "data" not in self.__dict__ and "columns" not in self.__dict__:
+        if self._direct_arrays():
             self.status("loading the network…")
             with _gc_paused():
                 return self._typed(self.store.tie_arrays(as_of=self.filters.as_of, start=True))
         return self._typed(TieArrays.from_columns(self.columns))
 
+    def _direct_arrays(self) -> bool:
+        """Read the arrays from the store itself: it has its own array read (else its `tie_arrays` goes through
+        `tie_columns`, which the columns keep for the graph too) and nothing is loaded that has them."""
+        return (
+            self.store is not None
+            and "data" not in self.__dict__
+            and "columns" not in self.__dict__
+            and type(self.store).tie_arrays is not Store.tie_arrays
+        )
+
     @cached_property
     def node_columns(self) -> list[tuple[str, dict]]:
         """Every organisation with the node attributes the suggestion index reads (`GraphIndex.NODE_KEYS`; all
         of them when the columns are loaded), sorted by id (`Store.node_columns`)."""
-        if self.store is not None and "data" not in self.__dict__ and "columns" not in self.__dict__:
+        if self._direct_arrays():
             from catalyse.queries.link_prediction import GraphIndex
 
             with _gc_paused():
@@ -310,12 +320,14 @@ class Network:
 
         Above `structure.LARGE_GRAPH_TIES` tied pairs a network without territory or sector restriction computes
         it on its `dated_arrays` (`structure.louvain_pairs`, igraph's Louvain: the code path `communities` takes
-        on such a graph), with or without the networkx graph built."""
+        on such a graph), with or without the networkx graph built (weighted by ``weight`` or unweighted; another
+        tie attribute needs the graph)."""
         if weight not in self._partitions:
             from catalyse.queries.structure import COMMUNITY_SEED, LARGE_GRAPH_TIES, communities, louvain_pairs
 
             self.status("computing the communities…")
-            pairs = self._pairs() if self.plain and self._partitioner is None else None
+            arrays = self.plain and self._partitioner is None and weight in (WEIGHT_DEFAULT, None)
+            pairs = self._pairs() if arrays and self._ties() > LARGE_GRAPH_TIES else None
             if pairs is not None and len(pairs[0]) > LARGE_GRAPH_TIES:
                 u, v, w = pairs
                 ids = self.dated_arrays.ids
@@ -328,6 +340,14 @@ class Network:
             else:
                 self._partitions[weight] = communities(self.graph, weight=weight)["membership"]
         return self._partitions[weight]
+
+    def _ties(self) -> int:
+        """The number of ties in all (at least the number of tied pairs of any view), without reading them."""
+        if "data" in self.__dict__ or self.store is None:
+            return len(self.data.ties)
+        if "arrays" in self.__dict__:
+            return len(self.arrays.src)
+        return self.store.counts()["ties"]
 
     def _pairs(self):
         """``(u, v, weight)`` of the undirected tie graph's pairs without self-loops, weights summed in tie-key
