@@ -261,3 +261,18 @@ def test_comembership_from_the_membership_rows_is_the_comembership_graph(as_of):
     C = comembership_graph(store.dataset(as_of=as_of), as_of=as_of)
     want = nx.to_scipy_sparse_array(C, nodelist=sorted(pos), weight="weight", format="csr")
     assert want.nnz > 0 and np.array_equal(M.toarray(), want.toarray())
+
+
+def test_suggestions_on_each_store_are_those_of_the_graph_path(store, demo_data, monkeypatch):
+    """Both stores (the embedded one and a real Neo4j server): the index from the store's arrays and node columns
+    (their own reads, or the defaults through `tie_columns`) and the partition on arrays give the suggestions of
+    the graph path."""
+    monkeypatch.setattr(structure, "LARGE_GRAPH_TIES", 200)
+    store.write(demo_data)
+    ws = Workspace(store)
+    net = ws.network()
+    org = store.catalysers()[0].org
+    got = ws.suggestions(org)
+    assert net.partition() == structure.communities(net.graph)["membership"]
+    old = _graph_index(net)
+    _same_suggestions(got, suggest(net.graph, org, exclude=net.introduced_pairs, index=old))
