@@ -194,14 +194,18 @@ class Network:
         import numpy as np
         import scipy.sparse as sp
 
+        if self.store is not None and not ({"data", "relations", "alliances"} & self.__dict__.keys()):
+            pairs = self.store.memberships(as_of=self.filters.as_of)  # no `Alliance` per row
+        else:
+            pairs = [(a.id, m.org) for a in self.alliances for m in a.members]
+        column: dict[str, int] = {}
         rows, cols = [], []
-        for k, a in enumerate(self.alliances):
-            for org in {m.org for m in a.members}:
-                if org in pos:
-                    rows.append(pos[org])
-                    cols.append(k)
+        for alliance, org in set(pairs):
+            if org in pos:
+                rows.append(pos[org])
+                cols.append(column.setdefault(alliance, len(column)))
         n = len(pos)
-        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, len(self.alliances)))
+        B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(column), 1)))
         M = sp.csr_array(B @ B.T)
         M.setdiag(0)
         M.eliminate_zeros()
@@ -230,17 +234,43 @@ class Network:
             arr = self.store.tie_arrays(as_of=self.filters.as_of)
         else:
             arr = TieArrays.from_columns(self.columns)
-        if self.filters.types:
-            sel = arr.select(self.filters.types)
-            arr = dataclasses.replace(
-                arr,
-                src=arr.src[sel],
-                dst=arr.dst[sel],
-                type=arr.type[sel],
-                directed=arr.directed[sel],
-                weight=arr.weight[sel],
-            )
-        return arr
+        return self._typed(arr)
+
+    def _typed(self, arr: TieArrays) -> TieArrays:
+        return arr.subset(arr.select(self.filters.types)) if self.filters.types else arr
+
+    @cached_property
+    def dated_arrays(self) -> TieArrays:
+        """`arrays` with the ties' start days, in tie-key order (`Store.tie_arrays` with ``start=True``): what the
+        suggestion index and the partition of a large network are computed on, without a networkx graph."""
+        if "arrays" in self.__dict__ and self.arrays.start is not None:
+            return self.arrays
+        if self._direct_arrays():
+            self.status("loading the network…")
+            with _gc_paused():
+                return self._typed(self.store.tie_arrays(as_of=self.filters.as_of, start=True))
+        return self._typed(TieArrays.from_columns(self.columns))
+
+    def _direct_arrays(self) -> bool:
+        """Read the arrays from the store itself: it has its own array read (else its `tie_arrays` goes through
+        `tie_columns`, which the columns keep for the graph too) and nothing is loaded that has them."""
+        return (
+            self.store is not None
+            and "data" not in self.__dict__
+            and "columns" not in self.__dict__
+            and type(self.store).tie_arrays is not Store.tie_arrays
+        )
+
+    @cached_property
+    def node_columns(self) -> list[tuple[str, dict]]:
+        """Every organisation with the node attributes the suggestion index reads (`GraphIndex.NODE_KEYS`; all
+        of them when the columns are loaded), sorted by id (`Store.node_columns`)."""
+        if self._direct_arrays():
+            from catalyse.queries.link_prediction import GraphIndex
+
+            with _gc_paused():
+                return self.store.node_columns(keys=GraphIndex.NODE_KEYS)
+        return self.columns.nodes
 
     def _restricted(self, G: nx.Graph) -> nx.Graph:
         f = self.filters
@@ -286,18 +316,53 @@ class Network:
 
     def partition(self, weight: str | None = WEIGHT_DEFAULT) -> dict:
         """The community partition {organisation: community} of the undirected graph (Louvain, seeded), computed
-        once: the metrics, the suggestions' "would join two communities" and the map's clusters all use it."""
+        once: the metrics, the suggestions' "would join two communities" and the map's clusters all use it.
+
+        Above `structure.LARGE_GRAPH_TIES` tied pairs a network without territory or sector restriction computes
+        it on its `dated_arrays` (`structure.louvain_pairs`, igraph's Louvain: the code path `communities` takes
+        on such a graph), with or without the networkx graph built (weighted by ``weight`` or unweighted; another
+        tie attribute needs the graph)."""
         if weight not in self._partitions:
-            from catalyse.queries.structure import communities
+            from catalyse.queries.structure import COMMUNITY_SEED, LARGE_GRAPH_TIES, communities, louvain_pairs
 
             self.status("computing the communities…")
-            if not self.graph:
+            arrays = self.plain and self._partitioner is None and weight in (WEIGHT_DEFAULT, None)
+            pairs = self._pairs() if arrays and self._ties() > LARGE_GRAPH_TIES else None
+            if pairs is not None and len(pairs[0]) > LARGE_GRAPH_TIES:
+                u, v, w = pairs
+                ids = self.dated_arrays.ids
+                lists = louvain_pairs(len(ids), u, v, w if weight is not None else None, seed=COMMUNITY_SEED)
+                self._partitions[weight] = {ids[i]: k for k, c in enumerate(lists) for i in c}
+            elif not len(self):
                 self._partitions[weight] = {}
             elif self._partitioner is not None:
                 self._partitions[weight] = self._partitioner(self, weight)
             else:
                 self._partitions[weight] = communities(self.graph, weight=weight)["membership"]
         return self._partitions[weight]
+
+    def _ties(self) -> int:
+        """The number of ties in all (at least the number of tied pairs of any view), without reading them."""
+        if "data" in self.__dict__ or self.store is None:
+            return len(self.data.ties)
+        if "arrays" in self.__dict__:
+            return len(self.arrays.src)
+        return self.store.counts()["ties"]
+
+    def _pairs(self):
+        """``(u, v, weight)`` of the undirected tie graph's pairs without self-loops, weights summed in tie-key
+        order (the graph's own sums)."""
+        arr = self.dated_arrays
+        u, v, w = arr.pairs()
+        keep = u != v
+        return u[keep], v[keep], w[keep]
+
+    def labels(self, weight: str | None = WEIGHT_DEFAULT):
+        """`partition` as an array of community labels by position in `dated_arrays` (-1: none)."""
+        import numpy as np
+
+        part = self.partition(weight)
+        return np.fromiter((part.get(x, -1) for x in self.dated_arrays.ids), dtype=np.int64, count=len(self))
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -687,23 +752,31 @@ class Workspace:
     def _suggest(self, net: Network, org: str | None, **kw):
         from catalyse.queries.suggestions import suggest
 
+        index = self._index(net)
         return suggest(
-            net.graph,
+            net.graph if kw.get("territory") is not None or "graph" in net.__dict__ else None,
             org,
             exclude=net.introduced_pairs,
             communities=True,
             lang=self.lang,
             as_of=net.filters.as_of,
-            index=self._index(net),
+            index=index,
             **kw,
         )
 
     def _index(self, net: Network):
+        """The network's suggestion index, built once: straight from the store's arrays when no territory or
+        sector restricts the network (no networkx graph), else from its graph; the same index either way."""
         idx = net.__dict__.get("_suggestion_index")
         if idx is None:
             from catalyse.queries.suggestions import SuggestionIndex
 
-            idx = SuggestionIndex(net.graph, communities=net.partition())
+            if net.plain:
+                arrays, nodes = net.dated_arrays, net.node_columns
+                self._status("indexing the network…")
+                idx = SuggestionIndex.from_arrays(arrays, nodes, communities=net.labels())
+            else:
+                idx = SuggestionIndex(net.graph, communities=net.partition())
             idx.set_comembership_matrix(net.comembership_matrix(idx.pos))
             net.__dict__["_suggestion_index"] = idx
         return idx

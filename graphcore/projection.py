@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -303,6 +304,16 @@ def tie_graph_columns(columns: TieColumns, *, directed: bool = False, types=None
     return G
 
 
+def start_days(starts: Iterable[str | None]) -> np.ndarray:
+    """Tie starts (ISO text or None) as days (``datetime64[D]``, NaT when undated), read as `GraphIndex` reads a
+    tie graph's ``start`` (its first ten characters).
+
+    >>> start_days(["2021-03-04", None, "2019"]).tolist()
+    [datetime.date(2021, 3, 4), None, datetime.date(2019, 1, 1)]
+    """
+    return np.array([s[:10] if s else "NaT" for s in starts], dtype="datetime64[D]")
+
+
 @dataclass
 class TieArrays:
     """The tie network as numpy arrays, for the analyses that take arrays (`catalyse stats`, `brokers`): no
@@ -310,7 +321,9 @@ class TieArrays:
 
     `ids` (sorted), `names` and `sectors` are parallel lists, one entry per organisation; node ``i`` is ``ids[i]``.
     The tie arrays are parallel, one entry per tie active on `as_of` (in no particular order): `src`, `dst` (node
-    positions, int64), `type` (codes into `type_codes`), `directed` (bool) and `weight` (float64).
+    positions, int64), `type` (codes into `type_codes`), `directed` (bool) and `weight` (float64); `start`, when
+    the arrays were read with their dates (``Store.tie_arrays(start=True)``, `from_columns`), each tie's start day
+    (``datetime64[D]``, NaT when undated), and the ties are then in tie-key order (the order `tie_graph` sums them in).
 
     >>> from graphcore.model import Dataset, Organisation, Tie
     >>> data = Dataset([Organisation("b", "Mairie", "local_authority"), Organisation("a", "Asso", "association")],
@@ -334,6 +347,7 @@ class TieArrays:
     directed: np.ndarray
     weight: np.ndarray
     as_of: _dt.date | None = None
+    start: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -346,8 +360,10 @@ class TieArrays:
         ties: Iterable[tuple[str, str, str, bool, float]],
         *,
         as_of: _dt.date | None = None,
+        start: bool = False,
     ) -> TieArrays:
-        """From ``(id, name, sector)`` rows (any order) and ``(source, target, type, directed, weight)`` rows."""
+        """From ``(id, name, sector)`` rows (any order) and ``(source, target, type, directed, weight)`` rows;
+        with `start`, the tie rows have a sixth field, the tie's start (ISO text or None)."""
         orgs = sorted(orgs)
         ids = [o[0] for o in orgs]
         pos = {x: i for i, x in enumerate(ids)}
@@ -369,6 +385,7 @@ class TieArrays:
             directed=np.fromiter(map(bool, map(itemgetter(3), rows)), dtype=bool, count=m),
             weight=np.fromiter(map(itemgetter(4), rows), dtype=np.float64, count=m),
             as_of=as_of,
+            start=start_days(map(itemgetter(5), rows)) if start else None,
         )
 
     @classmethod
@@ -376,8 +393,21 @@ class TieArrays:
         """The arrays of `columns` (the path of a store without a direct array read, e.g. Neo4j)."""
         return cls.from_rows(
             ((i, a["name"], a["sector"]) for i, a in columns.nodes),
-            list(zip(columns.source, columns.target, columns.type, columns.directed, columns.weight)),
+            list(zip(columns.source, columns.target, columns.type, columns.directed, columns.weight, columns.start)),
             as_of=columns.as_of,
+            start=True,
+        )
+
+    def subset(self, sel: np.ndarray | slice) -> TieArrays:
+        """The same organisations with the ties `sel` only (an index into the tie arrays, e.g. `select`'s)."""
+        return dataclasses.replace(
+            self,
+            src=self.src[sel],
+            dst=self.dst[sel],
+            type=self.type[sel],
+            directed=self.directed[sel],
+            weight=self.weight[sel],
+            start=None if self.start is None else self.start[sel],
         )
 
     def select(self, types: Iterable[str] | None) -> np.ndarray | slice:

@@ -32,13 +32,16 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+
+from catalyse.graphcore.projection import TieArrays
 
 __all__ = [
     "GraphIndex",
@@ -118,12 +121,14 @@ class GraphIndex:
     epci_codes: list
     departement_codes: list
     graph_as_of: str | date | None
+    #: The node attributes an index reads (what `from_arrays` needs of each node).
+    NODE_KEYS = ("name", "catalyser", "sector", "commune", "epci", "departement", "themes")
 
     def __init__(self, G: nx.Graph, *, weight: str | None = "weight", comembership: nx.Graph | None = None) -> None:
         self.directed = G.is_directed()
-        self.nodes = list(G)
-        self.pos = {node: i for i, node in enumerate(self.nodes)}
-        n = self.n = len(self.nodes)
+        nodes = list(G)
+        self._set_positions(nodes)
+        n = self.n
         pos = self.pos
 
         # ---- edges of the skeleton --------------------------------------------------------------------------
@@ -144,13 +149,11 @@ class GraphIndex:
             sd = np.where(np.isnat(days), 0, days.astype(np.int64) + 1).astype(np.float64)
         else:
             sd = np.zeros(0)
-        self.latest_start = np.datetime64(int(sd.max()) - 1, "D") if sd.size and sd.max() > 0 else None
 
         # Directed or multigraph: arcs/parallel edges of one pair are merged (mutual weight = sum over both arcs
         # and parallel edges, strength = max arc, start = earliest).
         key = np.minimum(r, c) * n + np.maximum(r, c)
         ukey, inv = np.unique(key, return_inverse=True)
-        lo, hi = ukey // max(n, 1), ukey % max(n, 1)
         wm: np.ndarray = np.bincount(inv, weights=w, minlength=len(ukey))
         if self.directed or G.is_multigraph():
             # strength: the sum of parallel ties per arc, then the larger arc
@@ -172,6 +175,99 @@ class GraphIndex:
             wm = 2 * ws  # undirected: networkx's mutual weight is w(u,v) + w(v,u) = 2w
             sdm = np.zeros(len(ukey))
             sdm[inv] = sd
+        self._set_edges(ukey, ws, wm, sdm, sd)
+        nd = G.nodes
+        self._set_nodes([nd[x] for x in self.nodes])
+        self._finish(comembership)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        arrays: TieArrays,
+        nodes: Sequence[tuple[Hashable, dict]],
+        *,
+        weight: str | None = "weight",
+        comembership: nx.Graph | None = None,
+        **kwargs: Any,
+    ):
+        """The index of the undirected tie graph built straight from a store's arrays, without a networkx graph:
+        the same index as ``cls(tie_graph_columns(columns))`` (same nodes, matrices, attributes and dates).
+
+        Parameters
+        ----------
+        arrays : TieArrays
+            With their start days (``Store.tie_arrays(start=True)`` or ``TieArrays.from_columns``): a pair's weight
+            is the sum of its ties' weights in tie-key order, as `tie_graph` sums them.
+        nodes : list of (id, attributes)
+            The node attributes (``Store.node_columns()`` or ``TieColumns.nodes``), in the order of
+            ``arrays.ids``.
+        weight : "weight" or None
+            None: every tie weighs 1, as ``cls(G, weight=None)``.
+        kwargs
+            Passed to the subclass's own set-up (:class:`~catalyse.queries.suggestions.SuggestionIndex`:
+            ``communities``, ``seed``).
+
+        Examples
+        --------
+        >>> from catalyse.graphcore.model import Dataset, Organisation, Tie
+        >>> from catalyse.graphcore.projection import TieColumns, tie_graph_columns
+        >>> data = Dataset([Organisation(x, x.upper(), "association") for x in "abc"],
+        ...                ties=[Tie("a", "b", "partnership", weight=2.0), Tie("b", "a", "exchange"),
+        ...                      Tie("b", "c", "funding", directed=True)])
+        >>> cols = TieColumns.from_dataset(data)
+        >>> idx = GraphIndex.from_arrays(TieArrays.from_columns(cols), cols.nodes)
+        >>> idx.W.toarray().tolist() == GraphIndex(tie_graph_columns(cols)).W.toarray().tolist()
+        True
+        >>> idx.W.toarray().tolist()
+        [[0.0, 3.0, 0.0], [3.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+        """
+        if weight not in ("weight", None):
+            raise ValueError(f"the arrays weigh ties by 'weight' (or None), not {weight!r}")
+        if arrays.start is None:
+            raise ValueError("the arrays need their start days: Store.tie_arrays(start=True)")
+        if [x for x, _ in nodes] != list(arrays.ids):
+            raise ValueError("the node attributes must be those of the arrays' organisations, in their order")
+        self = cls.__new__(cls)
+        self.directed = False
+        self._set_positions(list(arrays.ids))
+        n = self.n
+        r, c = arrays.src, arrays.dst
+        keep = r != c
+        r, c = r[keep], c[keep]
+        w = arrays.weight[keep] if weight is not None else np.ones(int(keep.sum()))
+        days = arrays.start[keep]
+        sd = np.where(np.isnat(days), 0, days.astype(np.int64) + 1).astype(np.float64)
+        ukey, inv = np.unique(np.minimum(r, c) * n + np.maximum(r, c), return_inverse=True)
+        ws = np.bincount(inv, weights=w, minlength=len(ukey))  # in the arrays' order: tie_graph's sum
+        if weight is None:
+            ws = np.ones(len(ukey))
+        sdm = np.full(len(ukey), np.inf)
+        has = sd > 0
+        np.minimum.at(sdm, inv[has], sd[has])
+        sdm[np.isinf(sdm)] = 0
+        self._set_edges(ukey, ws, 2 * ws, sdm, sdm)  # a pair's start is its earliest tie's, as in tie_graph
+        self._set_nodes([a for _, a in nodes])
+        self._finish(comembership)
+        self.graph_as_of = arrays.as_of.isoformat() if arrays.as_of else None
+        self._set_up(**kwargs)
+        return self
+
+    def _set_up(self, **kwargs: Any) -> None:
+        """What a subclass sets up after the matrices (nothing here)."""
+        if kwargs:
+            raise TypeError(f"unexpected arguments: {', '.join(kwargs)}")
+
+    def _set_positions(self, nodes: list) -> None:
+        self.nodes = nodes
+        self.pos = {node: i for i, node in enumerate(nodes)}
+        self.n = len(nodes)
+
+    def _set_edges(self, ukey: np.ndarray, ws: np.ndarray, wm: np.ndarray, sdm: np.ndarray, sd: np.ndarray) -> None:
+        """The matrices from the sorted pair keys ``lo * n + hi`` and, per pair, strength, mutual weight and
+        earliest start (days since 1970-01-01 plus one, 0 when undated); `sd`: the starts the latest is taken of."""
+        n = self.n
+        lo, hi = ukey // max(n, 1), ukey % max(n, 1)
+        self.latest_start = np.datetime64(int(sd.max()) - 1, "D") if sd.size and sd.max() > 0 else None
         self.n_edges = len(ukey)
         R = np.concatenate([lo, hi])
         C = np.concatenate([hi, lo])
@@ -188,25 +284,23 @@ class GraphIndex:
         self.degree = np.diff(self.A.indptr).astype(np.int64)
         self.edge_lo, self.edge_hi = lo, hi
 
-        # ---- node attributes ----------------------------------------------------------------------------------
-        nd = G.nodes
-        self.names = [str(nd[x].get("name", x)) for x in self.nodes]
-        self.catalyser = np.array([bool(nd[x].get("catalyser", False)) for x in self.nodes], dtype=bool)
+    def _set_nodes(self, attrs: list[dict]) -> None:
+        """The attribute arrays from each node's attributes (in node order)."""
+        n = self.n
+        self.names = [str(d.get("name", x)) for x, d in zip(self.nodes, attrs)]
+        self.catalyser = np.array([bool(d.get("catalyser", False)) for d in attrs], dtype=bool)
         for attr in ("sector", "commune", "epci", "departement"):
             table: dict = {}
             arr = np.array(
-                [
-                    table.setdefault(nd[x][attr], len(table)) if nd[x].get(attr) not in (None, "") else -1
-                    for x in self.nodes
-                ],
+                [table.setdefault(d[attr], len(table)) if d.get(attr) not in (None, "") else -1 for d in attrs],
                 dtype=np.int64,
             )
             setattr(self, attr, arr)
             setattr(self, attr + "_codes", list(table))
         ttable: dict = {}
         tr, tc = [], []
-        for i, x in enumerate(self.nodes):
-            for t in nd[x].get("themes", ()) or ():
+        for i, d in enumerate(attrs):
+            for t in d.get("themes", ()) or ():
                 tr.append(i)
                 tc.append(ttable.setdefault(t, len(ttable)))
         self.theme_codes = list(ttable)
@@ -217,6 +311,8 @@ class GraphIndex:
         T.data[:] = 1.0
         self.T = T
         self.n_themes = np.diff(T.indptr)
+
+    def _finish(self, comembership) -> None:
         self._comembership = None
         self._vitality_cache: dict = {}
         self._nbr_sector: np.ndarray | None = None

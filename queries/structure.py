@@ -731,18 +731,59 @@ def summary(
 
 def _igraph_louvain(H, weight, resolution, seed):
     """Louvain (igraph's ``community_multilevel``, C) for graphs above :data:`LARGE_GRAPH_TIES` ties, seeded
-    through Python's `random` (igraph's default generator): deterministic, but not networkx's partition."""
+    through Python's `random` (igraph's default generator): deterministic, but not networkx's partition. The
+    graph's ties go to :func:`louvain_pairs` (the code path of the partitions computed on a store's arrays)."""
+    g, weights = _igraph(H, weight)
+    edges = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    clusters = louvain_pairs(len(H), edges[:, 0], edges[:, 1], w, resolution=resolution, seed=seed)
+    nodes = list(H)
+    return [{nodes[i] for i in c} for c in clusters]
+
+
+def louvain_pairs(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray | None,
+    *,
+    resolution: float = 1.0,
+    seed: int | None = COMMUNITY_SEED,
+) -> list[list[int]]:
+    """Louvain communities (igraph's ``community_multilevel``, seeded) of the simple undirected graph on nodes
+    ``0 … n-1`` whose ties are the pairs ``(u[i], v[i])`` (each once, no self-loop) weighing ``w[i]`` (None:
+    unweighted), as sorted lists of nodes, ordered as :func:`communities` orders them (largest first, then by
+    their members). The pairs are taken in ``(min, max)`` order, so the partition depends on the ties only, not
+    on the order they come in: the graph path (:func:`communities` above :data:`LARGE_GRAPH_TIES` ties) and the
+    store's arrays (`catalyse.workspace.Network.partition`) give the same partition.
+
+    Examples
+    --------
+    Two triangles joined by one tie (the same partition whatever the order of the pairs):
+
+    >>> u, v = np.array([0, 1, 0, 3, 4, 3, 2]), np.array([1, 2, 2, 4, 5, 5, 3])
+    >>> louvain_pairs(6, u, v, None), louvain_pairs(6, v[::-1], u[::-1], None)
+    ([[0, 1, 2], [3, 4, 5]], [[0, 1, 2], [3, 4, 5]])
+    """
     import random
 
-    g, weights = _igraph(H, weight)
+    import igraph
+
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    order = np.lexsort((hi, lo))
+    g = igraph.Graph(n=n)
+    g.add_edges(np.column_stack((lo[order], hi[order])))
+    weights = None if w is None else np.asarray(w, dtype=np.float64)[order].tolist()
     state = random.getstate()
     random.seed(seed)
     try:
         clusters = g.community_multilevel(weights=weights, resolution=resolution)
     finally:
         random.setstate(state)
-    nodes = list(H)
-    return [{nodes[i] for i in c} for c in clusters]
+    lists = [sorted(c) for c in clusters]
+    order_of = {id(c): i for i, c in enumerate(sorted(lists))}
+    lists.sort(key=lambda c: (-len(c), order_of[id(c)]))
+    return lists
 
 
 def _sorted_lists(lists):

@@ -190,12 +190,14 @@ class SuggestionIndex(GraphIndex):
     On top of :class:`queries.link_prediction.GraphIndex` (CSR adjacency, strengths, degrees, attribute arrays)
     it holds, computed lazily on first use and cached: the Burt terms (constraint and the per-tie terms used for
     the exact what-if), connected components, Louvain communities, and the catalyser look-up tables.
+    ``SuggestionIndex.from_arrays(arrays, nodes, communities=…)`` (see `GraphIndex.from_arrays`) builds the same
+    index from a store's arrays, without a networkx graph.
 
     Parameters
     ----------
     G : networkx graph
     comembership : networkx.Graph, optional
-    communities : dict {node: label} or iterable of sets of nodes, optional
+    communities : dict {node: label}, iterable of sets of nodes or array of labels by position, optional
         The territory's partition (:func:`catalyse.queries.structure.communities`, computed once per loaded
         graph and shown to the user elsewhere); computed here when not given.
     seed : int
@@ -215,10 +217,25 @@ class SuggestionIndex(GraphIndex):
     ) -> None:
         super().__init__(G, weight=weight, comembership=comembership)
         self.graph_as_of = G.graph.get("as_of")
+        self._set_up(communities=communities, seed=seed)
+
+    def _set_up(
+        self,
+        *,
+        communities: dict[Hashable, int] | Iterable[Iterable[Hashable]] | np.ndarray | None = None,
+        seed: int = 0,
+    ) -> None:
+        """The suggestion index's own set-up (also that of `GraphIndex.from_arrays`, which builds a
+        `SuggestionIndex` from a store's arrays with the same ``communities`` and ``seed``); `communities` may
+        also be an array of labels by position."""
         self.seed = seed
         self._communities: np.ndarray | None = None
         self._communities_skipped = False
-        if communities is not None:
+        if isinstance(communities, np.ndarray):
+            if communities.shape != (self.n,):
+                raise ValueError(f"communities must have one label per organisation ({self.n})")
+            self._communities = communities.astype(np.int64)
+        elif communities is not None:
             lab = np.full(self.n, -1, dtype=np.int64)
             if isinstance(communities, dict):
                 for x, k in communities.items():
@@ -282,11 +299,7 @@ class SuggestionIndex(GraphIndex):
         """``(s, Y, c)``: mutual-weight strengths, per-tie terms ``Y_ij = p_ij + Σ_q p_iq p_qj`` on the tie
         pattern, and Burt's constraint ``c_i = Σ_j Y_ij²`` (NaN for isolates, like networkx)."""
         if self._burt is None:
-            Wm = self.Wm
-            s = np.asarray(Wm.sum(axis=1)).ravel()
-            inv = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
-            P = sp.csr_array(sp.diags_array(inv) @ Wm)
-            P.sort_indices()
+            s, P = self._burt_p()
             est = self.A @ self.degree.astype(np.float64) + 1
             cum = np.cumsum(est)
             pieces = []
@@ -305,6 +318,34 @@ class SuggestionIndex(GraphIndex):
             c = np.where(s > 0, c, np.nan)
             self._burt = (s, Y, c)
         return self._burt
+
+    def _burt_p(self) -> tuple[np.ndarray, sp.csr_array]:
+        """``(s, P)``: mutual-weight strengths and proportions ``P = diag(1/s) Wm`` (sorted indices), once."""
+        if self.__dict__.get("_burt_sp") is None:
+            Wm = self.Wm
+            s = np.asarray(Wm.sum(axis=1)).ravel()
+            inv = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
+            P = sp.csr_array(sp.diags_array(inv) @ Wm)
+            P.sort_indices()
+            self._burt_sp = (s, P)
+        return self._burt_sp
+
+    def burt_rows(self, rows: np.ndarray) -> tuple[np.ndarray, sp.csr_array, np.ndarray]:
+        """``(s, Y[rows], c[rows])`` of :meth:`burt`, computed for these rows only while the whole terms are not
+        (a query for one organisation needs its partners' rows, not the territory's): the same values, since each
+        row of ``Y`` is computed from that row alone."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._burt is not None or len(rows) > self.n // 20:
+            s, Y, c = self.burt()
+            return s, sp.csr_array(Y[rows]), c[rows]
+        s, P = self._burt_p()
+        uniq, inverse = np.unique(rows, return_inverse=True)
+        Pb = P[uniq]
+        Yu = sp.csr_array(Pb + (Pb @ P).multiply(self.A[uniq]))
+        Yu.sort_indices()
+        cu = np.asarray(Yu.multiply(Yu).sum(axis=1)).ravel()
+        cu = np.where(s[uniq] > 0, cu, np.nan)
+        return s, sp.csr_array(Yu[inverse.ravel()]), cu[inverse.ravel()]
 
     def catalyser_tables(self) -> dict[str, np.ndarray]:
         """For each EPCI and département code, the best-connected catalyser (or -1)."""
@@ -351,9 +392,10 @@ def _louvain_labels(index, seed):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _constraint_after(index, us, vs, new_weight):
-    """Burt constraint of ``us`` after adding the tie us–vs (exact, local update; see module docstring)."""
-    s, Y, c = index.burt()
+def _constraint_after(index, us, vs, new_weight, terms):
+    """Burt constraint of ``us`` after adding the tie us–vs (exact, local update; see module docstring);
+    `terms`: ``index.burt_rows(us)``."""
+    s, Yu, cu = terms
     Wm = index.Wm
     m0 = 2.0 * new_weight  # mutual weight of a new undirected tie (w(u,v) + w(v,u))
     su, sv = s[us], s[vs]
@@ -361,23 +403,25 @@ def _constraint_after(index, us, vs, new_weight):
     rv = m0 / (su + m0)
     gamma = rv / (sv + m0)
     Wv = Wm[vs]
-    cross = _dense(Y[us].multiply(Wv).sum(axis=1))
+    cross = _dense(Yu.multiply(Wv).sum(axis=1))
     sq = _dense(index.A[us].multiply(Wv.multiply(Wv)).sum(axis=1))
     inv_s = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), 0.0)
     p2 = (Wm[us].multiply(Wv) @ inv_s) * np.where(su > 0, 1.0 / np.where(su > 0, su, 1), 0.0)
-    base = np.where(su > 0, c[us], 0.0)
+    base = np.where(su > 0, cu, 0.0)
     return alpha**2 * base + 2 * alpha * gamma * cross + gamma**2 * sq + (rv + alpha * p2) ** 2
 
 
 def _what_if(index, us, vs, new_weight, communities=True):
-    _, _, c = index.burt()
-    after_u = _constraint_after(index, us, vs, new_weight)
-    after_v = _constraint_after(index, vs, us, new_weight)
+    m = len(us)
+    s, Y, c = index.burt_rows(np.concatenate((us, vs)))
+    terms_u, terms_v = (s, sp.csr_array(Y[:m]), c[:m]), (s, sp.csr_array(Y[m:]), c[m:])
+    after_u = _constraint_after(index, us, vs, new_weight, terms_u)
+    after_v = _constraint_after(index, vs, us, new_weight, terms_v)
     comp = index.components()
     out = {
-        "constraint_org_before": c[us],
+        "constraint_org_before": c[:m],
         "constraint_org_after": after_u,
-        "constraint_partner_before": c[vs],
+        "constraint_partner_before": c[m:],
         "constraint_partner_after": after_v,
         "bridges_components": comp[us] != comp[vs],
     }
@@ -961,11 +1005,10 @@ def _records(
     nodes, names = index.nodes, index.names
     theme_sets = index.__dict__.get("_theme_sets")
     if theme_sets is None:
-        T = index.T
-        codes = index.theme_codes
-        theme_sets = index._theme_sets = [
-            frozenset(codes[t] for t in T.indices[T.indptr[i] : T.indptr[i + 1]]) for i in range(index.n)
-        ]
+        theme_sets = index._theme_sets = {}
+    T, codes = index.T, index.theme_codes
+    for i in set(us.tolist()).union(vs.tolist()).difference(theme_sets):  # only the rows asked for, once each
+        theme_sets[i] = frozenset(codes[t] for t in T.indices[T.indptr[i] : T.indptr[i + 1]])
     sector_codes = index.sector_codes
     cached = index.__dict__.get("_record_lists")
     if cached is None:  # Python lists of the attribute codes, built once per index (not once per block)

@@ -366,10 +366,26 @@ class Store(ABC):
         data = Dataset(self.organisations(), self.catalysers(), ties=self.ties(as_of=as_of))
         return TieColumns.from_dataset(data, as_of=as_of)
 
-    def tie_arrays(self, *, as_of: _dt.date | None = None) -> TieArrays:
+    def tie_arrays(self, *, as_of: _dt.date | None = None, start: bool = False) -> TieArrays:
         """Every organisation (id, name, sector) and the ties active on `as_of` as numpy arrays (`TieArrays`): the
-        input of the analyses that take arrays. This default goes through `tie_columns`."""
+        input of the analyses that take arrays. With `start`, the ties' start days too, ties in tie-key order.
+        This default goes through `tie_columns` (always with the starts)."""
         return TieArrays.from_columns(self.tie_columns(as_of=as_of))
+
+    def memberships(self, *, as_of: _dt.date | None = None) -> list[tuple[str, str]]:
+        """``(alliance, organisation)`` of every membership of the alliances active on `as_of` (all when None),
+        without an `Alliance` per row. This default goes through `alliances`."""
+        return [(a.id, m.org) for a in self.alliances(as_of=as_of) for m in a.members]
+
+    def node_columns(self, keys: Iterable[str] | None = None) -> list[tuple[str, dict]]:
+        """Every organisation with its node attributes, sorted by id: the `nodes` of `tie_columns`, without
+        reading the ties; only the attributes `keys` when given. This default goes through the model objects."""
+        data = Dataset(self.organisations(), self.catalysers())
+        nodes = TieColumns.from_dataset(data).nodes
+        if keys is not None:
+            wanted = set(keys)
+            nodes = [(x, {k: v for k, v in a.items() if k in wanted}) for x, a in nodes]
+        return nodes
 
     def describe(self) -> str:
         """Where the data lives, for messages (never includes a secret)."""

@@ -81,6 +81,8 @@ ALLIANCES_OF_ORG = "id IN (SELECT alliance FROM memberships WHERE org = ?)"
 
 _PLACE = ("commune", "epci", "departement", "region", "lat", "lon")  # organisations' columns 3-8
 _IDENTIFIERS = ("siren", "siret", "rna", "website")  # columns 11-14
+#: The node attributes `SqliteStore.node_columns(keys=)` reads from their own columns alone.
+_LIGHT_NODE_KEYS = frozenset(("name", "sector", "catalyser", "commune", "epci", "departement", "themes"))
 
 CHUNK = 500  # keys per IN (...) query: well under SQLite's bound on host parameters
 
@@ -511,6 +513,14 @@ class SqliteStore(Store):
             args.append(F.parse_theme(theme))
         return self._alliances_where(None, None, (" WHERE " + " AND ".join(where)) if where else "", args)
 
+    def memberships(self, *, as_of=None) -> list[tuple[str, str]]:
+        sql = "SELECT m.alliance, m.org FROM memberships m JOIN alliances a ON a.id = m.alliance"
+        if not as_of:
+            return self.conn.execute(sql + " ORDER BY m.alliance, m.org").fetchall()
+        day = as_of.isoformat()
+        where = " WHERE (a.start_date IS NULL OR a.start_date <= ?) AND (a.end_date IS NULL OR a.end_date >= ?)"
+        return self.conn.execute(sql + where + " ORDER BY m.alliance, m.org", (day, day)).fetchall()
+
     def catalysers(self) -> list[Catalyser]:
         return [self._catalyser(r) for r in self.conn.execute("SELECT * FROM catalysers ORDER BY org")]
 
@@ -527,6 +537,21 @@ class SqliteStore(Store):
 
     def tie_columns(self, *, as_of=None) -> TieColumns:
         """Rows straight into node attributes and tie columns (no `Organisation` or `Tie` per row)."""
+        nodes = self.node_columns()
+        where, args = self._tie_where(None, as_of)
+        rows = self.conn.execute(
+            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
+        ).fetchall()
+        cols = TieColumns(nodes=nodes, as_of=as_of)
+        if rows:
+            source, target, kind, directed, weight, start = map(list, zip(*rows))
+            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
+            cols.directed = [d == 1 for d in directed]
+        return cols
+
+    def node_columns(self, keys: Iterable[str] | None = None) -> list[tuple[str, dict]]:
+        """Organisation rows straight into node attributes (no `Organisation` per row), sorted by id; only the
+        columns `keys` need are read."""
         metiers = dict(self.conn.execute("SELECT org, metiers FROM catalysers"))
         lists: dict[str, tuple] = {}  # the same theme and tag lists recur: parse each text once
 
@@ -535,6 +560,10 @@ class SqliteStore(Store):
             if found is None:
                 found = lists[text] = tuple(json.loads(text))
             return found
+
+        wanted = None if keys is None else frozenset(keys)
+        if wanted is not None and wanted <= _LIGHT_NODE_KEYS:
+            return self._light_node_columns(wanted, metiers, tuple_of)
 
         loads = json.loads
         nodes = []
@@ -555,24 +584,45 @@ class SqliteStore(Store):
                 for key, value in sorted(loads(r[15]).items()):
                     attrs.setdefault(key, value)
             nodes.append((r[0], attrs))
-        where, args = self._tie_where(None, as_of)
-        rows = self.conn.execute(
-            "SELECT source, target, type, directed, weight, start_date FROM ties" + where + " ORDER BY key", args
-        ).fetchall()
-        cols = TieColumns(nodes=nodes, as_of=as_of)
-        if rows:
-            source, target, kind, directed, weight, start = map(list, zip(*rows))
-            cols.source, cols.target, cols.type, cols.weight, cols.start = source, target, kind, weight, start
-            cols.directed = [d == 1 for d in directed]
-        return cols
+        if wanted is not None:
+            nodes = [(x, {k: v for k, v in a.items() if k in wanted}) for x, a in nodes]
+        return nodes
 
-    def tie_arrays(self, *, as_of=None) -> TieArrays:
-        """Straight from the rows to arrays: only the columns the array analyses read, no ordering."""
+    def _light_node_columns(self, wanted, metiers, tuple_of) -> list[tuple[str, dict]]:
+        """`node_columns` restricted to `wanted` (within the name, sector, catalyser, place and themes keys): the
+        same values, an organisation's ``extra`` filling a key only where its own column is empty."""
+        extras: dict[str, dict] = {}
+        places = [k for k in ("commune", "epci", "departement") if k in wanted]
+        themes = "themes" in wanted
+        nodes = []
+        sql = "SELECT id, name, sector, commune, epci, departement, themes, extra FROM organisations ORDER BY id"
+        for r in self.conn.execute(sql):
+            attrs = {"name": r[1], "sector": r[2], "catalyser": r[0] in metiers}
+            for key, value in zip(_PLACE, r[3:6]):
+                if value is not None and key in wanted:
+                    attrs[key] = value
+            if themes:
+                attrs["themes"] = tuple_of(r[6])
+            if r[7] != "{}" and places:
+                extra = extras.get(r[7])
+                if extra is None:
+                    extra = extras[r[7]] = json.loads(r[7])
+                for key in places:
+                    if key in extra:
+                        attrs.setdefault(key, extra[key])
+            nodes.append((r[0], {k: v for k, v in attrs.items() if k in wanted}))
+        return nodes
+
+    def tie_arrays(self, *, as_of=None, start: bool = False) -> TieArrays:
+        """Straight from the rows to arrays: only the columns the array analyses read, no ordering (with `start`,
+        the start dates too, in tie-key order)."""
         where, args = self._tie_where(None, as_of)
+        sql = "SELECT source, target, type, directed, weight" + (", start_date" if start else "") + " FROM ties"
         return TieArrays.from_rows(
             self.conn.execute("SELECT id, name, sector FROM organisations"),
-            self.conn.execute("SELECT source, target, type, directed, weight FROM ties" + where, args).fetchall(),
+            self.conn.execute(sql + where + (" ORDER BY key" if start else ""), args).fetchall(),
             as_of=as_of,
+            start=start,
         )
 
     def get_introduction(self, intro_id: str) -> Introduction | None:
