@@ -246,6 +246,7 @@ class Network:
         if "arrays" in self.__dict__ and self.arrays.start is not None:
             return self.arrays
         if self._direct_arrays():
+            assert self.store is not None  # _direct_arrays() says so
             self.status("loading the network…")
             with _gc_paused():
                 return self._typed(self.store.tie_arrays(as_of=self.filters.as_of, start=True))
@@ -268,6 +269,7 @@ class Network:
         if self._direct_arrays():
             from catalyse.queries.link_prediction import GraphIndex
 
+            assert self.store is not None  # _direct_arrays() says so
             with _gc_paused():
                 return self.store.node_columns(keys=GraphIndex.NODE_KEYS)
         return self.columns.nodes

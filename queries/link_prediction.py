@@ -238,7 +238,7 @@ class GraphIndex:
         days = arrays.start[keep]
         sd = np.where(np.isnat(days), 0, days.astype(np.int64) + 1).astype(np.float64)
         ukey, inv = np.unique(np.minimum(r, c) * n + np.maximum(r, c), return_inverse=True)
-        ws = np.bincount(inv, weights=w, minlength=len(ukey))  # in the arrays' order: tie_graph's sum
+        ws: np.ndarray = np.bincount(inv, weights=w, minlength=len(ukey))  # the arrays' order: tie_graph's sum
         if weight is None:
             ws = np.ones(len(ukey))
         sdm = np.full(len(ukey), np.inf)
