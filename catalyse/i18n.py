@@ -1250,6 +1250,40 @@ WEB: dict[str, tuple[str, str]] = {
     "nav.introductions": ("Mises en relation", "Introductions"),
     "nav.activity": ("Activité", "Activity"),
     "nav.map": ("Carte", "Map"),
+    "nav.report": ("Rapport", "Report"),
+    "report.title": ("Rapport du territoire", "Territory report"),
+    "dash.evolution": ("L'évolution, année par année", "Year by year"),
+    "dash.evolution.help": (
+        "Les paires reliées à la fin de chaque année (une paire compte à partir de son premier lien) : une "
+        "dynamique qui grandit gagne des liens, et des liens entre mondes.",
+        "The pairs tied by the end of each year (a pair counts from its first tie on): a growing dynamic gains "
+        "ties, and ties between worlds.",
+    ),
+    "dash.evolution.skipped": (
+        "Au-delà de 20 000 organisations, l'évolution se calcule avec `catalyse metrics --by-year`.",
+        "Above 20,000 organisations, compute the evolution with `catalyse metrics --by-year`.",
+    ),
+    "dash.year": ("Année", "Year"),
+    "dash.bridges": ("Qui relie quels mondes", "Who bridges which worlds"),
+    "dash.bridges.help": (
+        "Les organisations qui se trouvent le plus souvent entre deux autres qui ne se connaissent pas, par rôle "
+        "(Gould et Fernandez) : les passeurs du territoire.",
+        "The organisations most often between two others that do not know each other, by role (Gould and "
+        "Fernandez): the territory's go-betweens.",
+    ),
+    "dash.role": ("Rôle", "Role"),
+    "dash.who": ("Qui", "Who"),
+    "dash.absent": ("Les acteurs absents", "Absent actors"),
+    "dash.absent.help": (
+        "Organisations sans aucun lien ni mise en relation : personne ne les relie encore au réseau. Elles sont "
+        "{n} ; voici les premières.",
+        "Organisations with no tie and never introduced: nobody links them to the network yet. There are {n}; "
+        "here are the first ones.",
+    ),
+    "dash.absent.none": (
+        "Aucune : chaque organisation a au moins un lien ou une mise en relation.",
+        "None: every organisation has a tie or an introduction.",
+    ),
     "nav.audit": ("Journal", "Audit log"),
     "nav.import": ("Importer", "Import"),
     "import.title": ("Importer des fichiers", "Import files"),

@@ -1053,6 +1053,22 @@ class Workspace:
 
     def report(self, directory: str, *, as_of: _dt.date | None = None) -> list[str]:
         """Write the territory report and its map into `directory`; returns the files written."""
+        written = []
+        for name, content in self.report_files(as_of=as_of).items():
+            path = os.path.join(directory, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if isinstance(content, bytes):
+                with open(path, "wb") as fh:
+                    fh.write(content)
+            else:
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(content)
+            written.append(path)
+        return written
+
+    def report_files(self, *, as_of: _dt.date | None = None) -> dict[str, str | bytes]:
+        """The territory report's files: ``{"report.html": …, "map.html": …, "img/<chart>.png": …}`` (the page
+        needs none of the others: its charts and map are inlined)."""
         from catalyse.queries import structure
         from catalyse.visualisations.ecosystem import ecosystem_map
         from catalyse.visualisations.report import territory_report
@@ -1111,18 +1127,17 @@ class Workspace:
             top=REPORT_PAIRS,
             notes=notes,
         )
-        written = []
-        for name, content in files.items():
-            path = os.path.join(directory, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            if isinstance(content, bytes):
-                with open(path, "wb") as fh:
-                    fh.write(content)
-            else:
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(content)
-            written.append(path)
-        return written
+        return files
+
+    def absent_actors(self, as_of: _dt.date | None = None) -> list[Organisation]:
+        """Organisations with no tie and never introduced (sorted by id): the actors the network does not reach
+        yet, for a catalyser to go and meet."""
+        net = self.network(Filters(as_of=as_of), require=False)
+        arrays = net.arrays
+        tied = set(arrays.src.tolist()) | set(arrays.dst.tolist())
+        introduced = {x for i in net.introductions for x in (i.a, i.b)}
+        absent = [x for k, x in enumerate(arrays.ids) if k not in tied and x not in introduced]
+        return self.store.organisations(ids=absent) if absent else []
 
     # -- import, export, demo ----------------------------------------------------------------------------------
     def validate_files(

@@ -181,8 +181,46 @@ class WebData:
                 for i in self.ws.network(require=False).data.introductions:
                     outcomes[i.outcome] = outcomes.get(i.outcome, 0) + 1
                 structure = {k: v for k, v in structure.items() if k not in ("mixing", "membership")}
-                self._stats = clean({**stats, "structure": structure, "introduction_outcomes": outcomes})
+                self._stats = clean(
+                    {
+                        **stats,
+                        "structure": structure,
+                        "introduction_outcomes": outcomes,
+                        "evolution": self._evolution() if self.orgs and not big else None,
+                        "bridges": self._bridges() if self.orgs else {},
+                        "absent": self._absent(),
+                    }
+                )
             return self._stats or {}
+
+    #: The measures of the dashboard's year-by-year table.
+    EVOLUTION_KEYS = ("ties", "density", "cross_group_share", "components")
+
+    def _evolution(self) -> dict:
+        """{year: {measure: value}} of the yearly snapshots (`catalyse metrics --by-year`), a few measures."""
+        years = self.ws.metrics_by_year()
+        return {y: {k: row.get(k) for k in self.EVOLUTION_KEYS} for y, row in years.items()}
+
+    def _bridges(self, top: int = 3) -> dict:
+        """{role: [{id, name, count}]}: the organisations in each brokerage role most often (`catalyse brokers`)."""
+        result = self.ws.brokers(top=None)
+        out = {}
+        for role in result["roles"]:
+            if role == "total":
+                continue
+            best = sorted(result["rows"], key=lambda r: (-r[role], r["organisation"]))[:top]
+            out[role] = [{"id": r["organisation"], "name": r["name"], "count": r[role]} for r in best if r[role]]
+        return out
+
+    def _absent(self, first: int = 20) -> dict:
+        """Organisations with no tie and never introduced: how many, and the first ones."""
+        found = self.ws.absent_actors()
+        return {"count": len(found), "first": [{"id": o.id, "name": o.name} for o in found[:first]]}
+
+    def report_html(self, lang: str = "fr") -> str:
+        """The territory report (`catalyse report`'s report.html: charts and map inlined)."""
+        with self._lock:
+            return str(self.workspace(lang).report_files()["report.html"])
 
     @staticmethod
     def org_row(o) -> dict:

@@ -95,6 +95,10 @@ def routes(web: Web) -> list:
             measures=measures,
             stats=stats,
             outcomes=outcomes,
+            evolution=stats.get("evolution"),
+            evolution_keys=data.EVOLUTION_KEYS,
+            bridges=stats.get("bridges") or {},
+            absent=stats.get("absent") or {"count": 0, "first": []},
             store=data.describe(),
         )
 
@@ -232,6 +236,15 @@ def routes(web: Web) -> list:
         src = f"/views/ego/{ego}" if ego else "/views/map"
         return web.render(request, "map.html", src=src, ego=ego, names=data.names)
 
+    async def report_page(request: Request):
+        _require(request, "viewer")
+        return web.render(request, "report.html", src="/views/report")
+
+    async def view_report(request: Request):
+        _require(request, "viewer")
+        html = await run_in_threadpool(data.report_html, _ctx(request).lang)
+        return _view_response(html)
+
     async def view_map(request: Request):
         _require(request, "viewer")
         html = await run_in_threadpool(data.map_html, _ctx(request).lang)
@@ -322,6 +335,8 @@ def routes(web: Web) -> list:
         Route("/activity", activity),
         Route("/map", map_page),
         Route("/views/map", view_map),
+        Route("/report", report_page),
+        Route("/views/report", view_report),
         Route("/views/ego/{org}", view_ego),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
