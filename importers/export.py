@@ -15,31 +15,14 @@ from typing import Any
 
 import networkx as nx
 
-from catalyse.graphcore.model import Dataset
+from catalyse.graphcore.model import ORGANISATION_FIELDS, Dataset
 from catalyse.graphcore.projection import alliance_graph, tie_graph
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC_FIELDS = {"lat", "lon", "weight", "confidence"}
 
 CSV_FILES = {
-    "organisations": (
-        "id",
-        "name",
-        "sector",
-        "commune",
-        "epci",
-        "departement",
-        "region",
-        "lat",
-        "lon",
-        "themes",
-        "tags",
-        "siren",
-        "siret",
-        "rna",
-        "website",
-        "metiers",
-    ),
+    "organisations": ORGANISATION_FIELDS,
     "ties": ("source", "target", "type", "directed", "weight", "start", "end", "provenance", "confidence"),
     "alliances": ("id", "name", "themes", "commune", "epci", "departement", "region", "start", "end", "status"),
     "alliance_members": ("alliance", "org", "role"),
@@ -76,24 +59,8 @@ def records(data: Dataset) -> dict[str, list[Any]]:
     orgs = []
     extra_keys: list[str] = []
     for o in data.organisations:
-        rec = {
-            "id": o.id,
-            "name": o.name,
-            "sector": o.sector,
-            "commune": o.commune,
-            "epci": o.epci,
-            "departement": o.departement,
-            "region": o.region,
-            "lat": o.lat,
-            "lon": o.lon,
-            "themes": list(o.themes),
-            "tags": list(o.tags),
-            "siren": o.siren,
-            "siret": o.siret,
-            "rna": o.rna,
-            "website": o.website,
-            "metiers": metiers.get(o.id),
-        }
+        rec = {name: getattr(o, name) for name in ORGANISATION_FIELDS if name != "metiers"}
+        rec.update(themes=list(o.themes), tags=list(o.tags), metiers=metiers.get(o.id))
         for k, v in o.extra.items():
             rec[k] = v
             if k not in extra_keys:

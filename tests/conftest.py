@@ -51,53 +51,41 @@ def playwright_sync():
         pw.stop()
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory):
-    """Connection settings ``(uri, user, password)`` of a real, running Neo4j 5 server."""
-    uri = os.environ.get("CATALYSE_TEST_NEO4J_URI")
+def _real_server(tmp_path_factory, env_var: str, what: str, **options):
+    """``(uri, user, password)`` of the server named by `env_var`, else of a real Neo4j 5 started from tools/neo4j
+    with `options` (`Neo4jServer`'s) on a free 127.0.0.1 port and a fresh data directory, stopped afterwards."""
+    uri = os.environ.get(env_var)
     if uri:
         yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
         return
     if not (shutil.which("java") and shutil.which("mvn")):
-        pytest.skip("Neo4j tests need Java 17 and Maven to start tools/neo4j (or CATALYSE_TEST_NEO4J_URI)")
+        pytest.skip(f"{what} tests need Java 17 and Maven to start tools/neo4j (or {env_var})")
     from server import Neo4jServer, Neo4jServerError, free_port  # tools/neo4j/server.py
 
     password = secrets.token_urlsafe(18)
-    server = Neo4jServer(port=free_port(), data_dir=tmp_path_factory.mktemp("neo4j-data"), password=password)
+    data_dir = tmp_path_factory.mktemp("neo4j-gds-data" if options.get("gds") else "neo4j-data")
+    server = Neo4jServer(port=free_port(), data_dir=data_dir, password=password, **options)
     try:
         server.start(timeout=300)
     except Neo4jServerError as exc:
-        pytest.skip(f"could not start Neo4j: {exc}")
+        pytest.skip(f"could not start {'Neo4j with GDS' if options.get('gds') else 'Neo4j'}: {exc}")
     try:
         yield server.uri, "neo4j", password
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """Connection settings ``(uri, user, password)`` of a real, running Neo4j 5 server."""
+    yield from _real_server(tmp_path_factory, "CATALYSE_TEST_NEO4J_URI", "Neo4j")
 
 
 @pytest.fixture(scope="session")
 def neo4j_gds_server(tmp_path_factory):
     """``(uri, user, password)`` of a real Neo4j 5 server with the Graph Data Science plugin (tools/neo4j, built
     with Maven's ``gds`` profile from Maven Central), or ``CATALYSE_TEST_NEO4J_GDS_URI`` (the tests CLEAR it)."""
-    uri = os.environ.get("CATALYSE_TEST_NEO4J_GDS_URI")
-    if uri:
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    if not (shutil.which("java") and shutil.which("mvn")):
-        pytest.skip("GDS tests need Java 17 and Maven to start tools/neo4j (or CATALYSE_TEST_NEO4J_GDS_URI)")
-    from server import Neo4jServer, Neo4jServerError, free_port  # tools/neo4j/server.py
-
-    password = secrets.token_urlsafe(18)
-    server = Neo4jServer(
-        port=free_port(), data_dir=tmp_path_factory.mktemp("neo4j-gds-data"), password=password, heap="1g", gds=True
-    )
-    try:
-        server.start(timeout=300)
-    except Neo4jServerError as exc:
-        pytest.skip(f"could not start Neo4j with GDS: {exc}")
-    try:
-        yield server.uri, "neo4j", password
-    finally:
-        server.stop()
+    yield from _real_server(tmp_path_factory, "CATALYSE_TEST_NEO4J_GDS_URI", "GDS", heap="1g", gds=True)
 
 
 @pytest.fixture
