@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -40,14 +41,18 @@ class Term:
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
+_SEPARATORS = re.compile(r"[^0-9a-z]+")
+
+
 def _fold(text: str) -> str:
-    """Lower-case, strip accents and collapse separators, so that 'Économie sociale' == 'economie_sociale'."""
+    """Lower-case, strip accents and collapse separators, so that 'Économie sociale' == 'economie_sociale'.
+
+    >>> _fold("  Œuvres sociales & Co. — L'Île-d'Yeu ")
+    'oeuvres_sociales_co_l_ile_d_yeu'
+    """
     text = str(text).translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = []
-    for ch in text.lower().strip():
-        out.append(ch if ch.isalnum() else " ")
-    return "_".join("".join(out).split())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return "_".join(_SEPARATORS.sub(" ", text).split())
 
 
 SECTORS = (

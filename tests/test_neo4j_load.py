@@ -112,7 +112,8 @@ def loaded(tool, tmp_path_factory):
     data = nasty_data()
     home = tmp_path_factory.mktemp("first-load") / "home"  # missing: first_load creates it
     ticks = []
-    result = first_load(data, home, tool=tool, progress=ticks.append)
+    # with the warm-up (a sample imported into a throwaway home first) that loads of 200,000 ties or more take
+    result = first_load(data, home, tool=tool, progress=ticks.append, warmup=True)
     password = secrets.token_urlsafe(18)
     server = Neo4jServer(port=free_port(), data_dir=home, password=password, heap="1g").start(timeout=300)
     store = Neo4jStore(server.uri, password=password)
@@ -134,6 +135,15 @@ def test_offline_load_reads_back_as_the_dataset_written(loaded):
     )
     assert result.summary.new["ties"] == len(data.ties) and not any(result.summary.changed.values())
     assert result.database_dir.is_dir() and set(result.seconds) == {"csv", "import", "schema"}
+
+
+def test_the_warm_up_ran_first_and_left_nothing(loaded):
+    # the fixture's load warmed the importer up on a sample; the data read back above is the full dataset, so the
+    # sample went to its own home; that home was in the load's temporary directory, removed with it
+    _, _, _, home, _, _ = loaded
+    log = (home / "logs" / "first-load.log").read_text(encoding="utf-8")
+    assert log.index("WARMUP EXIT 0") < log.index("IMPORT EXIT 0")
+    assert sorted(p.name for p in (home / "data" / "databases").iterdir() if p.is_dir()) == ["neo4j", "system"]
 
 
 def test_offline_load_is_the_graph_the_online_write_makes(loaded, neo4j_store):
@@ -230,6 +240,29 @@ def test_refuses_an_unknown_reference_before_writing(tool, tmp_path):
     with pytest.raises(IntegrityError, match="inconnue"):
         first_load(data, tmp_path, tool=tool)
     assert not (tmp_path / "data").exists()
+
+
+def test_a_bad_value_found_while_the_importer_warms_up_stops_it_and_writes_nothing(tool, tmp_path):
+    # an organisation outside the warm-up's sample (no tie) carries a tag the CSV cannot hold: the error comes
+    # from writing the real files, with the JVM already running; it is stopped and no database is left
+    from catalyse.graphcore.stores.neo4j_load import ARRAY_DELIMITER, FirstLoadError, database_dir, first_load
+
+    base = generate_territory(30, seed=4)
+    lonely = Organisation("isolee", "Isolée", "association", tags=("a" + ARRAY_DELIMITER + "b",))
+    data = Dataset([*base.organisations, lonely], base.catalysers, base.alliances, base.ties, base.introductions)
+    home = tmp_path / "home"
+    with pytest.raises(FirstLoadError, match="control characters"):
+        first_load(data, home, tool=tool, warmup=True, workdir=tmp_path)
+    assert not database_dir(home).exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # the files and the warm-up's home removed
+    left = []  # no JVM left behind: no process whose command line names this load's home
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(home.resolve()).encode() in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:  # ended meanwhile
+            pass
+    assert left == []
 
 
 def test_a_failed_import_leaves_no_database(tmp_path):

@@ -15,7 +15,8 @@ database it was creating is removed again.
 The importer is Neo4j's own ``org.neo4j.cli.AdminTool`` run by ``java`` on a classpath that holds the
 ``neo4j-import-tool`` artifact and catalyse's ``catalyse.neo4j.FirstLoad`` entry point (the importer, then the
 schema step, in one JVM): the launcher of ``tools/neo4j`` (``python tools/neo4j/server.py build``) is one, found
-by `AdminTool.default`.
+by `AdminTool.default`. For a large load the JVM starts first and imports a small sample into a throwaway home
+while the files are written, so that the real import runs on compiled code (`WARMUP_SAMPLE`).
 
 Examples
 --------
@@ -37,6 +38,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -422,39 +424,65 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
 _IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships", re.S)
 
 
-def _run(cmd: list[str], log_path: Path, env: dict, stdin_text: str, on_line: Callable[[str], None]) -> tuple[int, str]:
-    """Run `cmd` with `stdin_text` on its input; its output goes to `log_path` and, line by line, to `on_line`.
-    Returns the exit status and the output."""
-    lines = []
-    with open(log_path, "a", encoding="utf-8") as log:
-        log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[:6])} …\n")
-        log.flush()
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            env=env,
-        )
-        stdin, stdout = proc.stdin, proc.stdout
-        if stdin is None or stdout is None:  # both are pipes (PIPE above)
-            raise FirstLoadError("could not talk to the Java process of the first load")
+class _Java:
+    """The JVM of one load, started before its input is ready: its output goes to `log_path` and, line by line, to
+    `on_line`, read by a thread from the start (a warm-up prints while the caller is still writing the files);
+    `finish` gives it its standard input and waits for it."""
+
+    def __init__(self, cmd: list[str], log_path: Path, env: dict, on_line: Callable[[str], None]):
+        self.lines: list[str] = []
+        self.on_line = on_line
+        self.log = open(log_path, "a", encoding="utf-8")
+        self.log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[:6])} …\n")
+        self.log.flush()
         try:
-            stdin.write(stdin_text)  # read whole before the import starts: no dead-lock with the output
-            stdin.close()
-            for line in stdout:
-                log.write(line)
-                lines.append(line)
-                on_line(line)
-            rc = proc.wait()
-        except BaseException:  # interrupted: stop the JVM before the caller removes what it was writing
-            proc.kill()
-            proc.wait()
+            self.proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=env,
+            )
+        except BaseException:
+            self.log.close()
             raise
-    return rc, "".join(lines)
+        self.reader = threading.Thread(target=self._read, name="catalyse-first-load-output", daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None  # a pipe (PIPE above)
+        for line in stdout:
+            self.log.write(line)
+            self.lines.append(line)
+            self.on_line(line)
+
+    def finish(self, stdin_text: str) -> tuple[int, str]:
+        """Write `stdin_text` to the JVM's input, close it, wait for the JVM: its exit status and its output."""
+        stdin = self.proc.stdin
+        assert stdin is not None  # a pipe (PIPE above)
+        try:
+            try:
+                stdin.write(stdin_text)
+                stdin.close()
+            except BrokenPipeError:  # the JVM ended early: its output says why
+                pass
+            self.reader.join()
+            rc = self.proc.wait()
+        except BaseException:  # interrupted: stop the JVM before the caller removes what it was writing
+            self.kill()
+            raise
+        self.log.close()
+        return rc, "".join(self.lines)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.reader.join()
+        self.log.close()
 
 
 def _reason(output: str) -> str:
@@ -482,6 +510,44 @@ def _references_known(data: Dataset) -> bool:
     )
 
 
+#: A load of this many ties or more warms the importer up on a sample while its files are written (below it, the
+#: files are written faster than the sample is imported, and a cold import is short anyway).
+WARMUP_TIES = 200_000
+#: Ties of that sample, imported with one importer thread so that the JVM leaves a core to the files being written.
+#: Measured at W2 (bench/bench_neo4j_first_load.py, pairs of runs): 5,000 leaves the import half cold, 20,000
+#: slows the files more than it speeds the import; 10,000 takes the offline load from about 55,000 to 65,000 ties/s.
+WARMUP_SAMPLE = 10_000
+
+
+def _sample(data: Dataset) -> Dataset:
+    """The first `WARMUP_SAMPLE` ties of `data` and the organisations (and catalysers) at their ends: the same
+    columns and types as the real files, for the warm-up."""
+    ties = data.ties[:WARMUP_SAMPLE]
+    ends = {t.source for t in ties} | {t.target for t in ties}
+    return Dataset(
+        [o for o in data.organisations if o.id in ends], [c for c in data.catalysers if c.org in ends], [], ties, []
+    )
+
+
+def _import_args(files: ImportFiles, work: Path) -> list[str]:
+    """The importer's arguments for `files` (written into `work`), one per item."""
+    multiline = ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, files.multiline))]
+    return [
+        *(multiline if files.multiline else []),
+        f"--array-delimiter={ARRAY_DELIMITER}",
+        "--delimiter=,",
+        '--quote="',
+        "--trim-strings=false",
+        "--ignore-empty-strings=false",
+        "--legacy-style-quoting=false",
+        "--skip-duplicate-nodes=false",
+        "--skip-bad-relationships=false",
+        "--input-encoding=UTF-8",
+        f"--report-file={work / 'import.report'}",
+        *files.args,
+    ]
+
+
 def expected_counts(data: Dataset) -> tuple[int, int]:
     """(nodes, relationships) a first load of `data` creates."""
     nodes = len(data.organisations) + len(data.alliances) + len(data.introductions)
@@ -498,6 +564,7 @@ def first_load(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     workdir: str | os.PathLike | None = None,
+    warmup: bool | None = None,
 ) -> FirstLoad:
     """Create the Neo4j database `database` of the home `home` (the directory a stopped server runs on: tools/neo4j
     ``server.py start --data HOME``) from `data`, offline; then create the store's constraints and indexes.
@@ -518,6 +585,10 @@ def first_load(
         Called with a line naming each step as it starts.
     workdir : path, optional
         Where the temporary CSV files go (default: the system's temporary directory); removed afterwards.
+    warmup : bool, optional
+        Start Neo4j's importer first on a sample of `data` (`WARMUP_SAMPLE` ties, into a throwaway home) while the
+        real files are written, so that the real import runs on compiled code (default: for `WARMUP_TIES` ties or
+        more). The database written is the same either way.
 
     Returns
     -------
@@ -548,52 +619,14 @@ def first_load(
     seconds: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix="catalyse-first-load-", dir=workdir))
     created = False
+    java: _Java | None = None
     try:
-        if "," in str(work):
+        if "," in str(work) or "\n" in str(work):
             raise FirstLoadError(f"the temporary directory {work} has a comma in its path: give another workdir")
-        t0 = time.perf_counter()
-        say(f"writing the import files into {work}")
-        gc_was = gc.isenabled()
-        gc.disable()  # millions of new rows and lines, none of them cyclic: collections would only cost time
-        try:
-            files = write_import_files(data, work, progress=progress)
-        finally:
-            if gc_was:
-                gc.enable()
-        multiline = ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, files.multiline))]
-        seconds["csv"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        say(f"importing into {db_dir}")
         conf = work / "conf"
         conf.mkdir()
         (conf / "neo4j.conf").write_text("", encoding="utf-8")
-        # one JVM: the importer, then the schema step on the new database (its classes and JIT still warm: 5 s
-        # less at W2 than two runs)
-        cmd = tool.command(
-            "catalyse.neo4j.FirstLoad",
-            "--home",
-            str(root),
-            "--conf",
-            str(conf),
-            "--database",
-            database,
-            "--",
-            *(multiline if files.multiline else []),
-            f"--array-delimiter={ARRAY_DELIMITER}",
-            "--delimiter=,",
-            '--quote="',
-            "--trim-strings=false",
-            "--ignore-empty-strings=false",
-            "--legacy-style-quoting=false",
-            "--skip-duplicate-nodes=false",
-            "--skip-bad-relationships=false",
-            "--input-encoding=UTF-8",
-            f"--report-file={work / 'import.report'}",
-            *files.args,
-        )
-        statements = "\n".join([*files.statements, *SCHEMA.values()]) + "\n"
-        created = True
+        t0 = time.perf_counter()
         marks: dict[str, float] = {}
 
         def on_line(line: str) -> None:
@@ -602,9 +635,38 @@ def first_load(
                 if line.startswith("IMPORT EXIT 0"):
                     say("creating the constraints and indexes")
 
-        rc, out = _run(cmd, log_path, dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf)), statements, on_line)
+        options = ["--home", str(root), "--conf", str(conf), "--database", database]
+        sample = _sample(data) if (len(data.ties) >= WARMUP_TIES if warmup is None else warmup) else None
+        if sample is not None and sample.organisations:
+            # the importer's code compiled on a sample while the real files are written (one JVM for both)
+            warm = work / "warmup"
+            warm.mkdir()
+            args = ["--threads=1", *_import_args(write_import_files(sample, warm), warm)]
+            (warm / "args").write_text("\n".join(args) + "\n", encoding="utf-8")
+            options += ["--warmup", str(warm)]
+        java = _Java(
+            tool.command("catalyse.neo4j.FirstLoad", *options),
+            log_path,
+            dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf)),
+            on_line,
+        )
+        say(f"writing the import files into {work}")
+        gc_was = gc.isenabled()
+        gc.disable()  # millions of new rows and lines, none of them cyclic: collections would only cost time
+        try:
+            files = write_import_files(data, work, progress=progress)
+        finally:
+            if gc_was:
+                gc.enable()
+        seconds["csv"] = time.perf_counter() - t0
+
+        say(f"importing into {db_dir}")
+        stdin = "\n".join([*_import_args(files, work), "--", *files.statements, *SCHEMA.values()]) + "\n"
+        created = True
+        rc, out = java.finish(stdin)
+        java = None
         end = time.perf_counter()
-        found = _IMPORTED.search(out)
+        found = _IMPORTED.search(out.split("WARMUP EXIT", 1)[-1])
         if "IMPORT EXIT 0" not in out or not found:
             raise FirstLoadError(f"Neo4j's importer failed (exit {rc}): {_reason(out)}; see {log_path}")
         nodes, rels = expected_counts(data)
@@ -615,9 +677,11 @@ def first_load(
             )
         if rc != 0 or "SCHEMA ONLINE" not in out:
             raise FirstLoadError(f"creating the constraints failed (exit {rc}): {_reason(out)}; see {log_path}")
-        seconds["import"] = marks["import"] - t0
+        seconds["import"] = marks["import"] - t0 - seconds["csv"]
         seconds["schema"] = end - marks["import"]
     except BaseException:
+        if java is not None:
+            java.kill()
         if created:  # the database did not exist before this load: remove what the load wrote of it
             shutil.rmtree(db_dir, ignore_errors=True)
             shutil.rmtree(root / "data" / "transactions" / database, ignore_errors=True)

@@ -42,7 +42,8 @@ public final class Schema {
             }
         }
         if (home == null) fail("--home DIR is required");
-        List<String> statements = readStatements();
+        List<String> statements =
+                readStatements(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         System.exit(run(home, database, pagecache, statements));
     }
 
@@ -81,10 +82,10 @@ public final class Schema {
         return status;
     }
 
-    /** The non-blank lines of standard input (UTF-8), stripped. */
-    static List<String> readStatements() throws java.io.IOException {
+    /** The non-blank lines left in {@code in} (read to its end, then closed), stripped. */
+    static List<String> readStatements(BufferedReader in) throws java.io.IOException {
         List<String> statements = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (in) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (!line.isBlank()) statements.add(line.strip());
             }
