@@ -50,9 +50,10 @@ def _fold(text: str) -> str:
     >>> _fold("  Œuvres sociales & Co. — L'Île-d'Yeu ")
     'oeuvres_sociales_co_l_ile_d_yeu'
     """
-    text = str(text).translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return "_".join(_SEPARATORS.sub(" ", text).split())
+    text = str(text)
+    if not text.isascii():  # (ASCII text is its own NFKD form, without ligatures)
+        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES)).encode("ascii", "ignore").decode("ascii")
+    return "_".join(_SEPARATORS.sub(" ", text.lower()).split())
 
 
 SECTORS = (

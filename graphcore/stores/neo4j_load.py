@@ -44,9 +44,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Dataset
+from ..model import Dataset, Organisation
 from .base import ENTITIES, IntegrityError, Progress, StoreError, WriteSummary, check_unique_keys, missing_references
-from .neo4j_store import SCHEMA, _alliance_props, _intro_props, _org_props
+from .neo4j_store import EXTRA, SCHEMA, _alliance_props, _intro_props, _org_props
+from .sqlite_store import search_key
 
 #: Separates the items of a list property in a CSV cell: a control character that validated text does not hold
 #: (a value holding it is refused, see `_cell`).
@@ -340,18 +341,83 @@ def _known(keys: Iterable[str], columns: Iterable[str], what: str) -> None:
         raise FirstLoadError(f"{what} properties {sorted(unknown)} have no column in the first load's files")
 
 
-def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress: Progress | None = None) -> ImportFiles:
-    """Write `data` (checked: unique keys, known references) as the importer's CSV files into `directory`.
+_ORG_FIELDS = ("id", *ORG_PROPERTIES[:-1])  # the attributes behind the columns before search_key
+# every field set: its properties in the online write are the columns `_org_files` writes (checked at each load)
+_FULL_ORG = Organisation(
+    "id", "n", "association", "c", "e", "d", "r", 1.0, 2.0, ("t",), ("g",), "s", "s", "w", "w", extra={"x": "y"}
+)
 
-    Nodes: ``Organisation`` (``Organisation:Catalyser`` for catalysers, with ``metiers``), ``Alliance``,
-    ``Introduction``, each keyed by its ``id`` in its own id space; relationships ``TIE``, ``MEMBER_OF`` {role},
-    ``BY`` and ``BETWEEN``, as `Neo4jStore.write` creates them.
+
+def _org_files(files: _Files, orgs: list, cats: dict, fixes: set) -> bool:
+    """Write the organisation files straight from the records when every value has a validated record's type
+    (text or none, float coordinates or none, tuples of text, text extras); else write nothing and return False.
+
+    The same files as `_org_files_generic` (a test compares them byte for byte), without a property dict per
+    organisation: a line is formatted from the record's attributes.
     """
-    tick = progress or (lambda n: None)
-    files = _Files(Path(directory))
-    fixes: set[tuple[str, str]] = set()
-    cats = {c.org: c for c in data.catalysers}
-    org_props = [_org_props(o) for o in data.organisations]
+    _known(_org_props(_FULL_ORG), ("id", *ORG_PROPERTIES, *(EXTRA + k for k in _FULL_ORG.extra)), "organisation")
+    rows = list(map(operator.attrgetter(*_ORG_FIELDS), orgs))
+    for j, name in enumerate(_ORG_FIELDS):
+        allowed = {float, type(None)} if name in ("lat", "lon") else {tuple} if name in ("themes", "tags") else None
+        found = set(map(type, map(operator.itemgetter(j), rows)))
+        if not found <= (allowed or {str, type(None)}):
+            return False
+    extra_names = sorted({k for o in orgs for k in o.extra})
+    if any(type(v) is not str for o in orgs for v in o.extra.values()):
+        return False
+    lists = [v for r in rows for v in (r[9], r[10])] + [c.metiers for c in cats.values()]
+    if any(type(x) is not str or ARRAY_DELIMITER in x for v in lists for x in v):
+        return False
+    # a column of empty cells is typed string, as the generic path types it
+    coords = {name: any(r[j] is not None for r in rows) for j, name in ((7, "lat"), (8, "lon"))}
+    header = ["id:ID(Organisation)"]
+    for name in ORG_PROPERTIES:
+        t = "string[]" if name in ("themes", "tags") else "double" if coords.get(name) else "string"
+        header.append(f"{name}:{t}")
+    header += [f"{EXTRA}{k}:string" for k in extra_names]
+
+    def q(v: str | None) -> str:
+        return "" if v is None else '"' + v.replace('"', '""') + '"'
+
+    def items(v: tuple) -> str:
+        return '"' + ARRAY_DELIMITER.join(v).replace('"', '""') + '"' if v else ""
+
+    plain, catalysing = [], []
+    empty = {"themes": False, "tags": False, "metiers": False}
+    for o, r in zip(orgs, rows):
+        i, name, sector, commune, epci, dep, reg, lat, lon, themes, tags, siren, siret, rna, web = r
+        if not themes:
+            empty["themes"] = True
+        if not tags:
+            empty["tags"] = True
+        extra = o.extra
+        line = ",".join(
+            [
+                q(i), q(name), q(sector), q(commune), q(epci), q(dep), q(reg),
+                "" if lat is None else repr(lat), "" if lon is None else repr(lon),
+                items(themes), items(tags), q(siren), q(siret), q(rna), q(web), q(search_key(o)),
+                *(q(extra.get(k)) for k in extra_names),
+            ]
+        )  # fmt: skip
+        c = cats.get(i)
+        if c is None:
+            plain.append(line + "\n")
+        else:
+            if not c.metiers:
+                empty["metiers"] = True
+            catalysing.append(f"{line},{items(tuple(c.metiers))}\n")
+    fixes.update(("catalysers" if k == "metiers" else "organisations", k) for k, v in empty.items() if v)
+    for option, head, lines in (
+        ("Organisation", header, plain),
+        ("Organisation:Catalyser", [*header, "metiers:string[]"], catalysing),
+    ):
+        files.save(option, "nodes", head, lines, any(ln.count("\n") > 1 or "\r" in ln for ln in lines))
+    return True
+
+
+def _org_files_generic(files: _Files, orgs: list, cats: dict, fixes: set) -> None:
+    """The organisation files from `_org_props`, the online write's own properties, value by value."""
+    org_props = [_org_props(o) for o in orgs]
     keys = {k for p in org_props for k in p}
     extra = sorted(k for k in keys if k.startswith("extra."))
     _known(keys - set(extra), ("id", *ORG_PROPERTIES), "organisation")
@@ -373,6 +439,21 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
     id_org = ["id:ID(Organisation)"]
     files.write("Organisation", "nodes", id_org, names, plain)
     files.write("Organisation:Catalyser", "nodes", id_org, [*names, "metiers"], catalysing)
+
+
+def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress: Progress | None = None) -> ImportFiles:
+    """Write `data` (checked: unique keys, known references) as the importer's CSV files into `directory`.
+
+    Nodes: ``Organisation`` (``Organisation:Catalyser`` for catalysers, with ``metiers``), ``Alliance``,
+    ``Introduction``, each keyed by its ``id`` in its own id space; relationships ``TIE``, ``MEMBER_OF`` {role},
+    ``BY`` and ``BETWEEN``, as `Neo4jStore.write` creates them.
+    """
+    tick = progress or (lambda n: None)
+    files = _Files(Path(directory))
+    fixes: set[tuple[str, str]] = set()
+    cats = {c.org: c for c in data.catalysers}
+    if not _org_files(files, data.organisations, cats, fixes):
+        _org_files_generic(files, data.organisations, cats, fixes)
     tick(len(data.organisations))
     tick(len(data.catalysers))
 
