@@ -237,6 +237,90 @@ def betweenness_sampled(
     return {"values": values, "k": k, "delta": delta, "error_bound": betweenness_error_bound(n, k, delta)}
 
 
+def sampled_centralities(
+    G: nx.Graph,
+    k: int,
+    *,
+    weight: str | None = None,
+    seed: int | None = 0,
+    delta: float = 0.05,
+    direction: str = "in",
+) -> dict[str, Any]:
+    """Betweenness and closeness of every node estimated from the same ``k`` random pivots, in igraph's C code
+    (minutes, not hours, at 100,000 organisations and a million ties).
+
+    Betweenness: the estimate of :func:`betweenness_sampled` (networkx's pivots for `seed`, networkx's rescaling,
+    the same values to rounding; weighted, igraph takes paths whose lengths are equal within a relative 1e-10 as
+    equally short, networkx only exactly equal floats, so that lengths such as 1/3 + 2/3 and 1 can make them count
+    different shortest paths), with its error bound. Closeness: with ``R`` the pivots other than the node that
+    reach it (``direction="in"``, distances *to* the node, or that it reaches, ``"out"``) and ``k'`` the pivots
+    other than the node, ``|R|^2 / (k' * sum of the distances from R)``: the Wasserman–Faust closeness of
+    :func:`closeness` with the reachable count and the distance sum both estimated from the pivots (the pivots
+    are a uniform sample of the nodes), exact when every node is a pivot.
+
+    Returns
+    -------
+    dict
+        ``{"betweenness": {node: estimate}, "closeness": {node: estimate}, "k": k, "delta": delta,
+        "error_bound": eps}`` (`eps`: the betweenness bound of :func:`betweenness_error_bound`).
+
+    Examples
+    --------
+    Every node a pivot: both measures exact.
+
+    >>> import networkx as nx
+    >>> G = nx.lollipop_graph(4, 3)
+    >>> r = sampled_centralities(G, k=len(G))
+    >>> all(abs(r["betweenness"][v] - b) < 1e-12 for v, b in betweenness(G).items()), r["error_bound"]
+    (True, 0.0)
+    >>> all(abs(r["closeness"][v] - c) < 1e-12 for v, c in closeness(G).items())
+    True
+    """
+    import random
+
+    from .structure import _igraph
+
+    if direction not in ("in", "out"):
+        raise ValueError("direction must be 'in' or 'out'")
+    H, length = _with_lengths(G, weight)
+    nodes = list(H)
+    n = len(nodes)
+    k = min(int(k), n)
+    if n < 3 or k < 2:
+        raise ValueError(f"sampled centralities need at least 3 nodes and 2 pivots (got {n} nodes, k={k})")
+    index = {u: i for i, u in enumerate(nodes)}
+    pivots = np.array([index[u] for u in random.Random(seed).sample(nodes, k)], dtype=np.int64)
+    g, lengths = _igraph(H, length)
+    directed = H.is_directed()
+    raw = np.zeros(n)
+    reached = np.zeros(n)
+    dist_sum = np.zeros(n)
+    mode = "out" if direction == "in" else "in"  # "in": the distance from the pivot to the node
+    for batch in np.array_split(pivots, max(1, -(-k // 32))):
+        b = batch.tolist()
+        raw += np.asarray(g.betweenness(directed=directed, weights=lengths, sources=b), dtype=float)
+        d = np.asarray(g.distances(source=b, weights=lengths, mode=mode), dtype=float)
+        d[np.arange(len(b)), batch] = np.inf  # a pivot is not at distance 0 from itself: not counted
+        ok = np.isfinite(d)
+        reached += ok.sum(axis=0)
+        dist_sum += np.where(ok, d, 0.0).sum(axis=0)
+    is_pivot = np.zeros(n, dtype=bool)
+    is_pivot[pivots] = True
+    others = np.where(is_pivot, k - 1, k).astype(float)  # k': the pivots other than the node
+    # igraph counts a path between two pivots of an undirected graph once, networkx once from each end
+    raw *= 1.0 if directed else 2.0
+    bet = raw / (others * (n - 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clo = np.where(dist_sum > 0, reached**2 / (others * dist_sum), 0.0)
+    return {
+        "betweenness": dict(zip(nodes, bet.tolist())),
+        "closeness": dict(zip(nodes, clo.tolist())),
+        "k": k,
+        "delta": delta,
+        "error_bound": betweenness_error_bound(n, k, delta),
+    }
+
+
 def closeness(
     G: nx.Graph, *, weight: str | None = None, wf_improved: bool = True, direction: str = "in"
 ) -> dict[Hashable, float]:
@@ -358,11 +442,13 @@ def centrality_table(
     k: int | None = None,
     seed: int | None = 0,
     given_betweenness: Mapping[Hashable, float] | None = None,
+    given_closeness: Mapping[Hashable, float] | None = None,
 ) -> dict[str, dict[Hashable, float]]:
     """All centralities at once, ``{measure: {node: value}}``: ``degree`` (count), ``strength`` (weighted
     degree), ``betweenness`` (weighted, exact, or sampled with ``k`` pivots), ``closeness`` (weighted),
-    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted. ``given_betweenness``
-    ({node: value}, e.g. computed inside Neo4j by `queries.gds`) is used as is instead of being computed.
+    ``eigenvector`` and ``pagerank``. ``weight=None`` makes every measure unweighted. ``given_betweenness`` and
+    ``given_closeness`` ({node: value}, e.g. computed inside Neo4j by `queries.gds`, or estimated by
+    :func:`sampled_centralities`) are used as they are instead of being computed.
 
     Examples
     --------
@@ -380,7 +466,7 @@ def centrality_table(
         "degree": degree(G),
         "strength": degree(G, weight=weight, normalized=False),
         "betweenness": btw,
-        "closeness": closeness(G, weight=weight),
+        "closeness": dict(given_closeness) if given_closeness is not None else closeness(G, weight=weight),
         "eigenvector": eigenvector(G, weight=weight),
         "pagerank": pagerank(G, weight=weight),
     }

@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -159,3 +160,31 @@ def test_no_analysis_in_the_cli_package():
         bad = [m for m in imports if m.startswith(("catalyse.graphcore.projection", "catalyse.queries.s"))
                or m in ("catalyse.queries.centrality", "catalyse.queries.activity", "catalyse.queries.evaluation")]  # fmt: skip
         assert not bad, (path.name, bad)
+
+
+def test_per_org_estimates_betweenness_and_closeness_above_the_large_size(demo_db, monkeypatch):
+    # the demo (300 organisations) passed off as large: 256 pivots, networkx's own 256-pivot estimate of the
+    # betweenness (same seed, same pivots), the note with the error bound on stderr; --exact gives the exact
+    # values of the small network's default path. Unweighted: with tie lengths such as 1/3, igraph (the sampled
+    # path) takes paths of lengths equal within 1e-10 as ties and networkx only exactly equal floats
+    from catalyse.queries import centrality, structure
+
+    args = ["--db", str(demo_db), "metrics", "--per-org", "--weight", "none", "--format", "json"]
+    exact = strict_json(run(demo_db, *args[2:]))
+    monkeypatch.setattr(structure, "LARGE_GRAPH_TIES", 10)
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    rows = strict_json(r.stdout)
+    bound = centrality.betweenness_error_bound(len(rows), 256)
+    assert "estimated from 256 sampled pivots" in r.stderr and f"±{bound:.3g}" in r.stderr
+    with SqliteStore(demo_db) as store:
+        G = Workspace(store).network().view(False)
+    ref = nx.betweenness_centrality(G, k=256, seed=0)
+    assert {x["organisation"]: x["betweenness"] for x in rows} == pytest.approx(ref, abs=1e-12)
+    by_id = {x["organisation"]: x for x in exact}
+    assert max(abs(x["betweenness"] - by_id[x["organisation"]]["betweenness"]) for x in rows) <= bound
+    assert any(x["closeness"] != by_id[x["organisation"]]["closeness"] for x in rows)  # estimated, not exact
+    assert [x["degree"] for x in rows] == [by_id[x["organisation"]]["degree"] for x in rows]  # not sampled
+    again = CliRunner().invoke(cli, [*args, "--exact"])
+    assert again.exit_code == 0 and "estimated" not in again.stderr
+    assert strict_json(again.stdout) == exact

@@ -130,15 +130,17 @@ def brokers(s: Settings, filters, group, undirected, weight, top, fmt):
     type=click.IntRange(min=1),
     default=None,
     metavar="K",
-    help="With --per-org: estimate betweenness from K sampled pivots (large graphs).",
+    help="With --per-org: estimate betweenness and closeness from K sampled pivots (above 200,000 ties: 256 unless "
+    "--exact).",
 )
 @click.option("--top", type=click.IntRange(min=1), default=None, help="With --per-org: the N first rows.")
 @click.option("--directed", is_flag=True, help="Directed view (funding ties keep their direction).")
 @click.option(
     "--exact",
     is_flag=True,
-    help="Exact betweenness centralisation even on a large network (above 200,000 ties it is otherwise estimated "
-    "from 256 sampled pivots, with its standard error and error bound).",
+    help="Exact betweenness centralisation (with --per-org: each organisation's betweenness and closeness) even on "
+    "a large network (above 200,000 ties they are otherwise estimated from 256 sampled pivots, with their error "
+    "bound).",
 )
 @weight_option
 @engine_option
@@ -156,7 +158,16 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
     ws = s.workspace(engine=engine)
     lang = s.lang
     if per_org:
-        rows = ws.metrics_per_org(filters, directed=directed, weight=weight, sample=sample, top=top)
+        per = ws.metrics_per_org(filters, directed=directed, weight=weight, sample=sample, top=top, exact=exact)
+        rows = list(per)
+        if per.estimate:
+            e = per.estimate
+            click.echo(
+                f"Note: betweenness and closeness estimated from {e['k']:,} sampled pivots; every betweenness is "
+                f"within ±{e['error_bound']:.3g} of its exact value with probability {1 - e['delta']:.0%} "
+                "(--exact to compute them exactly, O(n·m)).",
+                err=True,
+            )
         if fmt == "table":
             click.echo(render(rows, "table", headers=headers(rows[0] if rows else {}, lang)))
             _legend(rows[0] if rows else (), lang)

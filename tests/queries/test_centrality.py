@@ -203,3 +203,35 @@ def test_eigenvector_on_a_disconnected_graph_is_the_leading_component():
     for n in big:
         assert abs(got[n] - abs(ref[n])) < 1e-9
     assert all(got[n] == 0.0 for n in list(star) + ["alone"])
+
+
+@pytest.mark.parametrize("name,G", GRAPHS, ids=IDS)
+def test_sampled_centralities_are_networkx_estimates_and_exact_with_every_pivot(name, G):
+    # betweenness: networkx's own k-pivot estimate (same seed, so the same pivots); every node a pivot: networkx's
+    # exact betweenness and Wasserman–Faust closeness
+    length = {(u, v): 1 / d["weight"] for u, v, d in G.edges(data=True)}
+    H = G.copy()
+    nx.set_edge_attributes(H, length, "length")
+    for k in (3, len(G) // 3):
+        got = ce.sampled_centralities(G, k, weight="weight", seed=7)
+        close(got["betweenness"], nx.betweenness_centrality(H, k=k, seed=7, weight="length"), tol=1e-12)
+        assert got["k"] == k and got["error_bound"] == ce.betweenness_error_bound(len(G), k)
+    full = ce.sampled_centralities(G, len(G), weight="weight")
+    close(full["betweenness"], nx.betweenness_centrality(H, weight="length"), tol=1e-12)
+    close(full["closeness"], nx.closeness_centrality(H, distance="length"), tol=1e-12)
+    assert full["error_bound"] == 0.0
+    if G.is_directed():  # distances from the node: networkx on the reversed graph
+        out = ce.sampled_centralities(G, len(G), weight="weight", direction="out")
+        close(out["closeness"], nx.closeness_centrality(H.reverse(), distance="length"), tol=1e-12)
+
+
+def test_sampled_closeness_by_hand():
+    # path a-b-c-d plus an isolated e; pivots {a, c} (k = 2). For b: both pivots reach it, at 1 and 1:
+    # |R|^2 / (k' * sum) = 4 / (2 * 2) = 1. For a (a pivot, k' = 1): c, at 2: 1 / (1 * 2) = 0.5; for c, likewise
+    # a at 2: 0.5. For d: a at 3, c at 1: 4 / (2 * 4) = 0.5. For e: no pivot reaches it: 0. (Exact closeness of b,
+    # for comparison: (3/4) * 3/4 = 0.5625.)
+    G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
+    G.add_node("e")
+    seed = next(s for s in range(1000) if sorted(random.Random(s).sample(list(G), 2)) == ["a", "c"])
+    r = ce.sampled_centralities(G, 2, seed=seed)
+    assert r["closeness"] == {"a": 0.5, "b": 1.0, "c": 0.5, "d": 0.5, "e": 0.0}
