@@ -164,8 +164,8 @@ def metrics(s: Settings, filters, group, by_year, by_group, per_org, sample, top
             e = per.estimate
             click.echo(
                 f"Note: betweenness and closeness estimated from {e['k']:,} sampled pivots; every betweenness is "
-                f"within ±{e['error_bound']:.3g} of its exact value with probability {1 - e['delta']:.0%} "
-                "(--exact to compute them exactly, O(n·m)).",
+                f"within ±{e['error_bound']:.3g} of its exact value with probability {1 - e['delta']:.0%} (a "
+                "worst-case bound: actual errors are usually far smaller; --exact to compute them exactly, O(n·m)).",
                 err=True,
             )
         if fmt == "table":
