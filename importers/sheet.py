@@ -13,7 +13,8 @@ What `importers.load` does for an organisations table on top of the canonical fi
   ``extra["type"]`` (unless the file has a ``type`` column of its own).
 - **Ties from partners.** A partners column (``Partenaires``, ``partners``, ``travaille avec``…) names the
   organisation's partners, by id or by name (case and accents ignored), separated by ``,`` ``;`` ``|`` or new
-  lines; each becomes a tie of the row's ``type de lien`` (default `DEFAULT_TIE_TYPE`). A pair listed from both
+  lines (a name of the import or the store that holds one of them, ``Mairie de Crest, service jeunesse``, stays
+  whole); each becomes a tie of the row's ``type de lien`` (default `DEFAULT_TIE_TYPE`). A pair listed from both
   sides is one tie. A partner found neither in the import nor in the store is an error, unless
   ``create_missing``: then it is added as an organisation of sector ``other`` and the report says so.
 
@@ -50,6 +51,7 @@ TYPE_ATTRIBUTE = "type"
 TOWN_HEADERS = ("ville", "commune", "nom_commune", "nom_de_la_commune", "localite", "city", "town", "addresslocality")
 
 _SPLIT = re.compile(r"[,;|\n]")
+_SPLIT_KEEP = re.compile(r"([,;|\n])")
 _MAX_SLUG = 80
 
 
@@ -139,6 +141,7 @@ class _Pending:
     values: list[str]
     tie_type: str
     type_column: str | None
+    cell: str | None = None  # the cell as written, when it is text (names holding a separator are found in it)
 
 
 @dataclass
@@ -365,6 +368,7 @@ class SheetContext:
                     values,
                     DEFAULT_TIE_TYPE if F.is_blank(tie_type) else F.text(tie_type),
                     plan.shown.get(plan.type_header, plan.type_header),
+                    None if isinstance(partners, (list, tuple)) else F.text(partners),
                 )
             )
         return problems
@@ -387,7 +391,8 @@ class SheetContext:
             except RecordError as exc:
                 c.problem(table, p.row, p.type_column, exc.problems[0][1])
                 continue
-            for value in p.values:
+            values = p.values if p.cell is None else self._known_runs(p.cell, orgs, by_name, where_of)
+            for value in values:
                 p.plan.partner_mentions += 1
                 target = self._resolve(value, orgs, by_name, where_of)
                 if isinstance(target, tuple):  # ("problem", message)
@@ -404,6 +409,33 @@ class SheetContext:
                 tie = Tie.from_record({"source": p.org, "target": target, "type": p.tie_type})
                 p.plan.ties.setdefault(tie.key, set()).add(p.org)
                 c.add("ties", tie.key, tie, where, table, p.column)
+
+    def _known_runs(self, cell: str, orgs, by_name, where_of) -> list[str]:
+        """The partners of a text cell, where a known organisation's name that holds a separator stays whole:
+        adjacent pieces (up to 4, joined by ``,`` ``;`` or ``|`` as written) that together name an organisation of
+        the import or the store are one partner, the longest run first; every other piece is a partner alone.
+
+        ``"Mairie de Crest, service jeunesse, La Cordée"`` is two partners when the first two pieces are the name
+        of an organisation, three otherwise (as `split_partners` reads it).
+        """
+        parts = _SPLIT_KEEP.split(cell)
+        pieces, seps = parts[0::2], parts[1::2]
+        out: list[str] = []
+        i = 0
+        while i < len(pieces):
+            j = i + 1
+            for end in range(min(len(pieces), i + 4), i + 1, -1):
+                if "\n" in seps[i : end - 1]:
+                    continue  # a name holds no line break
+                run = "".join(pieces[k] + (seps[k] if k < end - 1 else "") for k in range(i, end))
+                if not F.is_blank(run) and isinstance(self._resolve(F.text(run), orgs, by_name, where_of), str):
+                    j = end
+                    break
+            value = "".join(pieces[k] + (seps[k] if k < j - 1 else "") for k in range(i, j))
+            if not F.is_blank(value):
+                out.append(F.text(value))
+            i = j
+        return out
 
     def _resolve(self, value: str, orgs, by_name, where_of):
         """An id, None (unknown) or ("problem", message) for one partner named by id or by name: the import

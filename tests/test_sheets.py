@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from catalyse.graphcore import vocab
+from catalyse.graphcore.model import Dataset, Organisation
 from catalyse.graphcore.sectors import sector_of
 from catalyse.importers.load import ImportFailed, import_files, validate
 from catalyse.importers.sheet import kept_word, sector_and_word
@@ -396,4 +397,28 @@ def test_xlsx_sheet_with_partners_on_separate_lines(tmp_path, embedded_store):
     assert {(t.source, t.target) for t in embedded_store.ties()} == {
         ("lycee-francois-jean-armorin", "mairie-de-crest"),
         ("fablab-de-crest", "mairie-de-crest"),
+    }
+
+
+def test_a_partner_whose_name_holds_a_comma_stays_whole(tmp_path, embedded_store):
+    # "Mairie de Crest, service jeunesse" is a structure of the sheet, and so is "Mairie de Crest": the cell
+    # "Mairie de Crest, service jeunesse, La Cordée" names two partners, the longer name first (by hand: 2 ties
+    # from La Fabrique, not 3); a cell naming "Mairie de Crest" alone still finds the town hall. The store's names
+    # count too: "Lycée Armorin; internat" is an organisation written earlier.
+    embedded_store.write(Dataset([Organisation("lycee", "Lycée Armorin; internat", "academic")]))
+    sheet = (
+        "Nom de la structure;Type de structure;Partenaires\n"
+        "Mairie de Crest;Mairie;\n"
+        '"Mairie de Crest, service jeunesse";Mairie;\n'
+        "La Cordée;Tiers-lieu;\n"
+        '"La Fabrique";Tiers-lieu;"Mairie de Crest, service jeunesse, La Cordée"\n'
+        '"Le Bar";Association;"Mairie de Crest | Lycée Armorin; internat"\n'
+    )
+    import_files(embedded_store, [write(tmp_path / "annuaire.csv", sheet)])
+    ties = {(t.source, t.target) for t in embedded_store.ties()}
+    assert ties == {
+        ("la-fabrique", "mairie-de-crest-service-jeunesse"),
+        ("la-cordee", "la-fabrique"),
+        ("le-bar", "mairie-de-crest"),
+        ("le-bar", "lycee"),
     }
