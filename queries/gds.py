@@ -306,8 +306,10 @@ def betweenness_centralization(raw: Sequence[float]) -> float | None:
     >>> betweenness_centralization([3.0, 0.0, 0.0, 0.0])   # a star of 4: the centre is on all 3 pairs
     1.0
     """
+    from .structure import freeman_betweenness_max
+
     n = len(raw)
     if n < 3:
         return None
     top = max(raw)
-    return sum(top - b for b in raw) / ((n - 1) ** 2 * (n - 2) / 2)
+    return sum(top - b for b in raw) / freeman_betweenness_max(n, "graph")

@@ -247,6 +247,17 @@ def degree_centralization(G: nx.Graph, *, mode: str | None = None) -> float | No
     return sum(cmax - d for d in deg) / tmax
 
 
+def freeman_betweenness_max(n: int, mode: str = "graph") -> float:
+    """The largest sum of differences to the most central node's raw betweenness on `n` nodes (a star's), which
+    divides Freeman's betweenness centralisation: ``(n-1)^2 (n-2) / 2`` for unordered pairs (``"graph"``), twice
+    that for ordered ones (``"digraph"``), as sna.
+
+    >>> freeman_betweenness_max(5), freeman_betweenness_max(5, "digraph")
+    (24.0, 48)
+    """
+    return (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
+
+
 def _freeman_view(G, mode):
     """``(H, mode)`` for a Freeman centralisation: the simple graph of `G`, undirected in ``"graph"`` mode and
     directed (an undirected graph's symmetric digraph) in ``"digraph"`` mode; ``None`` when ``n < 3`` (sna divides
@@ -299,7 +310,7 @@ def betweenness_centralization(G: nx.Graph, *, mode: str | None = None, backend:
         return None
     H, mode = view
     n = len(H)
-    tmax = (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
+    tmax = freeman_betweenness_max(n, mode)
     bet = _raw_betweenness(H, backend)
     cmax = max(bet)
     return sum(cmax - b for b in bet) / tmax
@@ -376,7 +387,7 @@ def betweenness_centralization_sampled(G, *, k=BETWEENNESS_PIVOTS, seed=0, mode=
         return None
     H, mode = view
     n = len(H)
-    tmax = (n - 1) ** 2 * (n - 2) / 2 if mode == "graph" else (n - 1) ** 2 * (n - 2)
+    tmax = freeman_betweenness_max(n, mode)
     if k >= n:
         value = betweenness_centralization(H, mode=mode)
         return {"value": value, "k": n, "seed": seed, "standard_error": 0.0, "error_bound": 0.0, "delta": delta}
