@@ -418,20 +418,20 @@ class SheetContext:
         ``"Mairie de Crest, service jeunesse, La Cordée"`` is two partners when the first two pieces are the name
         of an organisation, three otherwise (as `split_partners` reads it).
         """
-        parts = _SPLIT_KEEP.split(cell)
-        pieces, seps = parts[0::2], parts[1::2]
+        parts = _SPLIT_KEEP.split(cell)  # piece, separator, piece, …: pieces i..j-1 as written are parts[2i:2j-1]
+        n = (len(parts) + 1) // 2
         out: list[str] = []
         i = 0
-        while i < len(pieces):
+        while i < n:
             j = i + 1
-            for end in range(min(len(pieces), i + 4), i + 1, -1):
-                if "\n" in seps[i : end - 1]:
+            for end in range(min(n, i + 4), i + 1, -1):
+                if "\n" in parts[2 * i + 1 : 2 * end - 1 : 2]:
                     continue  # a name holds no line break
-                run = "".join(pieces[k] + (seps[k] if k < end - 1 else "") for k in range(i, end))
+                run = "".join(parts[2 * i : 2 * end - 1])
                 if not F.is_blank(run) and isinstance(self._resolve(F.text(run), orgs, by_name, where_of), str):
                     j = end
                     break
-            value = "".join(pieces[k] + (seps[k] if k < j - 1 else "") for k in range(i, j))
+            value = "".join(parts[2 * i : 2 * j - 1])
             if not F.is_blank(value):
                 out.append(F.text(value))
             i = j
