@@ -756,13 +756,9 @@ class Workspace:
         if self.engine == "gds" and not directed:
             with self.gds_projection(net) as g:
                 btw = g.betweenness(sample=sample, weight=weight, normalized=True)
-        k = (
-            sample
-            if sample is not None
-            else None
-            if exact or G.number_of_edges() <= LARGE_GRAPH_TIES
-            else BETWEENNESS_PIVOTS
-        )
+        k = sample
+        if k is None and not exact and G.number_of_edges() > LARGE_GRAPH_TIES:
+            k = BETWEENNESS_PIVOTS
         self._status("computing the measures…")
         try:
             if btw is None and k is not None and 2 <= k < len(G):

@@ -595,8 +595,9 @@ def _references_known(data: Dataset) -> bool:
 #: files are written faster than the sample is imported, and a cold import is short anyway).
 WARMUP_TIES = 200_000
 #: Ties of that sample, imported with one importer thread so that the JVM leaves a core to the files being written.
-#: Measured at W2 (bench/bench_neo4j_first_load.py, pairs of runs): 5,000 leaves the import half cold, 20,000
-#: slows the files more than it speeds the import; 10,000 takes the offline load from about 55,000 to 65,000 ties/s.
+#: Measured at W2 (`first_load` in pairs of runs, with and without): 5,000 leaves the import half cold, 20,000 slows
+#: the files more than it speeds the import; 10,000 took the offline load from 53,000–60,000 to 62,000–68,000
+#: ties/s on a fast phase of the 2-core machine (bench/bench_neo4j_first_load.py: 48,000–56,000 on slower ones).
 WARMUP_SAMPLE = 10_000
 
 
@@ -703,7 +704,9 @@ def first_load(
     java: _Java | None = None
     try:
         if "," in str(work) or "\n" in str(work):
-            raise FirstLoadError(f"the temporary directory {work} has a comma in its path: give another workdir")
+            raise FirstLoadError(
+                f"the temporary directory {work} has a comma or a line break in its path: give another workdir"
+            )
         conf = work / "conf"
         conf.mkdir()
         (conf / "neo4j.conf").write_text("", encoding="utf-8")
