@@ -11,7 +11,9 @@ Neo4j's importer, then the constraints and indexes created on the stopped home (
 online). "Offline load" is the CSV files and the importer; "with constraints" adds the validation and the schema
 step. Online: a fresh server (tools/neo4j, 2 GiB page cache) and `Neo4jStore.bulk_write` of the organisations,
 catalysers, alliances and introductions, then of the first `--online-ties` ties (default: all), timed apart.
-Needs Java 17 and Maven (tools/neo4j); every home is a temporary directory, deleted afterwards.
+Needs Java 17 and Maven (tools/neo4j); every home is a temporary directory, deleted afterwards. With Java 25 or
+later (``CATALYSE_NEO4J_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64``), the first load starts on the JVM's AOT cache,
+trained first if missing (`neo4j_load.train_aot_cache`, timed apart).
 """
 
 from __future__ import annotations
@@ -41,10 +43,20 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     from server import Neo4jServer, build, free_port
 
-    from catalyse.graphcore.stores.neo4j_load import WARMUP_TIES, AdminTool, first_load
+    from catalyse.graphcore.stores.neo4j_load import WARMUP_TIES, AdminTool, first_load, java_version, train_aot_cache
     from catalyse.graphcore.stores.neo4j_store import Neo4jStore
 
     build()
+    tool = AdminTool.default()
+    java = tool.java_binary()
+    print(f"# Java: {java} ({java_version(java)[1].splitlines()[0]})")
+    cache = tool.aot_cache()
+    if cache is not None and not cache.exists():
+        t = time.perf_counter()
+        train_aot_cache(tool)
+        print(f"# AOT cache trained in {time.perf_counter() - t:.1f} s (once per Java and launcher): {cache}")
+    elif cache is not None:
+        print(f"# AOT cache: {cache}")
     t = time.perf_counter()
     data = workload(a.workload)
     generated = time.perf_counter() - t
@@ -60,7 +72,7 @@ def main(argv=None) -> int:
         home = Path(tempfile.mkdtemp(prefix="bench-first-load-"))
         homes.append(home)
         t = time.perf_counter()
-        result = first_load(data, home / "home", tool=AdminTool.default(), log=lambda s: print(f"  … {s}", flush=True))
+        result = first_load(data, home / "home", tool=tool, log=lambda s: print(f"  … {s}", flush=True))
         total = time.perf_counter() - t
         s = result.seconds
         for line in (home / "home" / "logs" / "first-load.log").read_text(errors="replace").splitlines():

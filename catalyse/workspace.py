@@ -1214,6 +1214,28 @@ def first_load(
     return found, load(found.data, home, database=database, progress=progress, log=log)
 
 
+def first_load_cache(
+    *, orgs: int | None = None, ties: int | None = None, force: bool = False, log: Callable[[str], None] | None = None
+):
+    """Train the JVM's ahead-of-time cache that later first loads start on (Java 25 or later, from
+    ``CATALYSE_NEO4J_JAVA``; `catalyse.graphcore.stores.neo4j_load.train_aot_cache`), on a generated territory of
+    `orgs` organisations and `ties` ties (default `AOT_TRAINING`). Keeps an existing cache unless `force`.
+
+    Returns ``(path, seconds)``; `seconds` is None when the cache was already there.
+    """
+    import time
+
+    from catalyse.graphcore.stores.neo4j_load import AOT_TRAINING, AdminTool, train_aot_cache
+
+    tool = AdminTool.default()
+    path = tool.aot_cache()
+    if path is not None and path.exists() and not force:
+        return path, None
+    t = time.perf_counter()
+    path = train_aot_cache(tool, size=(orgs or AOT_TRAINING[0], ties or AOT_TRAINING[1]), log=log)
+    return path, time.perf_counter() - t
+
+
 def _finite(value):
     """Strict machine output: NaN and infinities (sna's NA, an undefined ratio) become None."""
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):

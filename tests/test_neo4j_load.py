@@ -8,10 +8,12 @@ Maven build of tools/neo4j), never a stand-in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import secrets
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -301,5 +303,115 @@ def test_the_command_loads_the_readme_files_as_an_import_does(tool, tmp_path):
     try:
         with Neo4jStore(server.uri, password=password) as store, SqliteStore(db) as ref:
             assert store.dataset().sorted() == ref.dataset().sorted()
+    finally:
+        server.stop()
+
+
+# -- Java 25's ahead-of-time cache ----------------------------------------------------------------------------------
+def _javas() -> list[Path]:
+    """Every ``java`` of this machine: the JDKs under /usr/lib/jvm (Debian's and the Temurin one), JAVA_HOME, PATH."""
+    found = [*Path("/usr/lib/jvm").glob("*/bin/java")]
+    if os.environ.get("JAVA_HOME"):
+        found.append(Path(os.environ["JAVA_HOME"]) / "bin" / "java")
+    if shutil.which("java"):
+        found.append(Path(shutil.which("java") or ""))
+    return sorted({p.resolve() for p in found if p.is_file()})
+
+
+def _release_major(java: Path) -> int | None:
+    """The major version the JDK's own ``release`` file states (JAVA_VERSION="17.0.15"), next to its bin/."""
+    release = java.parent.parent / "release"
+    if not release.is_file():
+        return None
+    for line in release.read_text(encoding="utf-8").splitlines():
+        if line.startswith("JAVA_VERSION="):
+            return int(line.split("=", 1)[1].strip('"').split(".")[0])
+    return None
+
+
+def _java_from(at_least: int) -> Path:
+    from catalyse.graphcore.stores.neo4j_load import java_version
+
+    for java in _javas():
+        if java_version(str(java))[0] >= at_least:
+            return java
+    pytest.skip(f"no Java {at_least} or later on this machine (/usr/lib/jvm, JAVA_HOME, PATH)")
+
+
+def test_java_versions_are_those_the_jdks_state():
+    # `java -version` parsed, against each JDK's release file: both the machine's Java 17 and its Temurin JDK
+    from catalyse.graphcore.stores.neo4j_load import java_version
+
+    checked = {java: _release_major(java) for java in _javas()}
+    checked = {java: major for java, major in checked.items() if major is not None}
+    assert 17 in checked.values()
+    for java, major in checked.items():
+        assert java_version(str(java))[0] == major, java
+
+
+def test_the_cache_command_refuses_a_java_older_than_25(tool, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from catalyse.cli import cli
+    from catalyse.graphcore.stores.neo4j_load import java_version
+
+    java17 = next((j for j in _javas() if java_version(str(j))[0] == 17), None)
+    assert java17 is not None  # tools/test.sh installs it
+    monkeypatch.setenv("CATALYSE_NEO4J_JAVA", str(java17))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    r = CliRunner().invoke(cli, ["neo4j", "cache", "--silent"])
+    assert r.exit_code == 1
+    assert f"{java17} is Java 17: an AOT cache needs Java 25 or later" in r.output
+    assert not any(tmp_path.rglob("*.aot"))
+
+
+def test_a_trained_cache_is_used_and_loads_the_same_graph(loaded, tool, monkeypatch, tmp_path):
+    """`catalyse neo4j cache` on Java 25 trains a cache that the JVM accepts for this launcher; a first load started
+    on it writes exactly the graph of the Java 17 load (the module's fixture), read by a server on Java 17."""
+    from click.testing import CliRunner
+    from server import Neo4jServer, free_port
+
+    from catalyse.cli import cli
+    from catalyse.graphcore.stores.neo4j_load import AdminTool, first_load
+    from catalyse.graphcore.stores.neo4j_store import Neo4jStore
+
+    java25 = _java_from(25)
+    monkeypatch.setenv("CATALYSE_NEO4J_JAVA", str(java25))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    r = CliRunner().invoke(cli, ["neo4j", "cache", "--orgs", "300", "--ties", "2000", "--silent"])
+    assert r.exit_code == 0, r.output
+    aot = AdminTool.default()
+    cache = aot.aot_cache()
+    assert cache is not None and cache.parent == tmp_path / "cache" / "catalyse" / "neo4j-first-load"
+    assert "Trained the AOT cache in " in r.output and str(cache) in r.output
+    assert cache.stat().st_size > 10_000_000  # the classes of Neo4j's importer and database, not an empty file
+    again = CliRunner().invoke(cli, ["neo4j", "cache", "--silent"])
+    assert again.exit_code == 0 and "already there" in again.output
+
+    # the JVM itself accepts it: with -XX:AOTMode=on a cache it cannot use is an error (checked on another classpath)
+    def opens(classpath: str) -> int:
+        options = aot.command("catalyse.neo4j.FirstLoad")
+        options = options[: options.index("-cp")]  # the load's own JVM options, with -XX:AOTCache
+        cmd = [*options, "-XX:AOTMode=on", "-cp", classpath, "-version"]
+        return subprocess.run(cmd, capture_output=True, timeout=120).returncode
+
+    assert opens(aot.classpath) == 0
+    assert opens(str(tmp_path)) != 0
+    assert f"-XX:AOTCache={cache}" in aot.command("catalyse.neo4j.FirstLoad")
+    assert dataclasses.replace(aot, heap="2g").aot_cache() != cache  # another heap, another cache
+
+    data, _, _, fixture_home, _, reference = loaded
+    home = tmp_path / "home"
+    first_load(data, home, tool=aot, warmup=True)
+    log = (home / "logs" / "first-load.log").read_text(encoding="utf-8")
+    assert f"-XX:AOTCache={cache}" in log and "IMPORT EXIT 0" in log and "SCHEMA ONLINE" in log
+    assert "[error]" not in log and "WARNING: A restricted method" not in log
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(port=free_port(), data_dir=home, password=password, heap="1g").start(timeout=300)
+    try:
+        with Neo4jStore(server.uri, password=password) as store:
+            assert store.dataset() == data.sorted()
+            assert graph_dump(store.driver) == graph_dump(reference.driver)
+            assert schema_dump(store.driver) == schema_dump(reference.driver)
     finally:
         server.stop()

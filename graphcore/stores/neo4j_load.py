@@ -29,9 +29,12 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import fcntl
+import functools
 import gc
+import hashlib
 import operator
 import os
 import re
@@ -73,35 +76,114 @@ class FirstLoadError(StoreError):
     """A first load refused (running server, existing database, bad data) or failed; nothing was written."""
 
 
+#: The first Java whose JVM keeps an ahead-of-time cache of the classes it loaded and linked and of its method
+#: profiles (JEP 483 and 515, Java 24–25): a first load started on such a cache skips most of the class loading
+#: and compiles the importer's hot code sooner (`train_aot_cache`).
+AOT_JAVA = 25
+#: The generated territory (organisations, ties) an AOT cache is trained on: about 30 s on the 2-core machine.
+AOT_TRAINING = (10_000, 100_000)
+
+
 @dataclass(frozen=True)
 class AdminTool:
     """How to run Neo4j's importer and catalyse's schema step: ``java -cp CLASSPATH``.
 
     `classpath` must hold Neo4j 5's jars with ``neo4j-import-tool`` and ``catalyse.neo4j.FirstLoad``
-    (tools/neo4j: ``target/launcher.jar:target/lib/*``); `heap` is the Java heap of each step.
+    (tools/neo4j: ``target/launcher.jar:target/lib/*``); `heap` is the Java heap of each step. With Java 25 or
+    later, the JVM starts on the AOT cache of `aot_dir` made for this Java and classpath (`train_aot_cache`), if
+    there is one; `aot_output`, when set, is where the JVM records a new cache as it exits (the training run).
     """
 
     classpath: str
     java: str | None = None
     heap: str = "1g"
+    aot_dir: Path | None = None
+    aot_output: Path | None = None
 
     @classmethod
     def default(cls) -> AdminTool:
-        """``CATALYSE_NEO4J_CLASSPATH`` if set, else the launcher built in this checkout's tools/neo4j."""
+        """``CATALYSE_NEO4J_CLASSPATH`` if set, else the launcher built in this checkout's tools/neo4j; Java from
+        ``CATALYSE_NEO4J_JAVA`` (a ``java`` or the Java home holding it), else ``JAVA_HOME``, else ``PATH``; the AOT
+        caches under ``$XDG_CACHE_HOME/catalyse`` (default ``~/.cache/catalyse``)."""
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "catalyse" / "neo4j-first-load"
         cp = os.environ.get("CATALYSE_NEO4J_CLASSPATH")
         if cp:
-            return cls(cp)
+            return cls(cp, aot_dir=cache)
         target = Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "target"
         if not (target / "launcher.jar").exists() or not any((target / "lib").glob("neo4j-import-tool-*.jar")):
             raise FirstLoadError(
                 f"Neo4j's importer is not built in {target}: run `python tools/neo4j/server.py build` "
                 "(Java 17 and Maven) or set CATALYSE_NEO4J_CLASSPATH"
             )
-        return cls(f"{target / 'launcher.jar'}{os.pathsep}{target / 'lib'}/*")
+        return cls(f"{target / 'launcher.jar'}{os.pathsep}{target / 'lib'}/*", aot_dir=cache)
+
+    def java_binary(self) -> str:
+        return self.java or _java()
+
+    def aot_cache(self) -> Path | None:
+        """The AOT cache file of this Java, classpath and heap (which need not exist yet); None before Java 25 or
+        without an `aot_dir`. Its name is a digest of the Java build and of every jar's path, size and time, as
+        the JVM itself checks them: a rebuilt launcher or another Java gets a cache of its own."""
+        if self.aot_dir is None:
+            return None
+        java = self.java_binary()
+        major, version = java_version(java)
+        if major < AOT_JAVA:
+            return None
+        digest = hashlib.sha256("\n".join([java, version, self.heap, *_jars(self.classpath)]).encode())
+        return Path(self.aot_dir) / f"first-load-{digest.hexdigest()[:16]}.aot"
 
     def command(self, main_class: str, *args: str) -> list[str]:
-        java = self.java or _java()
-        return [java, f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", self.classpath, main_class, *args]
+        java = self.java_binary()
+        cmd = [java, f"-Xmx{self.heap}", "-XX:+UseG1GC"]
+        if java_version(java)[0] >= 24:  # Neo4j 5's off-heap memory and JNA: allowed, without a warning per run
+            cmd += ["--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"]
+        if self.aot_output is not None:
+            cmd.append(f"-XX:AOTCacheOutput={self.aot_output}")
+        else:
+            cache = self.aot_cache()
+            if cache is not None and cache.exists():
+                cmd += [f"-XX:AOTCache={cache}", "-Xlog:aot*=error"]  # adapters it cannot reuse: not worth a line
+        return [*cmd, "-cp", self.classpath, main_class, *args]
+
+
+def _jars(classpath: str) -> list[str]:
+    """``path size mtime`` of each file of `classpath` (a ``dir/*`` entry: its jars, in order)."""
+    found = []
+    for entry in classpath.split(os.pathsep):
+        paths = sorted(Path(entry[:-1]).glob("*.jar")) if entry.endswith("*") else [Path(entry)]
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:
+                found.append(f"{path} -")
+            else:
+                found.append(f"{path} {st.st_size} {st.st_mtime_ns}")
+    return found
+
+
+def java_major(version_text: str) -> int:
+    """The major version in the output of ``java -version``.
+
+    >>> java_major('openjdk version "17.0.15" 2025-04-15'), java_major('java version "1.8.0_381"')
+    (17, 8)
+    """
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', version_text)
+    if not m:
+        raise FirstLoadError(f"not a Java runtime: `java -version` printed {version_text.strip()[:200]!r}")
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major
+
+
+@functools.lru_cache(maxsize=8)
+def java_version(java: str) -> tuple[int, str]:
+    """(major version, the whole output of ``java -version``) of the `java` binary."""
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise FirstLoadError(f"cannot run {java}: {exc}") from None
+    text = (out.stderr or out.stdout).strip()
+    return java_major(text), text
 
 
 @dataclass
@@ -115,6 +197,14 @@ class FirstLoad:
 
 
 def _java() -> str:
+    given = os.environ.get("CATALYSE_NEO4J_JAVA")
+    if given:
+        path = Path(given)
+        if path.is_dir():
+            path = path / "bin" / "java"
+        if not path.is_file():
+            raise FirstLoadError(f"CATALYSE_NEO4J_JAVA={given}: no such java (give a java or the Java home holding it)")
+        return str(path)
     home = os.environ.get("JAVA_HOME")
     if home and (Path(home) / "bin" / "java").exists():
         return str(Path(home) / "bin" / "java")
@@ -485,7 +575,8 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
     tick(len(data.introductions))
 
     tie_ends = [":START_ID(Organisation)", ":END_ID(Organisation)"]
-    fast = _tie_lines(data.ties)
+    ties = data.ties
+    fast = _tie_lines(ties)
     if fast is not None:
         header = [*tie_ends, "key:string", "type:string", "directed:boolean", "weight:double", "start:date",
                   "end:date", "provenance:string", "confidence:double"]  # fmt: skip
@@ -493,7 +584,7 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
     else:
         rows = [
             [t.source, t.target, t.key, t.type, t.directed, t.weight, t.start, t.end, t.provenance, t.confidence]
-            for t in data.ties
+            for t in ties
         ]
         files.write("TIE", "relationships", tie_ends, list(TIE_PROPERTIES), rows)
     tick(len(data.ties))
@@ -514,7 +605,8 @@ class _Java:
         self.lines: list[str] = []
         self.on_line = on_line
         self.log = open(log_path, "a", encoding="utf-8")
-        self.log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[:6])} …\n")
+        shown = cmd[: cmd.index("-cp")] if "-cp" in cmd else cmd[:6]  # the JVM's options, not its long classpath
+        self.log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(shown)} …\n")
         self.log.flush()
         try:
             self.proc = subprocess.Popen(
@@ -687,6 +779,9 @@ def first_load(
     """
     say = log or (lambda line: None)
     tool = tool or AdminTool.default()
+    cache = None if tool.aot_output else tool.aot_cache()
+    if cache is not None and not cache.exists():
+        say("no AOT cache for this Java and launcher: `catalyse neo4j cache` (once) makes the next loads faster")
     root = Path(home).resolve()
     check_loadable(root, database)
     data = check_unique_keys(data)
@@ -728,8 +823,9 @@ def first_load(
             args = ["--threads=1", *_import_args(write_import_files(sample, warm), warm)]
             (warm / "args").write_text("\n".join(args) + "\n", encoding="utf-8")
             options += ["--warmup", str(warm)]
+        cmd = tool.command("catalyse.neo4j.FirstLoad", *options)
         java = _Java(
-            tool.command("catalyse.neo4j.FirstLoad", *options),
+            cmd,
             log_path,
             dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf)),
             on_line,
@@ -777,3 +873,61 @@ def first_load(
     for entity in ENTITIES:
         summary.new[entity] = counts[entity]
     return FirstLoad(db_dir, counts, seconds, summary)
+
+
+def train_aot_cache(
+    tool: AdminTool | None = None,
+    *,
+    size: tuple[int, int] = AOT_TRAINING,
+    log: Callable[[str], None] | None = None,
+    workdir: str | os.PathLike | None = None,
+) -> Path:
+    """Make the AOT cache of `tool` (Java 25 or later): a first load of a generated territory of `size`
+    (organisations, ties; `graphcore.demo.generate_territory`) into a throwaway home, with the JVM
+    recording the classes it loads and the methods it runs (``-XX:AOTCacheOutput``), then writing them as a cache
+    when it exits. Later first loads on the same Java and launcher start on it (`AdminTool.command`).
+
+    Parameters
+    ----------
+    tool : AdminTool, optional
+        The Java and launcher to train (default `AdminTool.default`).
+    size : (int, int), optional
+        Organisations and ties of the territory (default `AOT_TRAINING`): made up, never the data to load.
+    log, workdir
+        As `first_load`'s.
+
+    Returns
+    -------
+    Path
+        The cache file, replaced whole (a load running meanwhile keeps the cache it opened).
+
+    Raises
+    ------
+    FirstLoadError
+        Java older than 25, a failed training load, or a JVM that wrote no cache.
+    """
+    tool = tool or AdminTool.default()
+    cache = tool.aot_cache()
+    if cache is None:
+        java = tool.java_binary()
+        raise FirstLoadError(
+            f"{java} is Java {java_version(java)[0]}: an AOT cache needs Java {AOT_JAVA} or later "
+            "(set CATALYSE_NEO4J_JAVA to its java or Java home)"
+            if tool.aot_dir is not None
+            else "this AdminTool has no aot_dir to keep a cache in"
+        )
+    from ..demo import generate_territory
+
+    data = generate_territory(size[0], n_ties=size[1], seed=1)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="catalyse-aot-", dir=workdir) as tmp:
+        recorded = Path(tmp) / "first-load.aot"
+        training = dataclasses.replace(tool, aot_output=recorded)
+        first_load(data, Path(tmp) / "home", tool=training, log=log, workdir=tmp, warmup=False)
+        if not recorded.is_file():
+            output = (Path(tmp) / "home" / "logs" / LOG_NAME).read_text(encoding="utf-8", errors="replace")
+            raise FirstLoadError(f"the JVM wrote no AOT cache: {_reason(output)}")
+        part = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+        shutil.move(recorded, part)
+        os.replace(part, cache)
+    return cache
