@@ -575,7 +575,10 @@ def write_import_files(data: Dataset, directory: str | os.PathLike, *, progress:
     tick(len(data.introductions))
 
     tie_ends = [":START_ID(Organisation)", ":END_ID(Organisation)"]
-    ties = data.ties
+    # In the order they sit in memory (CPython's id): validated records are sorted by key, far from the order they
+    # were made in, and a million ties read in key order miss the processor's caches at every one (W2: 4.3 s of
+    # lines in list order, 3.2 s + 0.6 s of sorting in memory order). The importer takes relationships in any order.
+    ties = sorted(data.ties, key=id)
     fast = _tie_lines(ties)
     if fast is not None:
         header = [*tie_ends, "key:string", "type:string", "directed:boolean", "weight:double", "start:date",
@@ -824,8 +827,13 @@ def first_load(
             (warm / "args").write_text("\n".join(args) + "\n", encoding="utf-8")
             options += ["--warmup", str(warm)]
         cmd = tool.command("catalyse.neo4j.FirstLoad", *options)
+        # Below the files' priority (nice 10): the warm-up takes the core Python leaves, instead of half of both.
+        # W2 with the AOT cache, in pairs of runs: files in 7.6–8.2 s instead of 9.9–10.3 s, the offline load at
+        # 57,000–63,000 ties/s instead of 53,000–55,000. The import itself runs once Python is done, so it is as fast
+        # on an idle machine; on a busy one, it yields to the other work.
+        nice = shutil.which("nice")
         java = _Java(
-            cmd,
+            [nice, "-n", "10", *cmd] if nice else cmd,
             log_path,
             dict(os.environ, NEO4J_HOME=str(root), NEO4J_CONF=str(conf)),
             on_line,
