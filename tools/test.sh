@@ -40,4 +40,5 @@ python3 -m ruff format --check .
 echo "test.sh: mypy (the packages listed in pyproject.toml's [tool.mypy])"
 python3 -m mypy
 
+echo "test.sh: Java 25 for the first load's AOT cache test: $(ls -d /usr/lib/jvm/*-25* 2>/dev/null | head -1 || true)"
 exec python3 -m pytest "$@"
