@@ -16,7 +16,9 @@ The importer is Neo4j's own ``org.neo4j.cli.AdminTool`` run by ``java`` on a cla
 ``neo4j-import-tool`` artifact and catalyse's ``catalyse.neo4j.FirstLoad`` entry point (the importer, then the
 schema step, in one JVM): the launcher of ``tools/neo4j`` (``python tools/neo4j/server.py build``) is one, found
 by `AdminTool.default`. For a large load the JVM starts first and imports a small sample into a throwaway home
-while the files are written, so that the real import runs on compiled code (`WARMUP_SAMPLE`).
+while the files are written, so that the real import runs on compiled code (`WARMUP_SAMPLE`). With Java 25 or later
+the JVM also starts on an ahead-of-time cache of the importer's classes and method profiles, once it is trained
+(`train_aot_cache`, ``catalyse neo4j cache``).
 
 Examples
 --------
