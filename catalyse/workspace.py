@@ -748,7 +748,7 @@ class Workspace:
         """
         from catalyse.queries.centrality import centrality_table, sampled_centralities
         from catalyse.queries.structural_holes import burt_measures
-        from catalyse.queries.structure import BETWEENNESS_PIVOTS, LARGE_GRAPH_TIES
+        from catalyse.queries.structure import BETWEENNESS_PIVOTS, betweenness_is_large
 
         net = self.network(filters)
         G = net.view(directed)
@@ -757,7 +757,7 @@ class Workspace:
             with self.gds_projection(net) as g:
                 btw = g.betweenness(sample=sample, weight=weight, normalized=True)
         k = sample
-        if k is None and not exact and G.number_of_edges() > LARGE_GRAPH_TIES:
+        if k is None and not exact and betweenness_is_large(G):
             k = BETWEENNESS_PIVOTS
         self._status("computing the measures…")
         try:

@@ -323,6 +323,42 @@ def betweenness_centralization(G: nx.Graph, *, mode: str | None = None, backend:
 LARGE_GRAPH_TIES = 200_000
 #: Pivots of the sampled betweenness centralisation (networkx's ``k``; at W2 about a minute).
 BETWEENNESS_PIVOTS = 256
+#: Exact Brandes visits each component's ties once per organisation in it: above this sum of (organisations ×
+#: ties) over the components the betweenness is estimated too, whatever the ties (a year of a national network
+#: holds 100,000 organisations with 150,000 ties among them: hours exact). 10⁹ is about 30 s in igraph's C code
+#: (measured: a connected 20,000 × 100,000 graph in 56 s).
+LARGE_BETWEENNESS_WORK = 1_000_000_000
+
+
+def betweenness_work(G: nx.Graph) -> int:
+    """Σ n_c · m_c over the (weakly) connected components of `G` (n_c organisations, m_c ties): the ties exact
+    Brandes visits, one pass per source.
+
+    >>> import networkx as nx
+    >>> betweenness_work(nx.Graph([(1, 2), (2, 3), (4, 5)]))  # 3 × 2 + 2 × 1
+    8
+    """
+    comps = nx.weakly_connected_components(G) if G.is_directed() else nx.connected_components(G)
+    label = {u: i for i, c in enumerate(comps) for u in c}
+    sizes: dict[int, int] = {}
+    for u in label.values():
+        sizes[u] = sizes.get(u, 0) + 1
+    ties: dict[int, int] = {}
+    for u, _ in G.edges():
+        c = label[u]
+        ties[c] = ties.get(c, 0) + 1
+    return sum(sizes[c] * m for c, m in ties.items())
+
+
+def betweenness_is_large(G: nx.Graph) -> bool:
+    """Whether betweenness is estimated unless told to be exact: above :data:`LARGE_GRAPH_TIES` ties, or above
+    :data:`LARGE_BETWEENNESS_WORK` (`betweenness_work`)."""
+    m = G.number_of_edges()
+    return m > LARGE_GRAPH_TIES or (
+        len(G) * m > LARGE_BETWEENNESS_WORK and betweenness_work(G) > LARGE_BETWEENNESS_WORK
+    )
+
+
 _BATCHES = 16
 
 
@@ -668,7 +704,7 @@ def summary(
     Keys: ``nodes``, ``ties`` (pairs, or arcs if directed), ``directed``, ``mean_degree`` (mean number of
     ties per node, ``2m/n`` or ``m/n`` out-degree if directed), ``density``, ``components``, ``giant_share``,
     ``isolates``, ``average_clustering``, ``transitivity``, ``degree_centralization``,
-    ``betweenness_centralization`` (sna, exact up to :data:`LARGE_GRAPH_TIES` ties or with ``exact=True``; above,
+    ``betweenness_centralization`` (sna, exact unless :func:`betweenness_is_large` or with ``exact=True``; else
     estimated from ``pivots`` sampled pivots by :func:`betweenness_centralization_sampled`, with the keys
     ``betweenness_centralization_pivots``, ``betweenness_centralization_se`` (standard error) and
     ``betweenness_centralization_bound`` (worst-case bound, 95%); ``centralization=False`` skips them, ``None``), ``reciprocity``, ``group`` (the attribute), ``groups`` (number of values), ``unassigned`` (nodes
@@ -702,7 +738,7 @@ def summary(
     if "betweenness_centralization" in pre:
         bc = {"value": pre["betweenness_centralization"]}
     elif centralization:
-        if exact or m <= LARGE_GRAPH_TIES:
+        if exact or not betweenness_is_large(H):
             bc = {"value": betweenness_centralization(H)}
         else:
             bc = betweenness_centralization_sampled(H, k=pivots, seed=seed)

@@ -45,6 +45,22 @@ def test_demo_then_stats_match_networkx(run):
     assert run("demo", "--orgs", "120", "--report", "").exit_code == 1  # refuses to overwrite without --force
 
 
+def test_demo_writes_its_default_report_only_up_to_the_size_where_it_is_quick(run, tmp_path, monkeypatch):
+    from catalyse.cli import data as cli_data
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_data, "DEMO_REPORT_ORGS", 50)
+    r = run("demo", "--orgs", "60")
+    assert r.exit_code == 0, r.output
+    assert "No report at this size by default" in r.output and "catalyse report -o demo-report" in r.output
+    assert not (tmp_path / "demo-report").exists()
+    r = run("demo", "--orgs", "60", "--force", "--report", str(tmp_path / "asked"))  # asked for: written
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "asked" / "report.html").is_file()
+    r = run("demo", "--orgs", "40", "--force")  # at or below the size: the default report as before
+    assert (tmp_path / "demo-report" / "report.html").is_file()
+
+
 def test_stats_table_is_french_by_default_english_on_request(run):
     run("demo", "--orgs", "60", "--report", "")
     assert "densité" in run("stats").output

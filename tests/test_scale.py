@@ -88,6 +88,34 @@ def test_summary_samples_above_the_size_and_exact_insists(monkeypatch):
     assert sampled["transitivity"] == pytest.approx(nx.transitivity(G), rel=1e-12)
 
 
+def test_betweenness_work_is_the_sum_over_components():
+    # hand-computed: a path of 3 (3 × 2) beside an isolated pair (2 × 1) and an isolate (1 × 0)
+    G = nx.Graph([(1, 2), (2, 3), (4, 5)])
+    G.add_node(6)
+    assert structure.betweenness_work(G) == 8
+    # directed: weak components (1 → 2 ← 3 is one component of 3 organisations and 2 arcs)
+    assert structure.betweenness_work(nx.DiGraph([(1, 2), (3, 2)])) == 6
+    # against networkx's components on a random graph with many isolates
+    R = nx.gnm_random_graph(400, 150, seed=2)
+    want = sum(len(c) * R.subgraph(c).number_of_edges() for c in nx.connected_components(R))
+    assert structure.betweenness_work(R) == want
+
+
+def test_summary_samples_many_organisations_with_few_ties(monkeypatch):
+    # a year of a national network: few ties (below LARGE_GRAPH_TIES) among many organisations, so exact
+    # Brandes would take hours; above LARGE_BETWEENNESS_WORK the centralisation is estimated, --exact insists
+    G = nx.gnm_random_graph(120, 300, seed=4)
+    exact = structure.summary(G)["betweenness_centralization"]
+    work = structure.betweenness_work(G)
+    monkeypatch.setattr(structure, "LARGE_BETWEENNESS_WORK", work)
+    assert "betweenness_centralization_pivots" not in structure.summary(G)  # at the limit: exact
+    monkeypatch.setattr(structure, "LARGE_BETWEENNESS_WORK", work - 1)
+    sampled = structure.summary(G, pivots=30)
+    assert sampled["betweenness_centralization_pivots"] == 30
+    assert abs(sampled["betweenness_centralization"] - exact) <= sampled["betweenness_centralization_bound"]
+    assert structure.summary(G, exact=True)["betweenness_centralization"] == exact
+
+
 def test_large_graph_louvain_is_seeded():
     G = nx.connected_caveman_graph(6, 5)
     a = structure._igraph_louvain(G, "weight", 1.0, 0)

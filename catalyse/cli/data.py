@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import click
+from click.core import ParameterSource
 
 from catalyse.graphcore import vocab
 
@@ -248,6 +249,10 @@ def catalyser_hint(data) -> str:
     return data.catalysers[0].org if data.catalysers else (data.organisations[0].id if data.organisations else "ORG")
 
 
+#: Above this many organisations `demo` writes its report only when `--report` is given (W2: many minutes).
+DEMO_REPORT_ORGS = 20_000
+
+
 @cli.command()
 @click.option(
     "--orgs",
@@ -268,7 +273,8 @@ def catalyser_hint(data) -> str:
     default="demo-report",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Where to write the demo's territory report and map ('' to skip).",
+    help="Where to write the demo's territory report and map ('' to skip; by default only up to "
+    "20,000 organisations, where it takes seconds).",
 )
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
@@ -302,6 +308,10 @@ def demo(s: Settings, n_orgs, n_ties, seed, force, report_dir, silent):
         f"({c['memberships']} memberships)"
     )
     click.echo(f"  {c['catalysers']} catalysers and {c['introductions']} introductions")
+    given = click.get_current_context().get_parameter_source("report_dir") is not ParameterSource.DEFAULT
+    if report_dir and not given and n_orgs > DEMO_REPORT_ORGS:
+        click.echo(f"No report at this size by default (minutes): catalyse report -o {report_dir}", err=True)
+        report_dir = None
     if report_dir:
         ws.report(report_dir)
         click.echo(
