@@ -208,7 +208,8 @@ def neo4j_load(s: Settings, files, home, database, kind, silent):
     The same graph as an import into an empty Neo4j, with its constraints and indexes, much faster for a region or
     a country (Neo4j's `neo4j-admin database import full`, run from the launcher of tools/neo4j or from
     CATALYSE_NEO4J_CLASSPATH). Refuses a running server and an existing database; nothing is written unless every
-    row of every file is valid. Start the server on HOME afterwards.
+    row of every file is valid. Start the server on HOME afterwards. With Java 25 or later (CATALYSE_NEO4J_JAVA),
+    run `catalyse neo4j cache` once first: the load then starts on Java's ahead-of-time cache.
     """
     from catalyse.workspace import first_load
 
