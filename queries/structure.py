@@ -340,13 +340,8 @@ def betweenness_work(G: nx.Graph) -> int:
     """
     comps = nx.weakly_connected_components(G) if G.is_directed() else nx.connected_components(G)
     label = {u: i for i, c in enumerate(comps) for u in c}
-    sizes: dict[int, int] = {}
-    for u in label.values():
-        sizes[u] = sizes.get(u, 0) + 1
-    ties: dict[int, int] = {}
-    for u, _ in G.edges():
-        c = label[u]
-        ties[c] = ties.get(c, 0) + 1
+    sizes = Counter(label.values())
+    ties = Counter(label[u] for u, _ in G.edges())
     return sum(sizes[c] * m for c, m in ties.items())
 
 

@@ -275,7 +275,7 @@ DEMO_REPORT_ORGS = 20_000
     show_default=True,
     type=click.Path(file_okay=False),
     help="Where to write the demo's territory report and map ('' to skip; by default only up to "
-    "20,000 organisations, where it takes seconds).",
+    f"{DEMO_REPORT_ORGS:,} organisations, where it takes seconds).",
 )
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @pass_settings
